@@ -1,0 +1,16 @@
+/** Jest runs the TypeScript sources through SWC (type-checking is `tsc --noEmit`, a separate step). */
+export default {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2023' }, module: { type: 'commonjs' } }],
+  },
+  // Middy 6 ships ESM only; jest (CommonJS mode) needs it transformed too.
+  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  // Sources import siblings as `./x.js` (Node ESM); jest resolves them to the `.ts` files.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  testTimeout: 20000,
+};

@@ -1,0 +1,50 @@
+/**
+ * The one family of errors the function throws on purpose. Each carries the HTTP status it
+ * answers with; `error-response` turns them into `{"error": message}`. Only errors below 500
+ * expose their own message; a 5xx message is chosen here, never taken from an AWS error.
+ */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** 400: the body is JSON but not a metric change we can read; the message names the field. */
+export class InvalidPayloadError extends HttpError {
+  constructor(message: string) {
+    super(400, message);
+  }
+}
+
+/** 401: the caller did not prove it knows the webhook secret. */
+export class UnauthorizedError extends HttpError {
+  constructor(message: string) {
+    super(401, message);
+  }
+}
+
+/** 500: the deployment is missing something it needs; the operator must fix it. */
+export class ConfigurationError extends HttpError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(500, message, {}, options);
+  }
+}
+
+/** Seconds a sender should wait before retrying after a 503. */
+export const RETRY_AFTER_SECONDS = 1;
+
+/**
+ * 503: a dependency (Secrets Manager, DynamoDB) failed in a way that a retry can fix;
+ * nothing was written.
+ */
+export class DependencyUnavailableError extends HttpError {
+  constructor(dependency: string, options?: ErrorOptions) {
+    super(503, `${dependency} is temporarily unavailable; retry later`, { 'Retry-After': String(RETRY_AFTER_SECONDS) }, options);
+  }
+}

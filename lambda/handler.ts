@@ -1,0 +1,84 @@
+/**
+ * POST /api/signals/posthog — a PostHog metric alert becomes a Loop signal and triage issue.
+ *
+ *   201 {"data": {"signal", "issue"}}   created
+ *   400 / 413 / 415                      body is not a readable metric change
+ *   401                                  X-PostHog-Secret missing or wrong
+ *   500                                  deployment misconfigured (e.g. no secret)
+ *   503 + Retry-After                    Secrets Manager or DynamoDB unavailable; nothing written
+ *
+ * Every error body is {"error": "..."} (see middlewares/error-response.ts).
+ */
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { type FunctionConfig, readConfig } from './config.js';
+import { readMetricChange } from './domain/metric-change.js';
+import { ConfigurationError } from './errors.js';
+import { jsonResponse, recordsJson } from './http-response.js';
+import { errorResponse } from './middlewares/error-response.js';
+import { jsonBody, type ParsedEvent } from './middlewares/json-body.js';
+import { webhookAuth } from './middlewares/webhook-auth.js';
+import { createSecretsManagerClient } from './secret/secrets-manager-client.js';
+import {
+  MissingSecretSource,
+  SecretsManagerSecretSource,
+  StaticSecretSource,
+  type WebhookSecretSource,
+} from './secret/webhook-secret-source.js';
+import { createDocumentClient } from './storage/dynamodb-client.js';
+import { DynamoDbSignalStore, type SignalStore } from './storage/signal-store.js';
+
+/** What the handler needs from the outside world. */
+export interface HandlerDependencies {
+  readonly secrets: WebhookSecretSource;
+  readonly store: SignalStore;
+  readonly now?: () => Date;
+}
+
+/** The function as Lambda invokes it: an HTTP API (payload format 2.0) event in, a response out. */
+export type WebhookHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** Builds the Middy-wrapped handler around the given dependencies. */
+export function createHandler({ secrets, store, now = () => new Date() }: HandlerDependencies): WebhookHandler {
+  const chain = middy<ParsedEvent, APIGatewayProxyStructuredResultV2>()
+    .use(httpHeaderNormalizer())
+    .use(errorResponse())
+    .use(webhookAuth(secrets))
+    .use(jsonBody())
+    .handler(async (event) => {
+      const { payload, text } = event.parsedBody;
+      const records = await store.createSignalWithIssue({
+        change: readMetricChange(payload),
+        payload,
+        payloadText: text,
+        receivedAt: now(),
+      });
+      return jsonResponse(201, recordsJson(records, text));
+    });
+  // Middy's typings add an options argument that only the inner handler receives.
+  return chain as unknown as WebhookHandler;
+}
+
+/** The production dependencies, from the environment (SDK clients are created, not connected). */
+export function dependenciesFromConfig(config: FunctionConfig): HandlerDependencies {
+  return { secrets: secretSourceFor(config), store: storeFor(config) };
+}
+
+function secretSourceFor(config: FunctionConfig): WebhookSecretSource {
+  if (config.secretArn) return new SecretsManagerSecretSource(createSecretsManagerClient(), config.secretArn);
+  if (config.secretValue) return new StaticSecretSource(config.secretValue);
+  return new MissingSecretSource();
+}
+
+function storeFor(config: FunctionConfig): SignalStore {
+  const { tableName } = config;
+  if (!tableName) {
+    return {
+      createSignalWithIssue: () => Promise.reject(new ConfigurationError('TABLE_NAME not configured')),
+    };
+  }
+  return new DynamoDbSignalStore(createDocumentClient(), tableName);
+}
+
+export const handler = createHandler(dependenciesFromConfig(readConfig()));

@@ -1,0 +1,50 @@
+import type { Issue, Signal } from '../domain/loop-records.js';
+import { decodePayload, type StoredPayload } from './payload-encoding.js';
+import { KEY_ATTRIBUTES, keys } from './table-design.js';
+
+/** A raw table item as the document client reads it. */
+export type Item = Record<string, unknown>;
+
+/** The table item for a signal: Loop's fields, `entity`, and its keys. */
+export function signalItem(signal: Signal, payload: StoredPayload): Item {
+  return {
+    ...keys.signal(signal.issueId, signal.id),
+    gsi1pk: keys.signalLookup(signal.id),
+    gsi2pk: keys.signalFeed,
+    gsi2sk: keys.signalFeedOrder(signal.createdAt, signal.id),
+    entity: 'signal',
+    ...signal,
+    payload,
+  };
+}
+
+/** The table item for an issue: Loop's fields, `entity`, and its keys. */
+export function issueItem(issue: Issue, payload: StoredPayload): Item {
+  return {
+    ...keys.issue(issue.id),
+    gsi1pk: keys.issueLookup(issue.number),
+    gsi2pk: keys.triageQueue,
+    gsi2sk: keys.triageOrder(issue.priority, issue.createdAt, issue.id),
+    entity: 'issue',
+    ...issue,
+    signalPayload: payload,
+  };
+}
+
+/** Reads a signal item back in Loop's shape (payload decoded, storage attributes dropped). */
+export function signalFromItem(item: Item): Signal {
+  const { payload, ...rest } = withoutStorageAttributes(item);
+  return { ...rest, payload: decodePayload(payload as StoredPayload) } as Signal;
+}
+
+/** Reads an issue item back in Loop's shape (payload decoded, storage attributes dropped). */
+export function issueFromItem(item: Item): Issue {
+  const { signalPayload, ...rest } = withoutStorageAttributes(item);
+  return { ...rest, signalPayload: decodePayload(signalPayload as StoredPayload) } as Issue;
+}
+
+function withoutStorageAttributes(item: Item): Item {
+  const loopFields: Item = { ...item };
+  for (const attribute of [...KEY_ATTRIBUTES, 'entity']) delete loopFields[attribute];
+  return loopFields;
+}

@@ -1,0 +1,53 @@
+import {
+  type AttributeDefinition,
+  CreateTableCommand,
+  type DynamoDBClient,
+  type GlobalSecondaryIndex,
+  type KeySchemaElement,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { KEY_ATTRIBUTES, TABLE_DESIGN } from '../lambda/storage/table-design.js';
+
+const keySchema = (partitionKey: string, sortKey?: string): KeySchemaElement[] => [
+  { AttributeName: partitionKey, KeyType: 'HASH' },
+  ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' as const }] : []),
+];
+
+/** The CreateTable input for the shared table design (the CDK stack builds the same). */
+export function createTableInput(tableName: string): CreateTableCommand['input'] {
+  const { lookup, queue } = TABLE_DESIGN.indexes;
+  const indexes: GlobalSecondaryIndex[] = [
+    { IndexName: lookup.name, KeySchema: keySchema(lookup.partitionKey), Projection: { ProjectionType: 'KEYS_ONLY' } },
+    {
+      IndexName: queue.name,
+      KeySchema: keySchema(queue.partitionKey, queue.sortKey),
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...queue.projection.attributes] },
+    },
+  ];
+  const attributes: AttributeDefinition[] = KEY_ATTRIBUTES.map((name) => ({ AttributeName: name, AttributeType: 'S' }));
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: keySchema(TABLE_DESIGN.partitionKey, TABLE_DESIGN.sortKey),
+    AttributeDefinitions: attributes,
+    GlobalSecondaryIndexes: indexes,
+  };
+}
+
+/** Creates the table (and enables TTL) unless it exists. Returns true when it was created. */
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<boolean> {
+  try {
+    await client.send(new CreateTableCommand(createTableInput(tableName)));
+  } catch (error) {
+    if (error instanceof ResourceInUseException) return false;
+    throw error;
+  }
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { AttributeName: TABLE_DESIGN.timeToLiveAttribute, Enabled: true },
+    }),
+  );
+  return true;
+}

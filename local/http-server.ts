@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { WebhookHandler } from '../lambda/handler.js';
+
+/** The route API Gateway sends to the function. */
+export const WEBHOOK_ROUTE = { method: 'POST', path: '/api/signals/posthog' } as const;
+
+
+// API Gateway HTTP APIs refuse payloads over 10 MB before the function sees them.
+const API_GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+const FUNCTION_TIMEOUT_MS = 10_000;
+
+/**
+ * Serves a handler the way API Gateway HTTP API does: the one route becomes a 2.0 event (body
+ * always base64, so bytes reach the handler untouched); any other method or path answers 404.
+ */
+export function createHttpApiServer(handler: WebhookHandler): Server {
+  return createServer((request, response) => {
+    serve(handler, request, response).catch((error: unknown) => {
+      console.error(JSON.stringify({ level: 'ERROR', message: 'local server failure', error: (error as Error).name }));
+      if (!response.headersSent) send(response, { statusCode: 500, body: '{"message":"Internal Server Error"}' });
+    });
+  });
+}
+
+async function serve(handler: WebhookHandler, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  if (request.method !== WEBHOOK_ROUTE.method || url.pathname !== WEBHOOK_ROUTE.path) {
+    request.resume();
+    send(response, { statusCode: 404, body: '{"message":"Not Found"}' });
+    return;
+  }
+  const body = await readBody(request);
+  if (body === undefined) {
+    send(response, { statusCode: 413, body: '{"message":"Request Entity Too Large"}' });
+    return;
+  }
+  const requestId = randomUUID();
+  const result = await handler(toEvent(request, url, body, requestId), lambdaContext(requestId));
+  send(response, result);
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= API_GATEWAY_MAX_PAYLOAD_BYTES) chunks.push(chunk);
+    });
+    request.on('end', () => resolve(size <= API_GATEWAY_MAX_PAYLOAD_BYTES ? Buffer.concat(chunks) : undefined));
+    request.on('error', reject);
+  });
+}
+
+function toEvent(request: IncomingMessage, url: URL, body: Buffer, requestId: string): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  // Node lower-cases names; repeated headers are joined with commas, as API Gateway does.
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const now = new Date();
+  const routeKey = `${WEBHOOK_ROUTE.method} ${WEBHOOK_ROUTE.path}`;
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method: request.method ?? 'POST',
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId,
+      routeKey,
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+    },
+    body: body.toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
+function lambdaContext(requestId: string): Context {
+  const deadline = Date.now() + FUNCTION_TIMEOUT_MS;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'posthog-webhook-local',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:posthog-webhook-local',
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: 'local',
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
+  const body = result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : Buffer.from(result.body ?? '', 'utf8');
+  response.writeHead(result.statusCode ?? 200, { ...headers, 'content-length': String(body.length) });
+  response.end(body);
+}
