@@ -8,8 +8,6 @@ export default {
   },
   // Middy 6 ships ESM only; jest (CommonJS mode) needs it transformed too.
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
-  // Sources import siblings as `./x.js` (Node ESM); jest resolves them to the `.ts` files.
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 20000,

@@ -12,22 +12,22 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { type FunctionConfig, readConfig } from './config.js';
-import { readMetricChange } from './domain/metric-change.js';
-import { ConfigurationError } from './errors.js';
-import { jsonResponse, recordsJson } from './http-response.js';
-import { errorResponse } from './middlewares/error-response.js';
-import { jsonBody, type ParsedEvent } from './middlewares/json-body.js';
-import { webhookAuth } from './middlewares/webhook-auth.js';
-import { createSecretsManagerClient } from './secret/secrets-manager-client.js';
+import { type FunctionConfig, readConfig } from './config.ts';
+import { readMetricChange } from './domain/metric-change.ts';
+import { ConfigurationError } from './errors.ts';
+import { jsonResponse, recordsJson } from './http-response.ts';
+import { errorResponse } from './middlewares/error-response.ts';
+import { jsonBody, type ParsedEvent } from './middlewares/json-body.ts';
+import { webhookAuth } from './middlewares/webhook-auth.ts';
+import { createSecretsManagerClient } from './secret/secrets-manager-client.ts';
 import {
   MissingSecretSource,
   SecretsManagerSecretSource,
   StaticSecretSource,
   type WebhookSecretSource,
-} from './secret/webhook-secret-source.js';
-import { createDocumentClient } from './storage/dynamodb-client.js';
-import { DynamoDbSignalStore, type SignalStore } from './storage/signal-store.js';
+} from './secret/webhook-secret-source.ts';
+import { createDocumentClient } from './storage/dynamodb-client.ts';
+import { DynamoDbSignalStore, type SignalStore } from './storage/signal-store.ts';
 
 /** What the handler needs from the outside world. */
 export interface HandlerDependencies {

@@ -7,7 +7,7 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { KEY_ATTRIBUTES, TABLE_DESIGN } from '../lambda/storage/table-design.js';
+import { KEY_ATTRIBUTES, TABLE_DESIGN } from '../lambda/storage/table-design.ts';
 
 const keySchema = (partitionKey: string, sortKey?: string): KeySchemaElement[] => [
   { AttributeName: partitionKey, KeyType: 'HASH' },

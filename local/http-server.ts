@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { WebhookHandler } from '../lambda/handler.js';
+import type { WebhookHandler } from '../lambda/handler.ts';
 
 /** The route API Gateway sends to the function. */
 export const WEBHOOK_ROUTE = { method: 'POST', path: '/api/signals/posthog' } as const;

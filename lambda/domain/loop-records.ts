@@ -1,7 +1,7 @@
-import type { JsonObject } from './json.js';
-import type { MetricChange } from './metric-change.js';
-import { type Priority, type Severity, priorityOf, severityOf } from './severity.js';
-import { titleOf } from './title.js';
+import type { JsonObject } from './json.ts';
+import type { MetricChange } from './metric-change.ts';
+import { type Priority, type Severity, priorityOf, severityOf } from './severity.ts';
+import { titleOf } from './title.ts';
 
 /** A Loop signal, as Loop names its fields. */
 export interface Signal {

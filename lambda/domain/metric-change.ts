@@ -1,5 +1,5 @@
-import { InvalidPayloadError } from '../errors.js';
-import { type JsonObject, type JsonValue, isJsonObject, ownField } from './json.js';
+import { InvalidPayloadError } from '../errors.ts';
+import { type JsonObject, type JsonValue, isJsonObject, ownField } from './json.ts';
 
 /** The part of a PostHog delivery that Loop acts on. */
 export interface MetricChange {

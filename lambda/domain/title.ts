@@ -1,4 +1,4 @@
-import type { MetricChange } from './metric-change.js';
+import type { MetricChange } from './metric-change.ts';
 
 /**
  * The triage issue's title: `PostHog: <name> <value>% (<timeframe>)`, the value in JavaScript's

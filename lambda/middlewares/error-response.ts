@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { HttpError } from '../errors.js';
-import { jsonResponse } from '../http-response.js';
+import { HttpError } from '../errors.ts';
+import { jsonResponse } from '../http-response.ts';
 
 /**
  * The one error path: a thrown HttpError becomes `{"error": message}` with its status and

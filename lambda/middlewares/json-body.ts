@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { type JsonObject, isJsonObject } from '../domain/json.js';
-import { HttpError } from '../errors.js';
+import { type JsonObject, isJsonObject } from '../domain/json.ts';
+import { HttpError } from '../errors.ts';
 
 /** Largest accepted body, in bytes after base64 decoding (SPEC §9). */
 export const MAX_BODY_BYTES = 128 * 1024;

@@ -1,8 +1,8 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { UnauthorizedError } from '../errors.js';
-import { matchesAnySecret } from '../secret/secret-match.js';
-import type { WebhookSecretSource } from '../secret/webhook-secret-source.js';
+import { UnauthorizedError } from '../errors.ts';
+import { matchesAnySecret } from '../secret/secret-match.ts';
+import type { WebhookSecretSource } from '../secret/webhook-secret-source.ts';
 
 const SECRET_HEADER = 'x-posthog-secret';
 

@@ -1,5 +1,5 @@
 import { SecretsManagerClient, type SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
-import { FAST_FAIL_CLIENT_CONFIG } from '../aws-errors.js';
+import { FAST_FAIL_CLIENT_CONFIG } from '../aws-errors.ts';
 
 /** A Secrets Manager client that fails fast (endpoint from `AWS_ENDPOINT_URL_SECRETS_MANAGER` when set). */
 export function createSecretsManagerClient(config: SecretsManagerClientConfig = {}): SecretsManagerClient {

@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { isTransientAwsError } from '../aws-errors.js';
-import { ConfigurationError, DependencyUnavailableError } from '../errors.js';
+import { isTransientAwsError } from '../aws-errors.ts';
+import { ConfigurationError, DependencyUnavailableError } from '../errors.ts';
 
 /** Where the webhook secret comes from. */
 export interface WebhookSecretSource {

@@ -1,6 +1,6 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { FAST_FAIL_CLIENT_CONFIG } from '../aws-errors.js';
+import { FAST_FAIL_CLIENT_CONFIG } from '../aws-errors.ts';
 
 /**
  * A document client that stores JavaScript numbers exactly: doubles beyond 2^53 are written as

@@ -1,6 +1,6 @@
-import type { Issue, Signal } from '../domain/loop-records.js';
-import { decodePayload, type StoredPayload } from './payload-encoding.js';
-import { KEY_ATTRIBUTES, keys } from './table-design.js';
+import type { Issue, Signal } from '../domain/loop-records.ts';
+import { decodePayload, type StoredPayload } from './payload-encoding.ts';
+import { KEY_ATTRIBUTES, keys } from './table-design.ts';
 
 /** A raw table item as the document client reads it. */
 export type Item = Record<string, unknown>;

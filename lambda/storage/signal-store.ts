@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isTransientAwsError } from '../aws-errors.js';
-import { type LoopRecords, loopRecordsFor, type SignalDraft } from '../domain/loop-records.js';
-import { ConfigurationError, DependencyUnavailableError, HttpError } from '../errors.js';
-import { issueItem, signalItem } from './items.js';
-import { encodePayload, type StoredPayload } from './payload-encoding.js';
-import { keys, TABLE_DESIGN } from './table-design.js';
+import { isTransientAwsError } from '../aws-errors.ts';
+import { type LoopRecords, loopRecordsFor, type SignalDraft } from '../domain/loop-records.ts';
+import { ConfigurationError, DependencyUnavailableError, HttpError } from '../errors.ts';
+import { issueItem, signalItem } from './items.ts';
+import { encodePayload, type StoredPayload } from './payload-encoding.ts';
+import { keys, TABLE_DESIGN } from './table-design.ts';
 
 /** Where accepted deliveries go. The handler depends on this, not on DynamoDB. */
 export interface SignalStore {

@@ -1,0 +1,94 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/** How the fake answers one request. */
+export type Reply =
+  | { readonly status: number; readonly body: object }
+  /** Never answer (the client's timeout must fire). */
+  | { readonly hang: true }
+  /** Drop the connection without a response. */
+  | { readonly reset: true };
+
+export interface ReceivedCall {
+  /** The `X-Amz-Target` header, e.g. `secretsmanager.GetSecretValue`. */
+  readonly target: string;
+  readonly body: Record<string, unknown>;
+}
+
+/**
+ * A stand-in for an AWS JSON-protocol service (Secrets Manager, DynamoDB) on 127.0.0.1, so the
+ * real SDK clients are exercised through their HTTP layer, failures included.
+ */
+export class FakeAwsEndpoint {
+  readonly calls: ReceivedCall[] = [];
+  reply: (call: ReceivedCall) => Reply = () => ({ status: 500, body: { __type: 'InternalFailure' } });
+  private readonly sockets = new Set<Socket>();
+
+  private constructor(private readonly server: Server) {}
+
+  static async start(): Promise<FakeAwsEndpoint> {
+    const server = createServer();
+    const fake = new FakeAwsEndpoint(server);
+    server.on('connection', (socket) => {
+      fake.sockets.add(socket);
+      socket.once('close', () => fake.sockets.delete(socket));
+    });
+    server.on('request', (request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const call = { target: String(request.headers['x-amz-target'] ?? ''), body: text ? JSON.parse(text) : {} };
+        fake.calls.push(call);
+        fake.answer(fake.reply(call), response);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return fake;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  private answer(reply: Reply, response: ServerResponse): void {
+    if ('hang' in reply) return;
+    if ('reset' in reply) {
+      response.socket?.destroy();
+      return;
+    }
+    const body = JSON.stringify(reply.body);
+    response.writeHead(reply.status, { 'content-type': 'application/x-amz-json-1.1', 'content-length': Buffer.byteLength(body) });
+    response.end(body);
+  }
+}
+
+/** A successful GetSecretValue answer. */
+export function secretValueReply(secret: string, createdDate = new Date()): Reply {
+  return {
+    status: 200,
+    body: {
+      ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:posthog-webhook-AbCdEf',
+      Name: 'posthog-webhook',
+      VersionId: 'v1',
+      SecretString: secret,
+      VersionStages: ['AWSCURRENT'],
+      CreatedDate: createdDate.getTime() / 1000,
+    },
+  };
+}
+
+/** An AWS error answer, as the JSON protocols send them. */
+export function awsErrorReply(status: number, type: string, message = 'fake failure'): Reply {
+  return { status, body: { __type: type, message } };
+}
+
+/** Settings that point an SDK client at a fake endpoint with dummy credentials. */
+export function fakeClientConfig(endpoint: string) {
+  return { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'fake', secretAccessKey: 'fake' } };
+}
