@@ -26,7 +26,11 @@ const NETWORK_ERROR_CODES = new Set([
   'ENETUNREACH',
 ]);
 
-const TRANSIENT_CANCELLATION_CODES = new Set(['ThrottlingError', 'TransactionConflict', 'ProvisionedThroughputExceeded']);
+const TRANSIENT_CANCELLATION_CODES = new Set([
+  'ThrottlingError',
+  'TransactionConflict',
+  'ProvisionedThroughputExceeded',
+]);
 
 interface AwsErrorShape {
   name?: unknown;
@@ -47,13 +51,17 @@ export function isTransientAwsError(error: unknown): boolean {
   if (typeof candidate.name === 'string' && TRANSIENT_ERROR_NAMES.has(candidate.name)) return true;
   if (typeof candidate.code === 'string' && NETWORK_ERROR_CODES.has(candidate.code)) return true;
   if (candidate.$fault === 'server') return true;
+  // An SDK error without an HTTP status never got an answer: refused, reset or timed out.
+  if (candidate.$metadata !== undefined && candidate.$metadata.httpStatusCode === undefined) return true;
   const status = candidate.$metadata?.httpStatusCode;
   if (typeof status === 'number' && (status >= 500 || status === 429)) return true;
   // A transaction cancelled only by throttling or conflicts (no failed condition) is worth retrying.
   const reasons = candidate.CancellationReasons?.filter((reason) => reason.Code !== 'None') ?? [];
   return (
     reasons.length > 0 &&
-    reasons.every((reason) => typeof reason.Code === 'string' && TRANSIENT_CANCELLATION_CODES.has(reason.Code))
+    reasons.every(
+      (reason) => typeof reason.Code === 'string' && TRANSIENT_CANCELLATION_CODES.has(reason.Code),
+    )
   );
 }
 
@@ -61,5 +69,6 @@ export function isTransientAwsError(error: unknown): boolean {
 export const FAST_FAIL_CLIENT_CONFIG = {
   // Two attempts: one retry absorbs a blip; more would push a 503 past PostHog's deadline.
   maxAttempts: 2,
-  requestHandler: { connectionTimeout: 500, requestTimeout: 800 },
+  // Without throwOnRequestTimeout the SDK only logs a warning when requestTimeout passes.
+  requestHandler: { connectionTimeout: 500, requestTimeout: 800, throwOnRequestTimeout: true },
 } as const;

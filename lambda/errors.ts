@@ -45,6 +45,11 @@ export const RETRY_AFTER_SECONDS = 1;
  */
 export class DependencyUnavailableError extends HttpError {
   constructor(dependency: string, options?: ErrorOptions) {
-    super(503, `${dependency} is temporarily unavailable; retry later`, { 'Retry-After': String(RETRY_AFTER_SECONDS) }, options);
+    super(
+      503,
+      `${dependency} is temporarily unavailable; retry later`,
+      { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+      options,
+    );
   }
 }

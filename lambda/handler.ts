@@ -37,10 +37,17 @@ export interface HandlerDependencies {
 }
 
 /** The function as Lambda invokes it: an HTTP API (payload format 2.0) event in, a response out. */
-export type WebhookHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+export type WebhookHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /** Builds the Middy-wrapped handler around the given dependencies. */
-export function createHandler({ secrets, store, now = () => new Date() }: HandlerDependencies): WebhookHandler {
+export function createHandler({
+  secrets,
+  store,
+  now = () => new Date(),
+}: HandlerDependencies): WebhookHandler {
   const chain = middy<ParsedEvent, APIGatewayProxyStructuredResultV2>()
     .use(httpHeaderNormalizer())
     .use(errorResponse())

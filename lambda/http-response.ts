@@ -17,6 +17,7 @@ export function jsonResponse(
 export function recordsJson(records: LoopRecords, payloadJson: string): string {
   const { payload: _payload, ...signal } = records.signal;
   const { signalPayload: _signalPayload, ...issue } = records.issue;
-  const withPayload = (object: object, key: string) => `${JSON.stringify(object).slice(0, -1)},"${key}":${payloadJson}}`;
+  const withPayload = (object: object, key: string) =>
+    `${JSON.stringify(object).slice(0, -1)},"${key}":${payloadJson}}`;
   return `{"data":{"signal":${withPayload(signal, 'payload')},"issue":${withPayload(issue, 'signalPayload')}}}`;
 }

@@ -18,14 +18,21 @@ const keySchema = (partitionKey: string, sortKey?: string): KeySchemaElement[] =
 export function createTableInput(tableName: string): CreateTableCommand['input'] {
   const { lookup, queue } = TABLE_DESIGN.indexes;
   const indexes: GlobalSecondaryIndex[] = [
-    { IndexName: lookup.name, KeySchema: keySchema(lookup.partitionKey), Projection: { ProjectionType: 'KEYS_ONLY' } },
+    {
+      IndexName: lookup.name,
+      KeySchema: keySchema(lookup.partitionKey),
+      Projection: { ProjectionType: 'KEYS_ONLY' },
+    },
     {
       IndexName: queue.name,
       KeySchema: keySchema(queue.partitionKey, queue.sortKey),
       Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...queue.projection.attributes] },
     },
   ];
-  const attributes: AttributeDefinition[] = KEY_ATTRIBUTES.map((name) => ({ AttributeName: name, AttributeType: 'S' }));
+  const attributes: AttributeDefinition[] = KEY_ATTRIBUTES.map((name) => ({
+    AttributeName: name,
+    AttributeType: 'S',
+  }));
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',

@@ -42,7 +42,9 @@ export async function startDynamoDbLocal({
   });
   const exited = new Promise<never>((_, reject) => {
     child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`DynamoDB Local exited (code ${code}) before it was ready:\n${output}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`DynamoDB Local exited (code ${code}) before it was ready:\n${output}`)),
+    );
   });
   exited.catch(() => undefined);
 
@@ -65,7 +67,10 @@ async function waitUntilAnswering(endpoint: string, timeoutMs: number): Promise<
         await client.send(new ListTablesCommand({ Limit: 1 }));
         return;
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer at ${endpoint} within ${timeoutMs} ms`, { cause: error });
+        if (Date.now() > deadline)
+          throw new Error(`DynamoDB Local did not answer at ${endpoint} within ${timeoutMs} ms`, {
+            cause: error,
+          });
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }

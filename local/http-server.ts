@@ -6,7 +6,6 @@ import type { WebhookHandler } from '../lambda/handler.ts';
 /** The route API Gateway sends to the function. */
 export const WEBHOOK_ROUTE = { method: 'POST', path: '/api/signals/posthog' } as const;
 
-
 // API Gateway HTTP APIs refuse payloads over 10 MB before the function sees them.
 const API_GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 const FUNCTION_TIMEOUT_MS = 10_000;
@@ -18,13 +17,20 @@ const FUNCTION_TIMEOUT_MS = 10_000;
 export function createHttpApiServer(handler: WebhookHandler): Server {
   return createServer((request, response) => {
     serve(handler, request, response).catch((error: unknown) => {
-      console.error(JSON.stringify({ level: 'ERROR', message: 'local server failure', error: (error as Error).name }));
-      if (!response.headersSent) send(response, { statusCode: 500, body: '{"message":"Internal Server Error"}' });
+      console.error(
+        JSON.stringify({ level: 'ERROR', message: 'local server failure', error: (error as Error).name }),
+      );
+      if (!response.headersSent)
+        send(response, { statusCode: 500, body: '{"message":"Internal Server Error"}' });
     });
   });
 }
 
-async function serve(handler: WebhookHandler, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function serve(
+  handler: WebhookHandler,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://localhost');
   if (request.method !== WEBHOOK_ROUTE.method || url.pathname !== WEBHOOK_ROUTE.path) {
     request.resume();
@@ -49,12 +55,19 @@ function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
       size += chunk.length;
       if (size <= API_GATEWAY_MAX_PAYLOAD_BYTES) chunks.push(chunk);
     });
-    request.on('end', () => resolve(size <= API_GATEWAY_MAX_PAYLOAD_BYTES ? Buffer.concat(chunks) : undefined));
+    request.on('end', () =>
+      resolve(size <= API_GATEWAY_MAX_PAYLOAD_BYTES ? Buffer.concat(chunks) : undefined),
+    );
     request.on('error', reject);
   });
 }
 
-function toEvent(request: IncomingMessage, url: URL, body: Buffer, requestId: string): APIGatewayProxyEventV2 {
+function toEvent(
+  request: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  requestId: string,
+): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   // Node lower-cases names; repeated headers are joined with commas, as API Gateway does.
   for (const [name, value] of Object.entries(request.headers)) {
@@ -111,8 +124,11 @@ function lambdaContext(requestId: string): Context {
 
 function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
-  const body = result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : Buffer.from(result.body ?? '', 'utf8');
+  for (const [name, value] of Object.entries(result.headers ?? {}))
+    headers[name.toLowerCase()] = String(value);
+  const body = result.isBase64Encoded
+    ? Buffer.from(result.body ?? '', 'base64')
+    : Buffer.from(result.body ?? '', 'utf8');
   response.writeHead(result.statusCode ?? 200, { ...headers, 'content-length': String(body.length) });
   response.end(body);
 }

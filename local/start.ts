@@ -38,11 +38,16 @@ async function main(): Promise<void> {
 
   const admin = new DynamoDBClient({ endpoint: dynamoDb.endpoint, ...LOCAL_AWS });
   const created = await ensureTable(admin, tableName).finally(() => admin.destroy());
-  const store = new DynamoDbSignalStore(createDocumentClient({ endpoint: dynamoDb.endpoint, ...LOCAL_AWS }), tableName);
+  const store = new DynamoDbSignalStore(
+    createDocumentClient({ endpoint: dynamoDb.endpoint, ...LOCAL_AWS }),
+    tableName,
+  );
   const server = createHttpApiServer(createHandler({ secrets: new StaticSecretSource(secret.value), store }));
 
   server.once('error', async (error: NodeJS.ErrnoException) => {
-    console.error(`Cannot listen on 127.0.0.1:${port}: ${error.code ?? error.message}. Set PORT to a free port.`);
+    console.error(
+      `Cannot listen on 127.0.0.1:${port}: ${error.code ?? error.message}. Set PORT to a free port.`,
+    );
     await dynamoDb.stop();
     process.exit(1);
   });

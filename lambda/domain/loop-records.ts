@@ -1,6 +1,6 @@
 import type { JsonObject } from './json.ts';
 import type { MetricChange } from './metric-change.ts';
-import { type Priority, type Severity, priorityOf, severityOf } from './severity.ts';
+import { type Priority, priorityOf, type Severity, severityOf } from './severity.ts';
 import { titleOf } from './title.ts';
 
 /** A Loop signal, as Loop names its fields. */

@@ -1,5 +1,5 @@
 import { InvalidPayloadError } from '../errors.ts';
-import { type JsonObject, type JsonValue, isJsonObject, ownField } from './json.ts';
+import { isJsonObject, type JsonObject, type JsonValue, ownField } from './json.ts';
 
 /** The part of a PostHog delivery that Loop acts on. */
 export interface MetricChange {
@@ -60,9 +60,12 @@ function readValue(value: JsonValue | undefined): number {
   if (value === undefined || value === null) {
     throw new InvalidPayloadError('Missing required field: value (the percentage change)');
   }
-  const number = typeof value === 'number' ? value : typeof value === 'string' ? parsePercentText(value) : Number.NaN;
+  const number =
+    typeof value === 'number' ? value : typeof value === 'string' ? parsePercentText(value) : Number.NaN;
   if (!Number.isFinite(number)) {
-    throw new InvalidPayloadError('Field value must be a finite number or numeric text such as "35" or "-12.5%"');
+    throw new InvalidPayloadError(
+      'Field value must be a finite number or numeric text such as "35" or "-12.5%"',
+    );
   }
   return number;
 }

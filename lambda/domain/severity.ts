@@ -13,7 +13,12 @@ export function severityOf(percentChange: number): Severity {
   return 'low';
 }
 
-const PRIORITY_BY_SEVERITY: Readonly<Record<Severity, Priority>> = { critical: 1, high: 2, medium: 3, low: 4 };
+const PRIORITY_BY_SEVERITY: Readonly<Record<Severity, Priority>> = {
+  critical: 1,
+  high: 2,
+  medium: 3,
+  low: 4,
+};
 
 /** Maps a severity to the priority of the triage issue it opens. */
 export function priorityOf(severity: Severity): Priority {

@@ -13,7 +13,11 @@ export function errorResponse(): MiddlewareObj<unknown, APIGatewayProxyStructure
       const error = request.error;
       if (error instanceof HttpError) {
         if (error.statusCode >= 500) logFailure(error);
-        request.response = jsonResponse(error.statusCode, JSON.stringify({ error: error.message }), error.headers);
+        request.response = jsonResponse(
+          error.statusCode,
+          JSON.stringify({ error: error.message }),
+          error.headers,
+        );
         return;
       }
       logFailure(error);

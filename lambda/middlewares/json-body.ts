@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { type JsonObject, isJsonObject } from '../domain/json.ts';
+import { isJsonObject, type JsonObject } from '../domain/json.ts';
 import { HttpError } from '../errors.ts';
 
 /** Largest accepted body, in bytes after base64 decoding (SPEC §9). */
@@ -36,7 +36,10 @@ export function jsonBody(): MiddlewareObj<ParsedEvent> {
       const bytes = isBase64Encoded ? Buffer.from(body, 'base64') : undefined;
       const size = bytes ? bytes.length : Buffer.byteLength(body, 'utf8');
       if (size > MAX_BODY_BYTES) {
-        throw new HttpError(413, `Request body is ${size} bytes; the limit is ${MAX_BODY_BYTES} bytes (128 KiB)`);
+        throw new HttpError(
+          413,
+          `Request body is ${size} bytes; the limit is ${MAX_BODY_BYTES} bytes (128 KiB)`,
+        );
       }
 
       const text = bytes ? decodeUtf8(bytes) : body;

@@ -94,10 +94,14 @@ export class SecretsManagerSecretSource implements WebhookSecretSource {
   private async fetchFromSecretsManager(): Promise<CachedSecret> {
     let secret: string | undefined;
     try {
-      ({ SecretString: secret } = await this.client.send(new GetSecretValueCommand({ SecretId: this.secretId })));
+      ({ SecretString: secret } = await this.client.send(
+        new GetSecretValueCommand({ SecretId: this.secretId }),
+      ));
     } catch (error) {
       if (isTransientAwsError(error)) throw new DependencyUnavailableError('Secret store', { cause: error });
-      throw new ConfigurationError('The webhook secret could not be read from Secrets Manager', { cause: error });
+      throw new ConfigurationError('The webhook secret could not be read from Secrets Manager', {
+        cause: error,
+      });
     }
     if (!secret) throw new ConfigurationError('The webhook secret in Secrets Manager is empty or binary');
     this.cached = { values: [secret], fetchedAt: this.now() };

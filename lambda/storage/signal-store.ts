@@ -29,7 +29,11 @@ export class DynamoDbSignalStore implements SignalStore {
     try {
       const issueNumber = await this.nextIssueNumber();
       const records = loopRecordsFor(draft, { signalId: this.newId(), issueId: this.newId(), issueNumber });
-      await this.writeWithFallback(records, encodePayload(draft.payload, draft.payloadText), draft.payloadText);
+      await this.writeWithFallback(
+        records,
+        encodePayload(draft.payload, draft.payloadText),
+        draft.payloadText,
+      );
       return records;
     } catch (error) {
       throw asStorageError(error);
@@ -51,7 +55,11 @@ export class DynamoDbSignalStore implements SignalStore {
   }
 
   // Should DynamoDB refuse a map our checks let through, the JSON text form always fits.
-  private async writeWithFallback(records: LoopRecords, payload: StoredPayload, payloadText: string): Promise<void> {
+  private async writeWithFallback(
+    records: LoopRecords,
+    payload: StoredPayload,
+    payloadText: string,
+  ): Promise<void> {
     try {
       await this.write(records, payload);
     } catch (error) {
@@ -71,7 +79,10 @@ export class DynamoDbSignalStore implements SignalStore {
     });
     await this.client.send(
       new TransactWriteCommand({
-        TransactItems: [putNew(signalItem(records.signal, payload)), putNew(issueItem(records.issue, payload))],
+        TransactItems: [
+          putNew(signalItem(records.signal, payload)),
+          putNew(issueItem(records.issue, payload)),
+        ],
       }),
     );
   }

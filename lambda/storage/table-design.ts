@@ -53,7 +53,8 @@ export const keys = {
   issueLookup: (issueNumber: number) => `ISSUE_NUMBER#${issueNumber}`,
   signalLookup: (signalId: string) => `SIGNAL#${signalId}`,
   triageQueue: 'TRIAGE',
-  triageOrder: (priority: number, createdAt: string, issueId: string) => `${priority}#${createdAt}#${issueId}`,
+  triageOrder: (priority: number, createdAt: string, issueId: string) =>
+    `${priority}#${createdAt}#${issueId}`,
   signalFeed: 'SIGNALS',
   signalFeedOrder: (createdAt: string, signalId: string) => `${createdAt}#${signalId}`,
 } as const;

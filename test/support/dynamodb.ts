@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../lambda/storage/dynamodb-client.ts';
 import { ensureTable } from '../../local/create-table.ts';
 import { LOCAL_AWS } from '../../local/dynamodb-local.ts';
-import { createDocumentClient } from '../../lambda/storage/dynamodb-client.ts';
 
 /** The DynamoDB Local that global-setup started. */
 export function localEndpoint(): string {
   const endpoint = process.env.DYNAMODB_LOCAL_ENDPOINT;
-  if (!endpoint) throw new Error('DYNAMODB_LOCAL_ENDPOINT is not set: run the tests through jest (global-setup)');
+  if (!endpoint)
+    throw new Error('DYNAMODB_LOCAL_ENDPOINT is not set: run the tests through jest (global-setup)');
   return endpoint;
 }
 
@@ -30,11 +31,16 @@ export async function createTestTable(): Promise<string> {
 }
 
 /** Every item in a table (tests only: tables here are small). */
-export async function allItems(client: DynamoDBDocumentClient, tableName: string): Promise<Record<string, unknown>[]> {
+export async function allItems(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey, ConsistentRead: true }));
+    const page = await client.send(
+      new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey, ConsistentRead: true }),
+    );
     items.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;
   } while (startKey);

@@ -13,7 +13,11 @@ export interface EventOptions {
  * An API Gateway HTTP API (2.0) event for POST /api/signals/posthog, authenticated with
  * TEST_SECRET and typed as JSON unless the options say otherwise.
  */
-export function webhookEvent({ body = {}, headers, base64 = false }: EventOptions = {}): APIGatewayProxyEventV2 {
+export function webhookEvent({
+  body = {},
+  headers,
+  base64 = false,
+}: EventOptions = {}): APIGatewayProxyEventV2 {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   return {
     version: '2.0',
@@ -26,7 +30,13 @@ export function webhookEvent({ body = {}, headers, base64 = false }: EventOption
       apiId: 'api',
       domainName: 'example.com',
       domainPrefix: 'example',
-      http: { method: 'POST', path: '/api/signals/posthog', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+      http: {
+        method: 'POST',
+        path: '/api/signals/posthog',
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'test',
+      },
       requestId: 'request-1',
       routeKey: 'POST /api/signals/posthog',
       stage: '$default',
@@ -45,10 +55,15 @@ export function headersWith(changes: Record<string, string | undefined>): Record
     'x-posthog-secret': TEST_SECRET,
     ...changes,
   };
-  return Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return Object.fromEntries(
+    Object.entries(headers).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }
 
-export const lambdaContext = { awsRequestId: 'aws-request-1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+export const lambdaContext = {
+  awsRequestId: 'aws-request-1',
+  getRemainingTimeInMillis: () => 10_000,
+} as unknown as Context;
 
 /** The JSON body of a handler result. */
 export function bodyOf(result: { body?: string }): Record<string, unknown> {

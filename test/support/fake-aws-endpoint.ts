@@ -38,7 +38,10 @@ export class FakeAwsEndpoint {
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        const call = { target: String(request.headers['x-amz-target'] ?? ''), body: text ? JSON.parse(text) : {} };
+        const call = {
+          target: String(request.headers['x-amz-target'] ?? ''),
+          body: text ? JSON.parse(text) : {},
+        };
         fake.calls.push(call);
         fake.answer(fake.reply(call), response);
       });
@@ -63,7 +66,10 @@ export class FakeAwsEndpoint {
       return;
     }
     const body = JSON.stringify(reply.body);
-    response.writeHead(reply.status, { 'content-type': 'application/x-amz-json-1.1', 'content-length': Buffer.byteLength(body) });
+    response.writeHead(reply.status, {
+      'content-type': 'application/x-amz-json-1.1',
+      'content-length': Buffer.byteLength(body),
+    });
     response.end(body);
   }
 }

@@ -1,5 +1,5 @@
-import { readMetricChange } from '../../lambda/domain/metric-change.ts';
 import type { JsonObject } from '../../lambda/domain/json.ts';
+import { readMetricChange } from '../../lambda/domain/metric-change.ts';
 import { InvalidPayloadError } from '../../lambda/errors.ts';
 
 const base = { name: 'page_load_time', value: 35, timeframe: 'last_7_days' };
@@ -16,7 +16,12 @@ function invalid(payload: JsonObject): InvalidPayloadError {
 
 describe('readMetricChange: metric name', () => {
   it('reads name, value and timeframe from a custom body', () => {
-    expect(readMetricChange(base)).toEqual({ name: 'page_load_time', value: 35, timeframe: 'last_7_days', sourceId: null });
+    expect(readMetricChange(base)).toEqual({
+      name: 'page_load_time',
+      value: 35,
+      timeframe: 'last_7_days',
+      sourceId: null,
+    });
   });
 
   it('prefers event.name when it is a non-empty string', () => {
@@ -51,7 +56,9 @@ describe('readMetricChange: metric name', () => {
   });
 
   it('ignores an inherited property: a payload without name does not read Object.prototype', () => {
-    expect(invalid(JSON.parse('{"value": 1, "__proto__": {"name": "x"}}')).message).toMatch(/Missing required field: name/);
+    expect(invalid(JSON.parse('{"value": 1, "__proto__": {"name": "x"}}')).message).toMatch(
+      /Missing required field: name/,
+    );
   });
 });
 
@@ -71,12 +78,24 @@ describe('readMetricChange: value', () => {
     expect(readMetricChange({ ...base, value }).value).toBe(expected);
   });
 
-  it.each([['abc'], [''], ['%'], ['12%%'], ['1,5'], ['0x10'], ['Infinity'], ['NaN'], ['1e999'], [true], [{}], [[35]]])(
-    'rejects %p, naming the field',
-    (value) => {
-      expect(invalid({ ...base, value: value as JsonObject[string] }).message).toMatch(/^Field value must be a finite number/);
-    },
-  );
+  it.each([
+    ['abc'],
+    [''],
+    ['%'],
+    ['12%%'],
+    ['1,5'],
+    ['0x10'],
+    ['Infinity'],
+    ['NaN'],
+    ['1e999'],
+    [true],
+    [{}],
+    [[35]],
+  ])('rejects %p, naming the field', (value) => {
+    expect(invalid({ ...base, value: value as JsonObject[string] }).message).toMatch(
+      /^Field value must be a finite number/,
+    );
+  });
 
   it('rejects a missing or null value, naming the field', () => {
     expect(invalid({ name: 'm' }).message).toMatch(/Missing required field: value/);

@@ -7,7 +7,8 @@ const arrays = (count: number) => `${'['.repeat(count)}1${']'.repeat(count)}`;
 
 describe('encodePayload', () => {
   it('keeps an ordinary document as a map', () => {
-    const text = '{"name":"m","value":35,"nested":{"list":[1,"two",null,true,{"x":-1.5}]},"empty":"","none":{}}';
+    const text =
+      '{"name":"m","value":35,"nested":{"list":[1,"two",null,true,{"x":-1.5}]},"empty":"","none":{}}';
     expect(encode(text)).toEqual(JSON.parse(text));
   });
 

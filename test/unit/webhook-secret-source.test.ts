@@ -1,0 +1,143 @@
+import { ConfigurationError, DependencyUnavailableError } from '../../lambda/errors.ts';
+import { createSecretsManagerClient } from '../../lambda/secret/secrets-manager-client.ts';
+import { SecretsManagerSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
+import {
+  awsErrorReply,
+  FakeAwsEndpoint,
+  fakeClientConfig,
+  secretValueReply,
+} from '../support/fake-aws-endpoint.ts';
+
+const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:posthog-webhook-AbCdEf';
+
+describe('SecretsManagerSecretSource (real SDK client, fake Secrets Manager over HTTP)', () => {
+  let secretsManager: FakeAwsEndpoint;
+  let clock: number;
+
+  beforeEach(async () => {
+    secretsManager = await FakeAwsEndpoint.start();
+    clock = 1_000_000;
+  });
+  afterEach(() => secretsManager.close());
+
+  const source = (options = {}) =>
+    new SecretsManagerSecretSource(
+      createSecretsManagerClient(fakeClientConfig(secretsManager.url)),
+      SECRET_ARN,
+      {
+        now: () => clock,
+        ...options,
+      },
+    );
+
+  it('fetches the secret by ARN and caches it for five minutes', async () => {
+    secretsManager.reply = () => secretValueReply('first');
+    const secrets = source();
+
+    expect(await secrets.accepted()).toEqual(['first']);
+    secretsManager.reply = () => secretValueReply('second');
+    clock += 299_000;
+    expect(await secrets.accepted()).toEqual(['first']);
+    clock += 2_000;
+    expect(await secrets.accepted()).toEqual(['second']);
+
+    expect(secretsManager.calls).toHaveLength(2);
+    expect(secretsManager.calls[0]).toEqual({
+      target: 'secretsmanager.GetSecretValue',
+      body: { SecretId: SECRET_ARN },
+    });
+  });
+
+  it('shares one fetch between concurrent cold requests', async () => {
+    secretsManager.reply = () => secretValueReply('only');
+    const secrets = source();
+
+    const results = await Promise.all(Array.from({ length: 10 }, () => secrets.accepted()));
+
+    expect(results.every((values) => values[0] === 'only')).toBe(true);
+    expect(secretsManager.calls).toHaveLength(1);
+  });
+
+  it('re-fetches after a mismatch only when the cached copy is older than 30 s', async () => {
+    secretsManager.reply = () => secretValueReply('old');
+    const secrets = source();
+    await secrets.accepted();
+    secretsManager.reply = () => secretValueReply('rotated');
+
+    clock += 29_000;
+    expect(await secrets.refreshedAfterMismatch()).toBeUndefined();
+    clock += 2_000;
+    expect(await secrets.refreshedAfterMismatch()).toEqual(['rotated']);
+    expect(await secrets.accepted()).toEqual(['rotated']);
+    expect(secretsManager.calls).toHaveLength(2);
+  });
+
+  it.each([
+    ['throttled', awsErrorReply(400, 'ThrottlingException', 'Rate exceeded')],
+    ['failing on its side', awsErrorReply(500, 'InternalServiceError')],
+    ['dropping the connection', { reset: true as const }],
+  ])('answers 503 with Retry-After when Secrets Manager is %s', async (_, reply) => {
+    secretsManager.reply = () => reply;
+
+    const error = await source()
+      .accepted()
+      .catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(DependencyUnavailableError);
+    expect(error).toMatchObject({ statusCode: 503, headers: { 'Retry-After': '1' } });
+  });
+
+  it('answers 503 within two seconds when Secrets Manager does not answer', async () => {
+    secretsManager.reply = () => ({ hang: true });
+    const started = Date.now();
+
+    const error = await source()
+      .accepted()
+      .catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(DependencyUnavailableError);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('answers 503 when nothing listens at the endpoint', async () => {
+    const endpoint = secretsManager.url;
+    await secretsManager.close();
+    const secrets = new SecretsManagerSecretSource(
+      createSecretsManagerClient(fakeClientConfig(endpoint)),
+      SECRET_ARN,
+    );
+
+    await expect(secrets.accepted()).rejects.toBeInstanceOf(DependencyUnavailableError);
+    secretsManager = await FakeAwsEndpoint.start();
+  });
+
+  it('does not cache a failure: the next request fetches again', async () => {
+    secretsManager.reply = () => awsErrorReply(400, 'ThrottlingException');
+    const secrets = source();
+    await expect(secrets.accepted()).rejects.toBeInstanceOf(DependencyUnavailableError);
+
+    secretsManager.reply = () => secretValueReply('recovered');
+    expect(await secrets.accepted()).toEqual(['recovered']);
+  });
+
+  it.each([
+    ['access is denied', awsErrorReply(400, 'AccessDeniedException')],
+    ['the secret does not exist', awsErrorReply(400, 'ResourceNotFoundException')],
+  ])('answers 500 (a deployment fault, not worth retrying) when %s', async (_, reply) => {
+    secretsManager.reply = () => reply;
+
+    const error = await source()
+      .accepted()
+      .catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toBe('The webhook secret could not be read from Secrets Manager');
+  });
+
+  it('answers 500 when the secret is empty', async () => {
+    secretsManager.reply = () => secretValueReply('');
+    await expect(source().accepted()).rejects.toThrow(
+      'The webhook secret in Secrets Manager is empty or binary',
+    );
+  });
+});
