@@ -12,8 +12,10 @@ const MAX_CONTAINER_DEPTH = 31;
 // DynamoDB numbers: magnitude 1E-130 to 9.99…E+125 (38 significant digits, more than a double has).
 const MIN_MAGNITUDE = 1e-130;
 const MAX_MAGNITUDE_EXCLUSIVE = 1e126;
-// lib-dynamodb builds plain objects, so these keys would become prototypes instead of data.
-const UNSAFE_KEYS = new Set(['__proto__']);
+// Keys lib-dynamodb cannot convert faithfully: it builds plain objects (`__proto__` would set a
+// prototype) and picks a value's type from `value.constructor.name` (an own `constructor` key
+// makes it throw, or worse, treat a map as a Set).
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor']);
 const LONE_SURROGATE = /\p{Surrogate}/u;
 
 /** Chooses the stored form of a payload: the map itself when lossless, else its JSON text. */

@@ -16,6 +16,7 @@ describe('encodePayload', () => {
     ['an empty key', '{"":1}'],
     ['a nested empty key', '{"a":[{"":1}]}'],
     ['a __proto__ key', '{"__proto__":{"x":1}}'],
+    ['a constructor key', '{"a":{"constructor":{"name":"Set"}}}'],
     ['a number too large for DynamoDB', '{"a":1e300}'],
     ['a number too small for DynamoDB', '{"a":1e-200}'],
     ['negative zero', '{"a":-0}'],

@@ -1,0 +1,222 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { JsonObject } from '../../lambda/domain/json.ts';
+import type { SignalDraft } from '../../lambda/domain/loop-records.ts';
+import { readMetricChange } from '../../lambda/domain/metric-change.ts';
+import { ConfigurationError, DependencyUnavailableError } from '../../lambda/errors.ts';
+import { createDocumentClient } from '../../lambda/storage/dynamodb-client.ts';
+import { issueFromItem, signalFromItem } from '../../lambda/storage/items.ts';
+import { DynamoDbSignalStore } from '../../lambda/storage/signal-store.ts';
+import { keys } from '../../lambda/storage/table-design.ts';
+import { createTestTable, localDocumentClient, loopItems } from '../support/dynamodb.ts';
+import { awsErrorReply, FakeAwsEndpoint, fakeClientConfig } from '../support/fake-aws-endpoint.ts';
+
+const client = localDocumentClient();
+afterAll(() => client.destroy());
+
+function draftFor(text: string): SignalDraft {
+  const payload = JSON.parse(text) as JsonObject;
+  return {
+    change: readMetricChange(payload),
+    payload,
+    payloadText: text,
+    receivedAt: new Date('2026-11-27T10:00:00Z'),
+  };
+}
+
+const SAMPLE = '{"name":"page_load_time","value":35,"timeframe":"last_7_days"}';
+
+describe('DynamoDbSignalStore against DynamoDB Local', () => {
+  let tableName: string;
+  beforeEach(async () => {
+    tableName = await createTestTable();
+  });
+
+  it('writes the signal and its issue, with Loop fields, entity and keys, equal to what it returns', async () => {
+    const store = new DynamoDbSignalStore(client, tableName);
+
+    const records = await store.createSignalWithIssue(draftFor(SAMPLE));
+
+    const signal = await client.send(
+      new GetCommand({ TableName: tableName, Key: keys.signal(records.issue.id, records.signal.id) }),
+    );
+    const issue = await client.send(
+      new GetCommand({ TableName: tableName, Key: keys.issue(records.issue.id) }),
+    );
+    expect(signal.Item).toMatchObject({
+      entity: 'signal',
+      gsi1pk: `SIGNAL#${records.signal.id}`,
+      gsi2pk: 'SIGNALS',
+    });
+    expect(issue.Item).toMatchObject({ entity: 'issue', gsi1pk: 'ISSUE_NUMBER#1', gsi2pk: 'TRIAGE' });
+    expect(issue.Item?.gsi2sk).toBe(`2#2026-11-27T10:00:00.000Z#${records.issue.id}`);
+    expect(signalFromItem(signal.Item ?? {})).toEqual(records.signal);
+    expect(issueFromItem(issue.Item ?? {})).toEqual(records.issue);
+    expect(records.signal.issueId).toBe(records.issue.id);
+  });
+
+  it('gives concurrent deliveries unique, consecutive issue numbers', async () => {
+    const store = new DynamoDbSignalStore(client, tableName);
+
+    const created = await Promise.all(
+      Array.from({ length: 40 }, () => store.createSignalWithIssue(draftFor(SAMPLE))),
+    );
+
+    const numbers = created.map((records) => records.issue.number).sort((a, b) => a - b);
+    expect(numbers).toEqual(Array.from({ length: 40 }, (_, index) => index + 1));
+    const { signals, issues } = await loopItems(client, tableName);
+    expect(signals).toHaveLength(40);
+    expect(issues).toHaveLength(40);
+  });
+
+  it('writes neither item when the transaction fails', async () => {
+    const ids = ['signal-a', 'issue-a', 'signal-b', 'issue-a'];
+    const store = new DynamoDbSignalStore(client, tableName, () => ids.shift() ?? 'unexpected');
+    await store.createSignalWithIssue(draftFor(SAMPLE));
+
+    // The second delivery collides on its issue id: the issue Put fails, so its signal must not exist.
+    const error = await store.createSignalWithIssue(draftFor(SAMPLE)).catch((caught: unknown) => caught);
+
+    expect((error as Error).name).toBe('TransactionCanceledException');
+    const orphan = await client.send(
+      new GetCommand({ TableName: tableName, Key: keys.signal('issue-a', 'signal-b') }),
+    );
+    expect(orphan.Item).toBeUndefined();
+    const { signals, issues } = await loopItems(client, tableName);
+    expect([signals.length, issues.length]).toEqual([1, 1]);
+  });
+
+  const arrays = (count: number) => `${'['.repeat(count)}1${']'.repeat(count)}`;
+  it.each([
+    ['31 levels of nesting (the most a map holds)', 'map', `{"name":"m","value":1,"a":${arrays(30)}}`],
+    ['32 levels of nesting', 'text', `{"name":"m","value":1,"a":${arrays(31)}}`],
+    ['1,000 levels of nesting', 'text', `{"name":"m","value":1,"a":${arrays(1_000)}}`],
+    ['1e300', 'text', '{"name":"m","value":1,"big":1e300}'],
+    ['1e-200', 'text', '{"name":"m","value":1,"tiny":1e-200}'],
+    ['an empty-string key', 'text', '{"name":"m","value":1,"":{"":""}}'],
+    ['a __proto__ key', 'text', '{"name":"m","value":1,"__proto__":{"polluted":true}}'],
+    ['negative zero', 'text', '{"name":"m","value":-0}'],
+    ['a lone surrogate', 'text', '{"name":"m","value":1,"s":"\\ud83d"}'],
+    [
+      'a nanosecond timestamp and other large integers',
+      'map',
+      '{"name":"m","value":1,"ns":1732700000123456789,"n":1e20}',
+    ],
+    [
+      'the edges of DynamoDB number range',
+      'map',
+      '{"name":"m","value":1,"max":9.99999999999999e125,"min":1e-130,"neg":-1e-130}',
+    ],
+    ['a constructor key', 'text', '{"name":"m","value":1,"x":{"constructor":{"name":"Set"}}}'],
+    [
+      'keys that shadow Object.prototype',
+      'map',
+      '{"name":"m","value":1,"toString":"x","hasOwnProperty":[],"valueOf":{}}',
+    ],
+    [
+      'unicode and empty values',
+      'map',
+      '{"name":"📈 signups","value":"12.5%","e":"","l":[],"o":{},"n":null,"t":true}',
+    ],
+  ])('stores a payload with %s losslessly, as %s', async (_, form, text) => {
+    const store = new DynamoDbSignalStore(client, tableName);
+
+    const records = await store.createSignalWithIssue(draftFor(text));
+
+    const { Item: signal } = await client.send(
+      new GetCommand({ TableName: tableName, Key: keys.signal(records.issue.id, records.signal.id) }),
+    );
+    const { Item: issue } = await client.send(
+      new GetCommand({ TableName: tableName, Key: keys.issue(records.issue.id) }),
+    );
+    expect(typeof signal?.payload === 'string' ? 'text' : 'map').toBe(form);
+    expect(signalFromItem(signal ?? {}).payload).toEqual(JSON.parse(text));
+    expect(issueFromItem(issue ?? {}).signalPayload).toEqual(JSON.parse(text));
+  });
+});
+
+describe('DynamoDbSignalStore failures', () => {
+  it('answers 503 quickly when DynamoDB is unreachable', async () => {
+    const fake = await FakeAwsEndpoint.start();
+    const endpoint = fake.url;
+    await fake.close();
+    const store = new DynamoDbSignalStore(createDocumentClient(fakeClientConfig(endpoint)), 'table');
+    const started = Date.now();
+
+    await expect(store.createSignalWithIssue(draftFor(SAMPLE))).rejects.toBeInstanceOf(
+      DependencyUnavailableError,
+    );
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  describe('with a fake DynamoDB endpoint', () => {
+    let dynamoDb: FakeAwsEndpoint;
+    beforeEach(async () => {
+      dynamoDb = await FakeAwsEndpoint.start();
+    });
+    afterEach(() => dynamoDb.close());
+    const store = () =>
+      new DynamoDbSignalStore(createDocumentClient(fakeClientConfig(dynamoDb.url)), 'table');
+    const counterReply = { status: 200, body: { Attributes: { value: { N: '7' } } } };
+
+    it.each([
+      ['throttles', awsErrorReply(400, 'ThrottlingException')],
+      ['exceeds throughput', awsErrorReply(400, 'ProvisionedThroughputExceededException')],
+      ['fails on its side', awsErrorReply(500, 'InternalServerError')],
+      ['does not answer', { hang: true as const }],
+    ])('answers 503 within 2 s when DynamoDB %s', async (_, reply) => {
+      dynamoDb.reply = () => reply;
+      const started = Date.now();
+      await expect(store().createSignalWithIssue(draftFor(SAMPLE))).rejects.toBeInstanceOf(
+        DependencyUnavailableError,
+      );
+      expect(Date.now() - started).toBeLessThan(2_000);
+    });
+
+    it('answers 503 when the transaction is cancelled by a conflict', async () => {
+      dynamoDb.reply = (call) =>
+        call.target.endsWith('UpdateItem')
+          ? counterReply
+          : {
+              status: 400,
+              body: {
+                __type: 'TransactionCanceledException',
+                message: 'Transaction cancelled',
+                CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
+              },
+            };
+      await expect(store().createSignalWithIssue(draftFor(SAMPLE))).rejects.toBeInstanceOf(
+        DependencyUnavailableError,
+      );
+    });
+
+    it('answers 500 (configuration) when the table does not exist', async () => {
+      dynamoDb.reply = () => awsErrorReply(400, 'ResourceNotFoundException', 'Requested resource not found');
+      const error = await store()
+        .createSignalWithIssue(draftFor(SAMPLE))
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect((error as Error).message).toBe('The signals table does not exist');
+    });
+
+    it('falls back to the JSON text when DynamoDB refuses the map form', async () => {
+      let transactions = 0;
+      dynamoDb.reply = (call) => {
+        if (call.target.endsWith('UpdateItem')) return counterReply;
+        transactions += 1;
+        return transactions === 1
+          ? awsErrorReply(400, 'ValidationException', 'Item too deep')
+          : { status: 200, body: {} };
+      };
+
+      const records = await store().createSignalWithIssue(draftFor(SAMPLE));
+
+      expect(records.issue.number).toBe(7);
+      const second = dynamoDb.calls.filter((call) => call.target.endsWith('TransactWriteItems'))[1];
+      const items = (second?.body.TransactItems as { Put: { Item: Record<string, unknown> } }[]).map(
+        (entry) => entry.Put.Item,
+      );
+      expect(items[0]?.payload).toEqual({ S: SAMPLE });
+      expect(items[1]?.signalPayload).toEqual({ S: SAMPLE });
+    });
+  });
+});
