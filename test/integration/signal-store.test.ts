@@ -199,11 +199,11 @@ describe('DynamoDbSignalStore failures', () => {
     });
 
     it('falls back to the JSON text when DynamoDB refuses the map form', async () => {
-      let transactions = 0;
+      let attempts = 0;
       dynamoDb.reply = (call) => {
         if (call.target.endsWith('UpdateItem')) return counterReply;
-        transactions += 1;
-        return transactions === 1
+        attempts += 1;
+        return attempts === 1
           ? awsErrorReply(400, 'ValidationException', 'Item too deep')
           : { status: 200, body: {} };
       };
@@ -211,10 +211,10 @@ describe('DynamoDbSignalStore failures', () => {
       const records = await store().createSignalWithIssue(draftFor(SAMPLE));
 
       expect(records.issue.number).toBe(7);
-      const second = dynamoDb.calls.filter((call) => call.target.endsWith('TransactWriteItems'))[1];
-      const items = (second?.body.TransactItems as { Put: { Item: Record<string, unknown> } }[]).map(
-        (entry) => entry.Put.Item,
-      );
+      const transactions = dynamoDb.calls.filter((call) => call.target.endsWith('TransactWriteItems'));
+      expect(transactions).toHaveLength(2);
+      const retried = transactions[1]?.body.TransactItems as { Put: { Item: Record<string, unknown> } }[];
+      const items = retried.map((entry) => entry.Put.Item);
       expect(items[0]?.payload).toEqual({ S: SAMPLE });
       expect(items[1]?.signalPayload).toEqual({ S: SAMPLE });
     });
