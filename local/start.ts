@@ -9,12 +9,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createHandler } from '../lambda/handler.ts';
+import { WEBHOOK_ROUTE } from '../lambda/route.ts';
 import { StaticSecretSource } from '../lambda/secret/webhook-secret-source.ts';
 import { createDocumentClient } from '../lambda/storage/dynamodb-client.ts';
 import { DynamoDbSignalStore } from '../lambda/storage/signal-store.ts';
 import { ensureTable } from './create-table.ts';
 import { LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';
-import { createHttpApiServer, WEBHOOK_ROUTE } from './http-server.ts';
+import { createHttpApiServer } from './http-server.ts';
 
 const DATA_DIRECTORY = resolve('.data');
 const SECRET_FILE = join(DATA_DIRECTORY, 'posthog-webhook-secret');

@@ -1,0 +1,41 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { TABLE_DESIGN } from '../../lambda/storage/table-design.ts';
+
+/**
+ * The signals table, from the shared design (lambda/storage/table-design.ts): on-demand,
+ * point-in-time recovery, TTL, AWS-managed encryption, kept when the stack is deleted.
+ */
+export class SignalsTable extends Construct {
+  readonly table: Table;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const string = (name: string) => ({ name, type: AttributeType.STRING });
+    const { lookup, queue } = TABLE_DESIGN.indexes;
+
+    this.table = new Table(this, 'Table', {
+      partitionKey: string(TABLE_DESIGN.partitionKey),
+      sortKey: string(TABLE_DESIGN.sortKey),
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: TABLE_DESIGN.timeToLiveAttribute,
+      encryption: TableEncryption.AWS_MANAGED,
+      // Signals and issues are the product's data: never deleted with the stack.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: lookup.name,
+      partitionKey: string(lookup.partitionKey),
+      projectionType: ProjectionType.KEYS_ONLY,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: queue.name,
+      partitionKey: string(queue.partitionKey),
+      sortKey: string(queue.sortKey),
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...queue.projection.attributes],
+    });
+  }
+}

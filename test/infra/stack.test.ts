@@ -1,0 +1,275 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { Capture, Match } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { stackConfigFrom } from '../../infra/config.ts';
+import { PosthogSignalsStack } from '../../infra/stack.ts';
+import { synthStack } from '../support/stack.ts';
+
+const EXISTING_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:posthog-webhook-AbCdEf';
+
+describe('the HTTP API', () => {
+  const { template } = synthStack();
+
+  it('is an HTTP API with the one route POST /api/signals/posthog to the function (payload 2.0)', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /api/signals/posthog' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+    });
+  });
+
+  it('has one stage with default throttling and JSON access logs to a log group with retention', () => {
+    const logGroup = new Capture();
+    template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [logGroup, 'Arn'] },
+        Format: Match.stringLikeRegexp('"status":"\\$context.status"'),
+      },
+    });
+    expect(template.toJSON().Resources[logGroup.asString()].Properties.RetentionInDays).toBe(30);
+  });
+
+  it('takes stage name and throttling from context', () => {
+    const { template: configured } = synthStack({
+      stageName: 'live',
+      throttleRateLimit: '5',
+      throttleBurstLimit: 10,
+    });
+    configured.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: 'live',
+      DefaultRouteSettings: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+    });
+  });
+});
+
+describe('the function', () => {
+  const { template } = synthStack();
+
+  it('runs Node.js 24 on arm64 with JSON logs, 512 MB and a 10 s timeout', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      MemorySize: 512,
+      Timeout: 10,
+      Handler: 'index.handler',
+      LoggingConfig: Match.objectLike({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO' }),
+    });
+  });
+
+  it('gets the table name and the secret ARN through its environment', () => {
+    const table = new Capture();
+    const secret = new Capture();
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { TABLE_NAME: { Ref: table }, POSTHOG_WEBHOOK_SECRET_ARN: { Ref: secret } } },
+    });
+    const resources = template.toJSON().Resources;
+    expect(resources[table.asString()].Type).toBe('AWS::DynamoDB::Table');
+    expect(resources[secret.asString()].Type).toBe('AWS::SecretsManager::Secret');
+  });
+
+  it('logs to its own log group with the configured retention', () => {
+    const { template: configured } = synthStack({ logRetentionDays: 90 });
+    const logGroup = new Capture();
+    configured.hasResourceProperties('AWS::Lambda::Function', {
+      LoggingConfig: { LogGroup: { Ref: logGroup } },
+    });
+    expect(configured.toJSON().Resources[logGroup.asString()].Properties.RetentionInDays).toBe(90);
+  });
+
+  it('may write its logs, read the one secret and put/update items in the one table, and nothing else', () => {
+    const statements = new Capture();
+    template.resourceCountIs('AWS::IAM::Policy', 1);
+    template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: statements } });
+    const granted = (statements.asArray() as { Action: string | string[]; Resource: unknown }[]).map(
+      (statement) => ({
+        actions: [statement.Action].flat().sort(),
+        resource: statement.Resource,
+      }),
+    );
+    const resources = template.toJSON().Resources as Record<string, { Type: string }>;
+    const typeOf = (resource: unknown) => {
+      const text = JSON.stringify(resource);
+      return Object.entries(resources).find(([id]) => text.includes(`"${id}"`))?.[1].Type;
+    };
+
+    expect(granted.map((grant) => ({ actions: grant.actions, on: typeOf(grant.resource) }))).toEqual([
+      { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], on: 'AWS::Logs::LogGroup' },
+      {
+        actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+        on: 'AWS::SecretsManager::Secret',
+      },
+      { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], on: 'AWS::DynamoDB::Table' },
+    ]);
+    expect(JSON.stringify(statements.asArray())).not.toContain('*');
+    template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+  });
+});
+
+describe('the table', () => {
+  const { template } = synthStack();
+
+  it('is on-demand with point-in-time recovery, TTL, AWS-managed encryption, retained on delete', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        // SSEEnabled without a key or type: KMS with the AWS-managed key aws/dynamodb.
+        SSESpecification: { SSEEnabled: true },
+      }),
+    });
+  });
+
+  it('has the keys and indexes of the shared table design', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        Match.objectLike({ IndexName: 'lookup', Projection: { ProjectionType: 'KEYS_ONLY' } }),
+        Match.objectLike({
+          IndexName: 'queue',
+          KeySchema: [
+            { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+          ],
+          Projection: Match.objectLike({
+            ProjectionType: 'INCLUDE',
+            NonKeyAttributes: Match.arrayWith(['title', 'priority']),
+          }),
+        }),
+      ],
+    });
+  });
+});
+
+describe('the secret', () => {
+  it('is generated: 48 letters and digits, retained on delete', () => {
+    const { template } = synthStack();
+    template.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true, IncludeSpace: false },
+      }),
+    });
+  });
+
+  it('is imported, not created, when context names an existing secret', () => {
+    const { template } = synthStack({ webhookSecretArn: EXISTING_SECRET_ARN });
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ POSTHOG_WEBHOOK_SECRET_ARN: EXISTING_SECRET_ARN }) },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: Match.arrayWith(['secretsmanager:GetSecretValue']),
+            Resource: EXISTING_SECRET_ARN,
+          }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('the outputs', () => {
+  const { template } = synthStack();
+
+  it('give the webhook URL, the secret, the table and the command that prints the secret', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(Object.keys(outputs).sort()).toEqual([
+      'GetWebhookSecretCommand',
+      'TableName',
+      'WebhookSecretArn',
+      'WebhookSecretName',
+      'WebhookUrl',
+    ]);
+    expect(JSON.stringify(outputs.WebhookUrl?.Value)).toContain('/api/signals/posthog');
+    expect(JSON.stringify(outputs.GetWebhookSecretCommand?.Value)).toContain(
+      'aws secretsmanager get-secret-value',
+    );
+    expect(JSON.stringify(outputs.GetWebhookSecretCommand?.Value)).toContain(
+      '--query SecretString --output text',
+    );
+  });
+});
+
+describe('stack configuration', () => {
+  it.each([
+    [
+      { stageName: 'has space' },
+      'Context stageName must be $default or 1-128 letters, digits, - or _, got "has space"',
+    ],
+    [
+      { throttleRateLimit: 'fast' },
+      'Context throttleRateLimit must be a whole number from 1 to 10000, got "fast"',
+    ],
+    [{ throttleRateLimit: 0 }, 'Context throttleRateLimit must be a whole number from 1 to 10000, got 0'],
+    [
+      { throttleBurstLimit: 2.5 },
+      'Context throttleBurstLimit must be a whole number from 1 to 5000, got 2.5',
+    ],
+    [
+      { throttleRateLimit: 200, throttleBurstLimit: 100 },
+      'Context throttleBurstLimit (100) must be at least throttleRateLimit (200)',
+    ],
+    [
+      { webhookSecretArn: 'my-secret' },
+      'Context webhookSecretArn must be a Secrets Manager secret ARN, got "my-secret"',
+    ],
+    [
+      { logRetentionDays: 31 },
+      /^Context logRetentionDays must be one of CloudWatch's values \(1, 3, 5, 7, 14, 30, 60, 90,.*\), got 31$/,
+    ],
+    [{ alarmEmail: 'not-an-address' }, 'Context alarmEmail must be an e-mail address, got "not-an-address"'],
+    [{ stageName: 42 }, 'Context stageName must be a string, got 42'],
+  ])('rejects %p', (context, message) => {
+    expect(() => stackConfigFrom((key) => (context as Record<string, unknown>)[key])).toThrow(message);
+  });
+
+  it('defaults every setting', () => {
+    expect(stackConfigFrom(() => undefined)).toEqual({
+      stageName: '$default',
+      throttleRateLimit: 50,
+      throttleBurstLimit: 100,
+      logRetentionDays: 30,
+    });
+  });
+});
+
+describe('cdk-nag AwsSolutionsChecks', () => {
+  it.each([[{}], [{ webhookSecretArn: EXISTING_SECRET_ARN, alarmEmail: 'oncall@example.com' }]])(
+    'finds nothing unacknowledged (context %p)',
+    (context) => {
+      const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+      new PosthogSignalsStack(app, 'NagStack', {
+        config: stackConfigFrom((key) => app.node.tryGetContext(key)),
+      });
+      Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+      const messages: string[] = [];
+      const write = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+        messages.push(String(chunk));
+        return true;
+      });
+      try {
+        expect(() => app.synth()).not.toThrow();
+      } finally {
+        write.mockRestore();
+      }
+      expect(messages.join('')).not.toMatch(/ERROR|WARN/);
+    },
+  );
+});
