@@ -22,14 +22,22 @@ const LOAD_RUNS = Number(process.env.BENCH_LOAD_RUNS ?? 21);
 function shippedBundle(outdir: string): string {
   const app = new App({ outdir });
   const stack = new PosthogSignalsStack(app, 'Bench', { config: stackConfigFrom(() => undefined) });
-  const code = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0]?.Properties.Code;
+  const code = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0]?.Properties
+    .Code;
   return join(outdir, `asset.${String(code.S3Key).replace(/\.zip$/, '')}`, 'index.mjs');
 }
 
 /** The same handler bundled with esbuild's defaults for Node: CommonJS, main-first, minified. */
 function plainBundle(outdir: string): string {
   const outfile = join(outdir, 'plain', 'index.cjs');
-  buildSync({ entryPoints: ['lambda/handler.ts'], bundle: true, platform: 'node', minify: true, outfile, logLevel: 'silent' });
+  buildSync({
+    entryPoints: ['lambda/handler.ts'],
+    bundle: true,
+    platform: 'node',
+    minify: true,
+    outfile,
+    logLevel: 'silent',
+  });
   return outfile;
 }
 
@@ -37,7 +45,11 @@ function plainBundle(outdir: string): string {
 function loadTimeMs(file: string): number {
   const script = `const t=performance.now();import(${JSON.stringify(`file://${file}`)}).then(()=>process.stdout.write(String(performance.now()-t)))`;
   const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-    env: { ...process.env, AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: {
+      ...process.env,
+      AWS_REGION: 'us-east-1',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
   });
   return Number(output.toString());
 }

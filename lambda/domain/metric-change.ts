@@ -1,5 +1,6 @@
 import { InvalidPayloadError } from '../errors.ts';
 import { isJsonObject, type JsonObject, type JsonValue, ownField } from './json.ts';
+import { type AlertReading, readPosthogAlert } from './posthog-alert.ts';
 
 /** The part of a PostHog delivery that Loop acts on. */
 export interface MetricChange {
@@ -20,28 +21,37 @@ const DEFAULT_TIMEFRAME = 'recent';
 // A decimal number with optional sign, fraction and exponent, then optional spaces and one `%`.
 const PERCENT_TEXT = /^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*%?\s*$/;
 
+const EXPECTED_FIELDS =
+  'expected name and value (a custom body), or the body of a PostHog insight alert (insight_name or alert_name, and breaches)';
+
 /**
- * Reads the metric change from a delivery body: name from `event.name` (when a non-empty
- * string) else `name`; `value` as a number or numeric text; optional `timeframe`.
- * Throws InvalidPayloadError naming the field that is missing or invalid.
+ * Reads the metric change from a delivery body. Explicit fields always win: name from
+ * `event.name` (when a non-empty string) else `name`; `value` as a number or numeric text;
+ * optional `timeframe`. Missing ones come from a PostHog alert body when the body is one
+ * (insight name, the deciding breach's percentage and period). Throws InvalidPayloadError
+ * naming the field that is missing or invalid.
  */
 export function readMetricChange(payload: JsonObject): MetricChange {
+  const alert = readPosthogAlert(payload);
   return {
-    name: readName(payload),
-    value: readValue(ownField(payload, 'value')),
-    timeframe: readTimeframe(ownField(payload, 'timeframe')),
-    sourceId: readSourceId(payload),
+    name: readName(payload, alert),
+    value: readValue(ownField(payload, 'value'), alert),
+    timeframe: readTimeframe(ownField(payload, 'timeframe'), alert),
+    sourceId: readSourceId(payload, alert),
   };
 }
 
-function readName(payload: JsonObject): string {
+function readName(payload: JsonObject, alert: AlertReading | undefined): string {
   const event = ownField(payload, 'event');
   const eventName = isJsonObject(event) ? ownField(event, 'name') : undefined;
   if (typeof eventName === 'string' && eventName.trim() !== '') return checkedName(eventName);
 
   const name = ownField(payload, 'name');
   if (name === undefined || name === null) {
-    throw new InvalidPayloadError('Missing required field: name (the metric name, or event.name)');
+    if (alert?.name !== undefined) return checkedName(alert.name);
+    throw new InvalidPayloadError(
+      `Missing required field: name (the metric name, or event.name); ${EXPECTED_FIELDS}`,
+    );
   }
   if (typeof name !== 'string') throw new InvalidPayloadError('Field name must be a string');
   return checkedName(name);
@@ -56,9 +66,17 @@ function checkedName(raw: string): string {
   return name;
 }
 
-function readValue(value: JsonValue | undefined): number {
+function readValue(value: JsonValue | undefined, alert: AlertReading | undefined): number {
   if (value === undefined || value === null) {
-    throw new InvalidPayloadError('Missing required field: value (the percentage change)');
+    if (alert?.value !== undefined) return alert.value;
+    if (alert) {
+      throw new InvalidPayloadError(
+        'Field breaches holds no breach this service can read (such as "The insight value (signups) for previous day (32.50%) decreased more than upper threshold (20.00%)"); send value explicitly',
+      );
+    }
+    throw new InvalidPayloadError(
+      `Missing required field: value (the percentage change); ${EXPECTED_FIELDS}`,
+    );
   }
   const number =
     typeof value === 'number' ? value : typeof value === 'string' ? parsePercentText(value) : Number.NaN;
@@ -75,8 +93,8 @@ function parsePercentText(text: string): number {
   return match?.[1] === undefined ? Number.NaN : Number(match[1]);
 }
 
-function readTimeframe(value: JsonValue | undefined): string {
-  if (value === undefined || value === null) return DEFAULT_TIMEFRAME;
+function readTimeframe(value: JsonValue | undefined, alert: AlertReading | undefined): string {
+  if (value === undefined || value === null) return alert?.timeframe ?? DEFAULT_TIMEFRAME;
   if (typeof value !== 'string') throw new InvalidPayloadError('Field timeframe must be a string');
   const timeframe = value.trim();
   if (characterCount(timeframe) > MAX_TIMEFRAME_LENGTH) {
@@ -85,8 +103,9 @@ function readTimeframe(value: JsonValue | undefined): string {
   return timeframe === '' ? DEFAULT_TIMEFRAME : timeframe;
 }
 
-// PostHog identifiers a custom body may carry, most specific first.
-function readSourceId(payload: JsonObject): string | null {
+// PostHog identifiers a body may carry, most specific first.
+function readSourceId(payload: JsonObject, alert: AlertReading | undefined): string | null {
+  if (alert?.alertId !== undefined) return alert.alertId;
   const event = ownField(payload, 'event');
   const properties = isJsonObject(event) ? ownField(event, 'properties') : undefined;
   const candidates = [

@@ -236,8 +236,14 @@ describe('handler: every refusal of SPEC §2, in order', () => {
   });
 
   it.each([
-    [{ value: 35 }, 'Missing required field: name (the metric name, or event.name)'],
-    [{ name: 'm' }, 'Missing required field: value (the percentage change)'],
+    [
+      { value: 35 },
+      'Missing required field: name (the metric name, or event.name); expected name and value (a custom body), or the body of a PostHog insight alert (insight_name or alert_name, and breaches)',
+    ],
+    [
+      { name: 'm' },
+      'Missing required field: value (the percentage change); expected name and value (a custom body), or the body of a PostHog insight alert (insight_name or alert_name, and breaches)',
+    ],
     [
       { name: 'm', value: 'lots' },
       'Field value must be a finite number or numeric text such as "35" or "-12.5%"',
