@@ -2,6 +2,7 @@
  * POST /api/signals/posthog — a PostHog metric alert becomes a Loop signal and triage issue.
  *
  *   201 {"data": {"signal", "issue"}}   created
+ *   200 same body + Idempotent-Replayed  a repeat of a delivery seen within the dedup window
  *   400 / 413 / 415                      body is not a readable metric change
  *   401                                  X-PostHog-Secret missing or wrong
  *   500                                  deployment misconfigured (e.g. no secret)
@@ -13,6 +14,7 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { type FunctionConfig, readConfig } from './config.ts';
+import { deliveryKey } from './domain/delivery-key.ts';
 import { readMetricChange } from './domain/metric-change.ts';
 import { ConfigurationError } from './errors.ts';
 import { jsonResponse, recordsJson } from './http-response.ts';
@@ -55,13 +57,17 @@ export function createHandler({
     .use(jsonBody())
     .handler(async (event) => {
       const { payload, text } = event.parsedBody;
-      const records = await store.createSignalWithIssue({
+      const stored = await store.createSignalWithIssue({
         change: readMetricChange(payload),
         payload,
         payloadText: text,
         receivedAt: now(),
+        deliveryKey: deliveryKey(event.headers, text),
       });
-      return jsonResponse(201, recordsJson(records, text));
+      const body = recordsJson(stored.records, stored.payloadJson);
+      return stored.replayed
+        ? jsonResponse(200, body, { 'Idempotent-Replayed': 'true' })
+        : jsonResponse(201, body);
     });
   // Middy's typings add an options argument that only the inner handler receives.
   return chain as unknown as WebhookHandler;
@@ -85,7 +91,9 @@ function storeFor(config: FunctionConfig): SignalStore {
       createSignalWithIssue: () => Promise.reject(new ConfigurationError('TABLE_NAME not configured')),
     };
   }
-  return new DynamoDbSignalStore(createDocumentClient(), tableName);
+  return new DynamoDbSignalStore(createDocumentClient(), tableName, {
+    dedupWindowSeconds: config.dedupWindowSeconds,
+  });
 }
 
 export const handler = createHandler(dependenciesFromConfig(readConfig()));

@@ -22,7 +22,7 @@ export interface WebhookFunctionProps {
 /**
  * The webhook function: Node.js 24 on arm64, bundled for a fast cold start, JSON logs, and an
  * execution role that can do exactly three things — write its own logs, read the one secret,
- * and put/update items in the one table.
+ * and put, update and read items in the one table (no deletes, no scans, no indexes).
  */
 export class WebhookFunction extends Construct {
   readonly function: NodejsFunction;
@@ -65,8 +65,9 @@ export class WebhookFunction extends Construct {
     props.secret.grantRead(role);
     role.addToPolicy(
       new PolicyStatement({
-        // TransactWriteItems is authorised per item as PutItem; the counter is an UpdateItem.
-        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        // TransactWriteItems is authorised per item as PutItem; the counter is an UpdateItem;
+        // a repeated delivery reads its dedup record (GetItem) and its issue partition (Query).
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:Query'],
         resources: [props.table.tableArn],
       }),
     );

@@ -43,6 +43,8 @@ export interface SignalDraft {
   /** The body as received: JSON text that parses to `payload`. */
   readonly payloadText: string;
   readonly receivedAt: Date;
+  /** Identifies repeats of this delivery (see delivery-key.ts). */
+  readonly deliveryKey: string;
 }
 
 /** Builds the signal and its linked issue for a draft, given the identifiers storage chose. */

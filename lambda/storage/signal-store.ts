@@ -1,40 +1,74 @@
 import { randomUUID } from 'node:crypto';
-import { type DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { isTransientAwsError } from '../aws-errors.ts';
 import { type LoopRecords, loopRecordsFor, type SignalDraft } from '../domain/loop-records.ts';
 import { ConfigurationError, DependencyUnavailableError, HttpError } from '../errors.ts';
-import { issueItem, signalItem } from './items.ts';
-import { encodePayload, type StoredPayload } from './payload-encoding.ts';
+import { type Item, issueFromItem, issueItem, signalFromItem, signalItem } from './items.ts';
+import { encodePayload, payloadJson, type StoredPayload } from './payload-encoding.ts';
 import { keys, TABLE_DESIGN } from './table-design.ts';
+
+/** The outcome of storing a delivery. */
+export interface StoredDelivery {
+  readonly records: LoopRecords;
+  /** The payload as JSON text, for the response. */
+  readonly payloadJson: string;
+  /** True when this delivery repeated an earlier one and nothing new was written. */
+  readonly replayed: boolean;
+}
 
 /** Where accepted deliveries go. The handler depends on this, not on DynamoDB. */
 export interface SignalStore {
-  /** Assigns the next issue number, then writes the signal and its issue atomically. */
-  createSignalWithIssue(draft: SignalDraft): Promise<LoopRecords>;
+  /**
+   * Writes the signal and its issue atomically, or, when the delivery repeats one seen within
+   * the dedup window, writes nothing and returns what the first one created.
+   */
+  createSignalWithIssue(draft: SignalDraft): Promise<StoredDelivery>;
 }
+
+export interface DynamoDbSignalStoreOptions {
+  /** How long a delivery key is remembered. @default 600 (10 minutes) */
+  readonly dedupWindowSeconds?: number;
+  /** Id generator, for tests. @default crypto.randomUUID */
+  readonly newId?: () => string;
+}
+
+// Concurrent duplicates collide in DynamoDB as TransactionConflict; retrying a few times lets
+// the loser see the winner's record and replay it instead of answering 503.
+const CONFLICT_RETRY_DELAYS_MS = [25, 75, 150];
 
 /**
  * DynamoDB implementation: one atomic counter update for the issue number, then one
- * TransactWriteItems with both items. A failed transaction writes nothing (the number it took
- * is skipped, so numbers stay unique and increasing, not gapless).
+ * TransactWriteItems with the dedup record (conditional on no live record for the key), the
+ * signal and the issue. A failed transaction writes none of them, so a retry is never blocked
+ * by a half-done attempt. A number taken by a failed or duplicate attempt is skipped: numbers
+ * are unique and increasing, not gapless.
  */
 export class DynamoDbSignalStore implements SignalStore {
+  private readonly dedupWindowSeconds: number;
+  private readonly newId: () => string;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly newId: () => string = randomUUID,
-  ) {}
+    options: DynamoDbSignalStoreOptions = {},
+  ) {
+    this.dedupWindowSeconds = options.dedupWindowSeconds ?? 600;
+    this.newId = options.newId ?? randomUUID;
+  }
 
-  async createSignalWithIssue(draft: SignalDraft): Promise<LoopRecords> {
+  async createSignalWithIssue(draft: SignalDraft): Promise<StoredDelivery> {
     try {
       const issueNumber = await this.nextIssueNumber();
       const records = loopRecordsFor(draft, { signalId: this.newId(), issueId: this.newId(), issueNumber });
-      await this.writeWithFallback(
-        records,
-        encodePayload(draft.payload, draft.payloadText),
-        draft.payloadText,
-      );
-      return records;
+      const written = await this.writeWithRetries(draft, records);
+      if (written === 'duplicate') return await this.replay(draft);
+      return { records, payloadJson: draft.payloadText, replayed: false };
     } catch (error) {
       throw asStorageError(error);
     }
@@ -54,22 +88,33 @@ export class DynamoDbSignalStore implements SignalStore {
     return Number(Attributes?.value);
   }
 
-  // Should DynamoDB refuse a map our checks let through, the JSON text form always fits.
-  private async writeWithFallback(
-    records: LoopRecords,
-    payload: StoredPayload,
-    payloadText: string,
-  ): Promise<void> {
-    try {
-      await this.write(records, payload);
-    } catch (error) {
-      if (typeof payload === 'string' || (error as Error).name !== 'ValidationException') throw error;
-      await this.write(records, payloadText);
+  private async writeWithRetries(draft: SignalDraft, records: LoopRecords): Promise<'written' | 'duplicate'> {
+    let payload = encodePayload(draft.payload, draft.payloadText);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.write(draft, records, payload);
+        return 'written';
+      } catch (error) {
+        const reasons = cancellationCodes(error);
+        if (reasons[0] === 'ConditionalCheckFailed') return 'duplicate';
+        const delay = CONFLICT_RETRY_DELAYS_MS[attempt];
+        if (reasons.includes('TransactionConflict') && delay !== undefined) {
+          await new Promise((resolve) => setTimeout(resolve, delay));
+          continue;
+        }
+        // Should DynamoDB refuse a map our checks let through, the JSON text form always fits.
+        if ((error as Error).name === 'ValidationException' && typeof payload !== 'string') {
+          payload = draft.payloadText;
+          continue;
+        }
+        throw error;
+      }
     }
   }
 
-  private async write(records: LoopRecords, payload: StoredPayload): Promise<void> {
-    const putNew = (item: Record<string, unknown>) => ({
+  private async write(draft: SignalDraft, records: LoopRecords, payload: StoredPayload): Promise<void> {
+    const now = Math.floor(draft.receivedAt.getTime() / 1000);
+    const putNew = (item: Item) => ({
       Put: {
         TableName: this.tableName,
         Item: item,
@@ -80,12 +125,68 @@ export class DynamoDbSignalStore implements SignalStore {
     await this.client.send(
       new TransactWriteCommand({
         TransactItems: [
+          {
+            // TTL deletes expired records only eventually, so an expired one counts as absent.
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                ...keys.delivery(draft.deliveryKey),
+                entity: 'delivery',
+                signalId: records.signal.id,
+                issueId: records.issue.id,
+                createdAt: records.signal.createdAt,
+                [TABLE_DESIGN.timeToLiveAttribute]: now + this.dedupWindowSeconds,
+              },
+              ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt <= :now',
+              ExpressionAttributeNames: {
+                '#pk': TABLE_DESIGN.partitionKey,
+                '#expiresAt': TABLE_DESIGN.timeToLiveAttribute,
+              },
+              ExpressionAttributeValues: { ':now': now },
+            },
+          },
           putNew(signalItem(records.signal, payload)),
           putNew(issueItem(records.issue, payload)),
         ],
       }),
     );
   }
+
+  /** Reads back what the first delivery with this key created. */
+  private async replay(draft: SignalDraft): Promise<StoredDelivery> {
+    const { Item: delivery } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.delivery(draft.deliveryKey),
+        ConsistentRead: true,
+      }),
+    );
+    const issueId = String(delivery?.issueId);
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': TABLE_DESIGN.partitionKey },
+        ExpressionAttributeValues: { ':pk': keys.issue(issueId).pk },
+        ConsistentRead: true,
+      }),
+    );
+    const issue = Items.find((item) => item.entity === 'issue');
+    const signal = Items.find((item) => item.entity === 'signal' && item.id === delivery?.signalId);
+    if (!issue || !signal) {
+      throw new HttpError(409, 'This delivery repeats an earlier one whose signal no longer exists');
+    }
+    return {
+      records: { signal: signalFromItem(signal), issue: issueFromItem(issue) },
+      payloadJson: payloadJson(signal.payload as StoredPayload),
+      replayed: true,
+    };
+  }
+}
+
+function cancellationCodes(error: unknown): string[] {
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return reasons.map((reason) => reason.Code ?? 'None');
 }
 
 function asStorageError(error: unknown): Error {

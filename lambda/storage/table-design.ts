@@ -6,6 +6,7 @@
  *   issue       ISSUE#<issueId>  ISSUE             ISSUE_NUMBER#<number>   TRIAGE / <priority>#<createdAt>#<issueId>
  *   signal      ISSUE#<issueId>  SIGNAL#<signalId> SIGNAL#<signalId>       SIGNALS / <createdAt>#<signalId>
  *   counter     COUNTER          ISSUE_NUMBER      –                       –
+ *   delivery    DELIVERY#<key>   DELIVERY          –                       –      (dedup record, TTL)
  *
  * Base table: an issue and its signals share a partition, so "issue by id" is a GetItem and
  * "an issue with its signals" is one Query. `lookup` (keys only) finds a signal by id or an
@@ -50,6 +51,7 @@ export const keys = {
   issue: (issueId: string) => ({ pk: `ISSUE#${issueId}`, sk: 'ISSUE' }),
   signal: (issueId: string, signalId: string) => ({ pk: `ISSUE#${issueId}`, sk: `SIGNAL#${signalId}` }),
   issueNumberCounter: { pk: 'COUNTER', sk: 'ISSUE_NUMBER' },
+  delivery: (deliveryKey: string) => ({ pk: `DELIVERY#${deliveryKey}`, sk: 'DELIVERY' }),
   issueLookup: (issueNumber: number) => `ISSUE_NUMBER#${issueNumber}`,
   signalLookup: (signalId: string) => `SIGNAL#${signalId}`,
   triageQueue: 'TRIAGE',

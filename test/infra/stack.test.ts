@@ -84,7 +84,7 @@ describe('the function', () => {
     expect(configured.toJSON().Resources[logGroup.asString()].Properties.RetentionInDays).toBe(90);
   });
 
-  it('may write its logs, read the one secret and put/update items in the one table, and nothing else', () => {
+  it('may write its logs, read the one secret and put/update/read items in the one table, and nothing else', () => {
     const statements = new Capture();
     template.resourceCountIs('AWS::IAM::Policy', 1);
     template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: statements } });
@@ -106,7 +106,10 @@ describe('the function', () => {
         actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
         on: 'AWS::SecretsManager::Secret',
       },
-      { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], on: 'AWS::DynamoDB::Table' },
+      {
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+        on: 'AWS::DynamoDB::Table',
+      },
     ]);
     expect(JSON.stringify(statements.asArray())).not.toContain('*');
     template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });

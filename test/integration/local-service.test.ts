@@ -155,13 +155,19 @@ describe('npm start', () => {
 
     const second = await start({ POSTHOG_WEBHOOK_SECRET: '' });
     expect(second.output()).not.toContain(secret);
-    const again = await fetch(second.url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-PostHog-Secret': secret },
-      body: README_BODY,
-    });
-    const { data } = (await again.json()) as { data: { issue: { number: number } } };
-    expect(data.issue.number).toBe(2);
+    const deliver = (body: string) =>
+      fetch(second.url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-PostHog-Secret': secret },
+        body,
+      });
+    const repeated = await deliver(README_BODY);
+    expect(repeated.status).toBe(200);
+    expect(repeated.headers.get('idempotent-replayed')).toBe('true');
+    const next = await deliver('{"name": "signups", "value": -12}');
+    const { data } = (await next.json()) as { data: { issue: { number: number } } };
+    // The replay took number 2 before it found the dedup record: numbers skip, never repeat.
+    expect(data.issue.number).toBe(3);
     expect(await stop()).toBe(0);
     await expect(fetch(`http://127.0.0.1:${second.dynamoDbPort}`)).rejects.toThrow();
   }, 90_000);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { JsonObject } from '../../lambda/domain/json.ts';
 import type { SignalDraft } from '../../lambda/domain/loop-records.ts';
@@ -13,14 +14,14 @@ import { awsErrorReply, FakeAwsEndpoint, fakeClientConfig } from '../support/fak
 const client = localDocumentClient();
 afterAll(() => client.destroy());
 
-function draftFor(text: string): SignalDraft {
+const RECEIVED_AT = new Date('2026-11-27T10:00:00Z');
+
+function draftFor(
+  text: string,
+  { deliveryKey = randomUUID() as string, receivedAt = RECEIVED_AT } = {},
+): SignalDraft {
   const payload = JSON.parse(text) as JsonObject;
-  return {
-    change: readMetricChange(payload),
-    payload,
-    payloadText: text,
-    receivedAt: new Date('2026-11-27T10:00:00Z'),
-  };
+  return { change: readMetricChange(payload), payload, payloadText: text, receivedAt, deliveryKey };
 }
 
 const SAMPLE = '{"name":"page_load_time","value":35,"timeframe":"last_7_days"}';
@@ -34,8 +35,9 @@ describe('DynamoDbSignalStore against DynamoDB Local', () => {
   it('writes the signal and its issue, with Loop fields, entity and keys, equal to what it returns', async () => {
     const store = new DynamoDbSignalStore(client, tableName);
 
-    const records = await store.createSignalWithIssue(draftFor(SAMPLE));
+    const { records, replayed } = await store.createSignalWithIssue(draftFor(SAMPLE));
 
+    expect(replayed).toBe(false);
     const signal = await client.send(
       new GetCommand({ TableName: tableName, Key: keys.signal(records.issue.id, records.signal.id) }),
     );
@@ -61,7 +63,7 @@ describe('DynamoDbSignalStore against DynamoDB Local', () => {
       Array.from({ length: 40 }, () => store.createSignalWithIssue(draftFor(SAMPLE))),
     );
 
-    const numbers = created.map((records) => records.issue.number).sort((a, b) => a - b);
+    const numbers = created.map(({ records }) => records.issue.number).sort((a, b) => a - b);
     expect(numbers).toEqual(Array.from({ length: 40 }, (_, index) => index + 1));
     const { signals, issues } = await loopItems(client, tableName);
     expect(signals).toHaveLength(40);
@@ -70,7 +72,7 @@ describe('DynamoDbSignalStore against DynamoDB Local', () => {
 
   it('writes neither item when the transaction fails', async () => {
     const ids = ['signal-a', 'issue-a', 'signal-b', 'issue-a'];
-    const store = new DynamoDbSignalStore(client, tableName, () => ids.shift() ?? 'unexpected');
+    const store = new DynamoDbSignalStore(client, tableName, { newId: () => ids.shift() ?? 'unexpected' });
     await store.createSignalWithIssue(draftFor(SAMPLE));
 
     // The second delivery collides on its issue id: the issue Put fails, so its signal must not exist.
@@ -120,7 +122,7 @@ describe('DynamoDbSignalStore against DynamoDB Local', () => {
   ])('stores a payload with %s losslessly, as %s', async (_, form, text) => {
     const store = new DynamoDbSignalStore(client, tableName);
 
-    const records = await store.createSignalWithIssue(draftFor(text));
+    const { records } = await store.createSignalWithIssue(draftFor(text));
 
     const { Item: signal } = await client.send(
       new GetCommand({ TableName: tableName, Key: keys.signal(records.issue.id, records.signal.id) }),
@@ -131,6 +133,93 @@ describe('DynamoDbSignalStore against DynamoDB Local', () => {
     expect(typeof signal?.payload === 'string' ? 'text' : 'map').toBe(form);
     expect(signalFromItem(signal ?? {}).payload).toEqual(JSON.parse(text));
     expect(issueFromItem(issue ?? {}).signalPayload).toEqual(JSON.parse(text));
+  });
+});
+
+describe('DynamoDbSignalStore deduplication against DynamoDB Local', () => {
+  let tableName: string;
+  beforeEach(async () => {
+    tableName = await createTestTable();
+  });
+
+  it('answers a repeat with the original signal and issue and writes nothing new', async () => {
+    const store = new DynamoDbSignalStore(client, tableName);
+    const first = await store.createSignalWithIssue(draftFor(SAMPLE, { deliveryKey: 'key-1' }));
+
+    const repeat = await store.createSignalWithIssue(draftFor(SAMPLE, { deliveryKey: 'key-1' }));
+
+    expect(repeat.replayed).toBe(true);
+    expect(repeat.records).toEqual(first.records);
+    expect(JSON.parse(repeat.payloadJson)).toEqual(JSON.parse(SAMPLE));
+    const { signals, issues } = await loopItems(client, tableName);
+    expect([signals.length, issues.length]).toEqual([1, 1]);
+  });
+
+  it('replays a payload stored as text too', async () => {
+    const store = new DynamoDbSignalStore(client, tableName);
+    const text = '{"name":"m","value":1,"":1e300}';
+    await store.createSignalWithIssue(draftFor(text, { deliveryKey: 'key-text' }));
+
+    const repeat = await store.createSignalWithIssue(draftFor(text, { deliveryKey: 'key-text' }));
+
+    expect(repeat.payloadJson).toBe(text);
+    expect(repeat.records.signal.payload).toEqual(JSON.parse(text));
+  });
+
+  it('treats the same key after the window as a new delivery', async () => {
+    const store = new DynamoDbSignalStore(client, tableName, { dedupWindowSeconds: 60 });
+    await store.createSignalWithIssue(draftFor(SAMPLE, { deliveryKey: 'key-2' }));
+
+    const later = await store.createSignalWithIssue(
+      draftFor(SAMPLE, { deliveryKey: 'key-2', receivedAt: new Date(RECEIVED_AT.getTime() + 61_000) }),
+    );
+
+    expect(later.replayed).toBe(false);
+    const { signals } = await loopItems(client, tableName);
+    expect(signals).toHaveLength(2);
+  });
+
+  it('creates exactly one signal and issue for concurrent duplicates, and answers every one', async () => {
+    const store = new DynamoDbSignalStore(client, tableName);
+
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        store.createSignalWithIssue(draftFor(SAMPLE, { deliveryKey: 'key-3' })),
+      ),
+    );
+
+    expect(results.filter((result) => !result.replayed)).toHaveLength(1);
+    expect(new Set(results.map((result) => result.records.issue.id)).size).toBe(1);
+    const { signals, issues } = await loopItems(client, tableName);
+    expect([signals.length, issues.length]).toEqual([1, 1]);
+  });
+
+  it('leaves no dedup record behind when the transaction fails, so the retry succeeds', async () => {
+    const ids = ['signal-a', 'issue-a', 'signal-b', 'issue-a', 'signal-c', 'issue-c'];
+    const store = new DynamoDbSignalStore(client, tableName, { newId: () => ids.shift() ?? 'unexpected' });
+    await store.createSignalWithIssue(draftFor(SAMPLE));
+    await expect(store.createSignalWithIssue(draftFor(SAMPLE, { deliveryKey: 'key-4' }))).rejects.toThrow();
+    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.delivery('key-4') }));
+    expect(Item).toBeUndefined();
+
+    const retry = await store.createSignalWithIssue(draftFor(SAMPLE, { deliveryKey: 'key-4' }));
+
+    expect(retry.replayed).toBe(false);
+    expect(retry.records.issue.id).toBe('issue-c');
+  });
+
+  it('stores the dedup record with its TTL', async () => {
+    const store = new DynamoDbSignalStore(client, tableName, { dedupWindowSeconds: 600 });
+    const { records } = await store.createSignalWithIssue(draftFor(SAMPLE, { deliveryKey: 'key-5' }));
+
+    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.delivery('key-5') }));
+
+    expect(Item).toMatchObject({
+      entity: 'delivery',
+      signalId: records.signal.id,
+      issueId: records.issue.id,
+      expiresAt: RECEIVED_AT.getTime() / 1000 + 600,
+    });
   });
 });
 
@@ -208,15 +297,15 @@ describe('DynamoDbSignalStore failures', () => {
           : { status: 200, body: {} };
       };
 
-      const records = await store().createSignalWithIssue(draftFor(SAMPLE));
+      const { records } = await store().createSignalWithIssue(draftFor(SAMPLE));
 
       expect(records.issue.number).toBe(7);
       const transactions = dynamoDb.calls.filter((call) => call.target.endsWith('TransactWriteItems'));
       expect(transactions).toHaveLength(2);
       const retried = transactions[1]?.body.TransactItems as { Put: { Item: Record<string, unknown> } }[];
       const items = retried.map((entry) => entry.Put.Item);
-      expect(items[0]?.payload).toEqual({ S: SAMPLE });
-      expect(items[1]?.signalPayload).toEqual({ S: SAMPLE });
+      expect(items[1]?.payload).toEqual({ S: SAMPLE });
+      expect(items[2]?.signalPayload).toEqual({ S: SAMPLE });
     });
   });
 });

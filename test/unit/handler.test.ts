@@ -101,6 +101,37 @@ describe('handler: success', () => {
   });
 });
 
+describe('handler: repeated deliveries', () => {
+  it('answers a repeat with 200, the same body and Idempotent-Replayed: true', async () => {
+    const { handler, store } = setup();
+    const first = await handler(webhookEvent({ body: payload }), lambdaContext);
+
+    const repeat = await handler(webhookEvent({ body: payload }), lambdaContext);
+
+    expect(repeat.statusCode).toBe(200);
+    expect(repeat.headers).toEqual({ 'Content-Type': 'application/json', 'Idempotent-Replayed': 'true' });
+    expect(bodyOf(repeat)).toEqual(bodyOf(first));
+    expect(store.drafts).toHaveLength(1);
+  });
+
+  it('treats the same Idempotency-Key as a repeat even with another body', async () => {
+    const { handler } = setup();
+    const headers = headersWith({ 'idempotency-key': 'delivery-1' });
+    await handler(webhookEvent({ body: payload, headers }), lambdaContext);
+
+    const repeat = await handler(webhookEvent({ body: { ...payload, value: 99 }, headers }), lambdaContext);
+
+    expect(repeat.statusCode).toBe(200);
+  });
+
+  it('creates a new signal for a different body without a key', async () => {
+    const { handler } = setup();
+    await handler(webhookEvent({ body: payload }), lambdaContext);
+    const other = await handler(webhookEvent({ body: { ...payload, value: 99 } }), lambdaContext);
+    expect(other.statusCode).toBe(201);
+  });
+});
+
 describe('handler: every refusal of SPEC §2, in order', () => {
   async function refusal(event: ReturnType<typeof webhookEvent>, secrets?: WebhookSecretSource) {
     const { handler, store } = setup(secrets);
