@@ -4,7 +4,8 @@
  *   201 {"data": {"signal", "issue"}}   created
  *   200 same body + Idempotent-Replayed  a repeat of a delivery seen within the dedup window
  *   400 / 413 / 415                      body is not a readable metric change
- *   401                                  X-PostHog-Secret missing or wrong
+ *   401                                  X-PostHog-Secret missing or wrong, or a Standard Webhooks
+ *                                        signature invalid or stale
  *   500                                  deployment misconfigured (e.g. no secret)
  *   503 + Retry-After                    Secrets Manager or DynamoDB unavailable; nothing written
  *
@@ -53,7 +54,7 @@ export function createHandler({
   const chain = middy<ParsedEvent, APIGatewayProxyStructuredResultV2>()
     .use(httpHeaderNormalizer())
     .use(errorResponse())
-    .use(webhookAuth(secrets))
+    .use(webhookAuth(secrets, () => now().getTime() / 1000))
     .use(jsonBody())
     .handler(async (event) => {
       const { payload, text } = event.parsedBody;
@@ -79,7 +80,11 @@ export function dependenciesFromConfig(config: FunctionConfig): HandlerDependenc
 }
 
 function secretSourceFor(config: FunctionConfig): WebhookSecretSource {
-  if (config.secretArn) return new SecretsManagerSecretSource(createSecretsManagerClient(), config.secretArn);
+  if (config.secretArn) {
+    return new SecretsManagerSecretSource(createSecretsManagerClient(), config.secretArn, {
+      previousGraceMs: config.secretGraceHours * 3_600_000,
+    });
+  }
   if (config.secretValue) return new StaticSecretSource(config.secretValue);
   return new MissingSecretSource();
 }

@@ -2,28 +2,57 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { UnauthorizedError } from '../errors.ts';
 import { matchesAnySecret } from '../secret/secret-match.ts';
+import { standardWebhookVerifier } from '../secret/standard-webhooks.ts';
 import type { WebhookSecretSource } from '../secret/webhook-secret-source.ts';
 
 const SECRET_HEADER = 'x-posthog-secret';
 
 /**
- * Lets a delivery through only when its `X-PostHog-Secret` header holds the webhook secret.
- * Runs before anything reads the body, so an unauthenticated caller learns nothing about it.
- * Expects lower-cased header names (http-header-normalizer runs first).
+ * Lets a delivery through only when it proves it knows the webhook secret: a Standard Webhooks
+ * signature (`webhook-signature`, checked first and decisive when present: a bad signature is 401
+ * even with a correct header) or the `X-PostHog-Secret` header. Runs before anything reads the
+ * body, so an unauthenticated caller learns nothing about it. Expects lower-cased header names.
  */
-export function webhookAuth(secrets: WebhookSecretSource): MiddlewareObj<APIGatewayProxyEventV2> {
+export function webhookAuth(
+  secrets: WebhookSecretSource,
+  nowSeconds: () => number = () => Date.now() / 1000,
+): MiddlewareObj<APIGatewayProxyEventV2> {
   return {
     before: async (request) => {
       // Configuration and secret-store failures answer before any header check (SPEC §2 order).
       const accepted = await secrets.accepted();
-      const presented = request.event.headers?.[SECRET_HEADER];
-      if (presented === undefined || presented.trim() === '') {
-        throw new UnauthorizedError('Missing X-PostHog-Secret header');
-      }
-      if (matchesAnySecret(presented, accepted)) return;
+      const { signedBy, failure } = credentialOf(request.event, nowSeconds());
+      const signedByAny = (values: readonly string[]) => values.some((secret) => signedBy(secret));
+      if (signedByAny(accepted)) return;
+      // The secret may have been rotated since it was cached.
       const refreshed = await secrets.refreshedAfterMismatch();
-      if (refreshed !== undefined && matchesAnySecret(presented, refreshed)) return;
-      throw new UnauthorizedError('Invalid webhook secret');
+      if (refreshed !== undefined && signedByAny(refreshed)) return;
+      throw new UnauthorizedError(failure);
     },
   };
+}
+
+interface Credential {
+  /** Whether this secret is the one the delivery proves knowledge of. */
+  readonly signedBy: (secret: string) => boolean;
+  /** What to answer when no accepted secret matches. */
+  readonly failure: string;
+}
+
+function credentialOf(event: APIGatewayProxyEventV2, nowSeconds: number): Credential {
+  const headers = event.headers ?? {};
+  const signature = headers['webhook-signature'];
+  if (signature !== undefined) {
+    const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
+    const verifier = standardWebhookVerifier(
+      { id: headers['webhook-id'], timestamp: headers['webhook-timestamp'], signature, body },
+      nowSeconds,
+    );
+    return { signedBy: verifier, failure: 'Invalid webhook signature' };
+  }
+  const presented = headers[SECRET_HEADER];
+  if (presented === undefined || presented.trim() === '') {
+    throw new UnauthorizedError('Missing X-PostHog-Secret header');
+  }
+  return { signedBy: (secret) => matchesAnySecret(presented, [secret]), failure: 'Invalid webhook secret' };
 }

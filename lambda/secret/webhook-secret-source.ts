@@ -39,27 +39,37 @@ export interface SecretsManagerSourceOptions {
   readonly maxAgeMs?: number;
   /** A mismatch re-fetches early only when the cached copy is at least this old. @default 30_000 */
   readonly refreshAfterMismatchMs?: number;
+  /**
+   * After a rotation, the `AWSPREVIOUS` value stays accepted this long (counted from when the
+   * current version was created), so PostHog can be updated after the secret. @default 86_400_000 (24 h)
+   */
+  readonly previousGraceMs?: number;
   /** Clock, for tests. @default Date.now */
   readonly now?: () => number;
 }
 
 interface CachedSecret {
-  readonly values: readonly string[];
+  readonly current: string;
+  /** The pre-rotation value and until when it is accepted. */
+  readonly previous?: { readonly value: string; readonly acceptedUntil: number };
   readonly fetchedAt: number;
 }
 
 /**
  * The secret from AWS Secrets Manager, cached. Concurrent requests share one fetch. A failed
- * fetch is not cached, so the next request tries again.
+ * fetch is not cached, so the next request tries again. Within the grace period after a
+ * rotation, the `AWSPREVIOUS` value is accepted too (fetched only then).
  *
  * Hand-written rather than Powertools' `getSecret`: the early re-fetch on a mismatch needs the
- * age of the cached copy, which Powertools does not expose.
+ * age of the cached copy, and the grace period the version's creation date; Powertools exposes
+ * neither.
  */
 export class SecretsManagerSecretSource implements WebhookSecretSource {
   private cached: CachedSecret | undefined;
   private inFlight: Promise<CachedSecret> | undefined;
   private readonly maxAgeMs: number;
   private readonly refreshAfterMismatchMs: number;
+  private readonly previousGraceMs: number;
   private readonly now: () => number;
 
   constructor(
@@ -69,19 +79,24 @@ export class SecretsManagerSecretSource implements WebhookSecretSource {
   ) {
     this.maxAgeMs = options.maxAgeMs ?? 300_000;
     this.refreshAfterMismatchMs = options.refreshAfterMismatchMs ?? 30_000;
+    this.previousGraceMs = options.previousGraceMs ?? 86_400_000;
     this.now = options.now ?? Date.now;
   }
 
   async accepted(): Promise<readonly string[]> {
     const cached = this.cached;
-    if (cached && this.now() - cached.fetchedAt < this.maxAgeMs) return cached.values;
-    return (await this.fetch()).values;
+    const fresh = cached && this.now() - cached.fetchedAt < this.maxAgeMs ? cached : await this.fetch();
+    return this.acceptedValues(fresh);
   }
 
   async refreshedAfterMismatch(): Promise<readonly string[] | undefined> {
     const cached = this.cached;
     if (cached && this.now() - cached.fetchedAt < this.refreshAfterMismatchMs) return undefined;
-    return (await this.fetch()).values;
+    return this.acceptedValues(await this.fetch());
+  }
+
+  private acceptedValues({ current, previous }: CachedSecret): readonly string[] {
+    return previous && this.now() < previous.acceptedUntil ? [current, previous.value] : [current];
   }
 
   private fetch(): Promise<CachedSecret> {
@@ -92,19 +107,33 @@ export class SecretsManagerSecretSource implements WebhookSecretSource {
   }
 
   private async fetchFromSecretsManager(): Promise<CachedSecret> {
-    let secret: string | undefined;
+    const current = await this.version('AWSCURRENT');
+    if (!current?.SecretString)
+      throw new ConfigurationError('The webhook secret in Secrets Manager is empty or binary');
+    const rotatedAt = current.CreatedDate?.getTime();
+    const acceptedUntil = rotatedAt === undefined ? 0 : rotatedAt + this.previousGraceMs;
+    const previous =
+      this.now() < acceptedUntil ? (await this.version('AWSPREVIOUS'))?.SecretString : undefined;
+    this.cached = {
+      current: current.SecretString,
+      ...(previous ? { previous: { value: previous, acceptedUntil } } : {}),
+      fetchedAt: this.now(),
+    };
+    return this.cached;
+  }
+
+  /** One version of the secret; undefined when no version carries that stage (no rotation yet). */
+  private async version(stage: 'AWSCURRENT' | 'AWSPREVIOUS') {
     try {
-      ({ SecretString: secret } = await this.client.send(
-        new GetSecretValueCommand({ SecretId: this.secretId }),
-      ));
+      return await this.client.send(
+        new GetSecretValueCommand({ SecretId: this.secretId, VersionStage: stage }),
+      );
     } catch (error) {
+      if (stage === 'AWSPREVIOUS' && (error as Error).name === 'ResourceNotFoundException') return undefined;
       if (isTransientAwsError(error)) throw new DependencyUnavailableError('Secret store', { cause: error });
       throw new ConfigurationError('The webhook secret could not be read from Secrets Manager', {
         cause: error,
       });
     }
-    if (!secret) throw new ConfigurationError('The webhook secret in Secrets Manager is empty or binary');
-    this.cached = { values: [secret], fetchedAt: this.now() };
-    return this.cached;
   }
 }

@@ -74,8 +74,8 @@ export class FakeAwsEndpoint {
   }
 }
 
-/** A successful GetSecretValue answer. */
-export function secretValueReply(secret: string, createdDate = new Date()): Reply {
+/** A successful GetSecretValue answer; the version was created long ago unless told otherwise. */
+export function secretValueReply(secret: string, createdDate = new Date('2020-01-01T00:00:00Z')): Reply {
   return {
     status: 200,
     body: {

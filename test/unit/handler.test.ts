@@ -101,6 +101,42 @@ describe('handler: success', () => {
   });
 });
 
+describe('handler: secret rotation', () => {
+  it('accepts the previous secret while the source still accepts it', async () => {
+    const rotating: WebhookSecretSource = {
+      accepted: async () => ['new-secret', TEST_SECRET],
+      refreshedAfterMismatch: async () => undefined,
+    };
+    const { handler } = setup(rotating);
+    const result = await handler(webhookEvent({ body: payload }), lambdaContext);
+    expect(result.statusCode).toBe(201);
+  });
+
+  it('re-checks against a refreshed secret before refusing a mismatch', async () => {
+    const refreshed = jest.fn(async () => [TEST_SECRET]);
+    const stale: WebhookSecretSource = {
+      accepted: async () => ['old-secret'],
+      refreshedAfterMismatch: refreshed,
+    };
+    const { handler } = setup(stale);
+
+    const result = await handler(webhookEvent({ body: payload }), lambdaContext);
+
+    expect(result.statusCode).toBe(201);
+    expect(refreshed).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not refresh for a missing header', async () => {
+    const refreshed = jest.fn(async () => [TEST_SECRET]);
+    const { handler } = setup({ accepted: async () => [TEST_SECRET], refreshedAfterMismatch: refreshed });
+    await handler(
+      webhookEvent({ body: payload, headers: headersWith({ 'x-posthog-secret': undefined }) }),
+      lambdaContext,
+    );
+    expect(refreshed).not.toHaveBeenCalled();
+  });
+});
+
 describe('handler: repeated deliveries', () => {
   it('answers a repeat with 200, the same body and Idempotent-Replayed: true', async () => {
     const { handler, store } = setup();

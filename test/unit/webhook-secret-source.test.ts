@@ -16,7 +16,7 @@ describe('SecretsManagerSecretSource (real SDK client, fake Secrets Manager over
 
   beforeEach(async () => {
     secretsManager = await FakeAwsEndpoint.start();
-    clock = 1_000_000;
+    clock = Date.parse('2026-11-27T10:00:00Z');
   });
   afterEach(() => secretsManager.close());
 
@@ -44,7 +44,7 @@ describe('SecretsManagerSecretSource (real SDK client, fake Secrets Manager over
     expect(secretsManager.calls).toHaveLength(2);
     expect(secretsManager.calls[0]).toEqual({
       target: 'secretsmanager.GetSecretValue',
-      body: { SecretId: SECRET_ARN },
+      body: { SecretId: SECRET_ARN, VersionStage: 'AWSCURRENT' },
     });
   });
 
@@ -139,5 +139,74 @@ describe('SecretsManagerSecretSource (real SDK client, fake Secrets Manager over
     await expect(source().accepted()).rejects.toThrow(
       'The webhook secret in Secrets Manager is empty or binary',
     );
+  });
+
+  describe('rotation', () => {
+    const HOUR = 3_600_000;
+    /** Secrets Manager after a rotation `rotatedHoursAgo` hours ago, or never rotated. */
+    function rotated(rotatedHoursAgo: number | undefined) {
+      secretsManager.reply = (call) => {
+        if (call.body.VersionStage === 'AWSPREVIOUS') {
+          return rotatedHoursAgo === undefined
+            ? awsErrorReply(
+                400,
+                'ResourceNotFoundException',
+                "can't find the specified secret value for staging label",
+              )
+            : secretValueReply('old-secret');
+        }
+        const created = rotatedHoursAgo === undefined ? undefined : new Date(clock - rotatedHoursAgo * HOUR);
+        return secretValueReply('new-secret', created);
+      };
+    }
+
+    it('accepts the previous value within 24 hours of the rotation', async () => {
+      rotated(1);
+      expect(await source().accepted()).toEqual(['new-secret', 'old-secret']);
+      expect(secretsManager.calls.map((call) => call.body.VersionStage)).toEqual([
+        'AWSCURRENT',
+        'AWSPREVIOUS',
+      ]);
+    });
+
+    it('stops accepting the previous value when the grace period ends, even from cache', async () => {
+      rotated(23.99);
+      const secrets = source();
+      expect(await secrets.accepted()).toHaveLength(2);
+
+      clock += 0.02 * HOUR;
+
+      expect(await secrets.accepted()).toEqual(['new-secret']);
+      expect(secretsManager.calls).toHaveLength(2);
+    });
+
+    it('does not fetch the previous value once the grace period is over', async () => {
+      rotated(25);
+      expect(await source().accepted()).toEqual(['new-secret']);
+      expect(secretsManager.calls).toHaveLength(1);
+    });
+
+    it('accepts only the current value of a secret never rotated', async () => {
+      rotated(undefined);
+      secretsManager.reply = (call) =>
+        call.body.VersionStage === 'AWSPREVIOUS'
+          ? awsErrorReply(400, 'ResourceNotFoundException')
+          : secretValueReply('new-secret', new Date(clock - 60_000));
+      expect(await source().accepted()).toEqual(['new-secret']);
+    });
+
+    it('honours a configured grace period', async () => {
+      rotated(2);
+      expect(await source({ previousGraceMs: 1 * HOUR }).accepted()).toEqual(['new-secret']);
+      expect(await source({ previousGraceMs: 3 * HOUR }).accepted()).toEqual(['new-secret', 'old-secret']);
+    });
+
+    it('answers 503 when the previous version cannot be fetched in the grace period', async () => {
+      secretsManager.reply = (call) =>
+        call.body.VersionStage === 'AWSPREVIOUS'
+          ? awsErrorReply(400, 'ThrottlingException')
+          : secretValueReply('new-secret', new Date(clock - HOUR));
+      await expect(source().accepted()).rejects.toBeInstanceOf(DependencyUnavailableError);
+    });
   });
 });
