@@ -14,6 +14,10 @@ export interface StackConfig {
   readonly logRetentionDays: RetentionDays;
   /** Address subscribed to alarm notifications. @default undefined (no subscription) */
   readonly alarmEmail?: string;
+  /** How long a delivery is remembered, so a retry of it creates nothing new. @default 10 */
+  readonly dedupWindowMinutes: number;
+  /** How long the previous secret stays valid after a rotation. @default 24 */
+  readonly secretGraceHours: number;
 }
 
 /** Context keys, with what each accepts. */
@@ -24,6 +28,8 @@ export const CONTEXT_KEYS = {
   webhookSecretArn: 'webhookSecretArn',
   logRetentionDays: 'logRetentionDays',
   alarmEmail: 'alarmEmail',
+  dedupWindowMinutes: 'dedupWindowMinutes',
+  secretGraceHours: 'secretGraceHours',
 } as const;
 
 const RETENTION_DAYS = new Set<number>(
@@ -86,10 +92,14 @@ export function stackConfigFrom(tryGetContext: (key: string) => unknown): StackC
   if (alarmEmail !== undefined && !EMAIL.test(alarmEmail)) {
     throw new Error(`Context alarmEmail must be an e-mail address, got "${alarmEmail}"`);
   }
+  const dedupWindowMinutes = whole(CONTEXT_KEYS.dedupWindowMinutes, 10, 1, 10_080);
+  const secretGraceHours = whole(CONTEXT_KEYS.secretGraceHours, 24, 0, 720);
   return {
     stageName,
     throttleRateLimit,
     throttleBurstLimit,
+    dedupWindowMinutes,
+    secretGraceHours,
     logRetentionDays: logRetentionDays as RetentionDays,
     ...(webhookSecretArn === undefined ? {} : { webhookSecretArn }),
     ...(alarmEmail === undefined ? {} : { alarmEmail }),

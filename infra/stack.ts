@@ -31,6 +31,8 @@ export class PosthogSignalsStack extends Stack {
       table,
       secret,
       logRetention: config.logRetentionDays,
+      dedupWindowMinutes: config.dedupWindowMinutes,
+      secretGraceHours: config.secretGraceHours,
       ...(props.entry ? { entry: props.entry } : {}),
     });
 

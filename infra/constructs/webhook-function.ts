@@ -15,6 +15,10 @@ export interface WebhookFunctionProps {
   readonly secret: ISecret;
   /** Retention of the function's log group. */
   readonly logRetention: RetentionDays;
+  /** Dedup window for repeated deliveries, in minutes (`DEDUP_WINDOW_SECONDS`). */
+  readonly dedupWindowMinutes: number;
+  /** Grace period for the previous secret after a rotation, in hours (`SECRET_GRACE_HOURS`). */
+  readonly secretGraceHours: number;
   /** Path of the handler source. @default lambda/handler.ts at the project root */
   readonly entry?: string;
 }
@@ -53,6 +57,8 @@ export class WebhookFunction extends Construct {
       environment: {
         TABLE_NAME: props.table.tableName,
         POSTHOG_WEBHOOK_SECRET_ARN: props.secret.secretArn,
+        DEDUP_WINDOW_SECONDS: String(props.dedupWindowMinutes * 60),
+        SECRET_GRACE_HOURS: String(props.secretGraceHours),
       },
     });
 

@@ -68,11 +68,25 @@ describe('the function', () => {
     const table = new Capture();
     const secret = new Capture();
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: { TABLE_NAME: { Ref: table }, POSTHOG_WEBHOOK_SECRET_ARN: { Ref: secret } } },
+      Environment: {
+        Variables: {
+          TABLE_NAME: { Ref: table },
+          POSTHOG_WEBHOOK_SECRET_ARN: { Ref: secret },
+          DEDUP_WINDOW_SECONDS: '600',
+          SECRET_GRACE_HOURS: '24',
+        },
+      },
     });
     const resources = template.toJSON().Resources;
     expect(resources[table.asString()].Type).toBe('AWS::DynamoDB::Table');
     expect(resources[secret.asString()].Type).toBe('AWS::SecretsManager::Secret');
+  });
+
+  it('takes the dedup window and the secret grace period from context', () => {
+    const { template: configured } = synthStack({ dedupWindowMinutes: 30, secretGraceHours: 0 });
+    configured.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ DEDUP_WINDOW_SECONDS: '1800', SECRET_GRACE_HOURS: '0' }) },
+    });
   });
 
   it('logs to its own log group with the configured retention', () => {
@@ -239,6 +253,8 @@ describe('stack configuration', () => {
     ],
     [{ alarmEmail: 'not-an-address' }, 'Context alarmEmail must be an e-mail address, got "not-an-address"'],
     [{ stageName: 42 }, 'Context stageName must be a string, got 42'],
+    [{ dedupWindowMinutes: 0 }, 'Context dedupWindowMinutes must be a whole number from 1 to 10080, got 0'],
+    [{ secretGraceHours: -1 }, 'Context secretGraceHours must be a whole number from 0 to 720, got -1'],
   ])('rejects %p', (context, message) => {
     expect(() => stackConfigFrom((key) => (context as Record<string, unknown>)[key])).toThrow(message);
   });
@@ -249,6 +265,8 @@ describe('stack configuration', () => {
       throttleRateLimit: 50,
       throttleBurstLimit: 100,
       logRetentionDays: 30,
+      dedupWindowMinutes: 10,
+      secretGraceHours: 24,
     });
   });
 });
