@@ -8,13 +8,26 @@ import { WEBHOOK_ROUTE } from '../lambda/route.ts';
 const API_GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 const FUNCTION_TIMEOUT_MS = 10_000;
 
+export interface HttpApiServerOptions {
+  /**
+   * Invocations running at once; further requests wait their turn, as they would for free Lambda
+   * instances. Without a limit a burst would queue inside one SDK client and trip its fail-fast
+   * timeouts, which a real Lambda instance (one request at a time) never does. @default 8
+   */
+  readonly concurrency?: number;
+}
+
 /**
  * Serves a handler the way API Gateway HTTP API does: the one route becomes a 2.0 event (body
  * always base64, so bytes reach the handler untouched); any other method or path answers 404.
  */
-export function createHttpApiServer(handler: WebhookHandler): Server {
+export function createHttpApiServer(
+  handler: WebhookHandler,
+  { concurrency = 8 }: HttpApiServerOptions = {},
+): Server {
+  const invoke = limitConcurrency(handler, concurrency);
   return createServer((request, response) => {
-    serve(handler, request, response).catch((error: unknown) => {
+    serve(invoke, request, response).catch((error: unknown) => {
       console.error(
         JSON.stringify({ level: 'ERROR', message: 'local server failure', error: (error as Error).name }),
       );
@@ -43,6 +56,23 @@ async function serve(
   const requestId = randomUUID();
   const result = await handler(toEvent(request, url, body, requestId), lambdaContext(requestId));
   send(response, result);
+}
+
+function limitConcurrency(handler: WebhookHandler, limit: number): WebhookHandler {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (event, context) => {
+    if (running < limit) running += 1;
+    else await new Promise<void>((resume) => waiting.push(resume));
+    try {
+      return await handler(event, context);
+    } finally {
+      // Hand the slot straight to the next waiter, so a newcomer cannot overtake it.
+      const next = waiting.shift();
+      if (next) next();
+      else running -= 1;
+    }
+  };
 }
 
 function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
