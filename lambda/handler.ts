@@ -11,6 +11,8 @@
  *
  * Every error body is {"error": "..."} (see middlewares/error-response.ts).
  */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -19,9 +21,11 @@ import { deliveryKey } from './domain/delivery-key.ts';
 import { readMetricChange } from './domain/metric-change.ts';
 import { ConfigurationError } from './errors.ts';
 import { jsonResponse, recordsJson } from './http-response.ts';
+import { type DeliveryContext, deliveryLog } from './middlewares/delivery-log.ts';
 import { errorResponse } from './middlewares/error-response.ts';
 import { jsonBody, type ParsedEvent } from './middlewares/json-body.ts';
 import { webhookAuth } from './middlewares/webhook-auth.ts';
+import { logger, metrics } from './observability.ts';
 import { createSecretsManagerClient } from './secret/secrets-manager-client.ts';
 import {
   MissingSecretSource,
@@ -51,20 +55,32 @@ export function createHandler({
   store,
   now = () => new Date(),
 }: HandlerDependencies): WebhookHandler {
-  const chain = middy<ParsedEvent, APIGatewayProxyStructuredResultV2>()
+  const chain = middy<ParsedEvent, APIGatewayProxyStructuredResultV2, Error, DeliveryContext>()
+    // after/onError run in reverse: the delivery log sees the final response, then metrics flush.
+    .use(logMetrics(metrics))
+    .use(injectLambdaContext(logger))
+    .use(deliveryLog(logger, metrics))
     .use(httpHeaderNormalizer())
     .use(errorResponse())
     .use(webhookAuth(secrets, () => now().getTime() / 1000))
     .use(jsonBody())
-    .handler(async (event) => {
+    .handler(async (event, context) => {
       const { payload, text } = event.parsedBody;
+      const change = readMetricChange(payload);
       const stored = await store.createSignalWithIssue({
-        change: readMetricChange(payload),
+        change,
         payload,
         payloadText: text,
         receivedAt: now(),
         deliveryKey: deliveryKey(event.headers, text),
       });
+      const { signal, issue } = stored.records;
+      context.delivery = {
+        metricName: change.name,
+        severity: signal.severity,
+        signalId: signal.id,
+        issueId: issue.id,
+      };
       const body = recordsJson(stored.records, stored.payloadJson);
       return stored.replayed
         ? jsonResponse(200, body, { 'Idempotent-Replayed': 'true' })

@@ -62,7 +62,18 @@ describe('the shipped bundle (really bundled by esbuild through cdk synth)', () 
           },
         },
       );
-      const { result } = JSON.parse(stdout) as { result: { statusCode: number; body: string } };
+      const lines = stdout.trim().split('\n');
+      const { result } = JSON.parse(lines.at(-1) ?? '') as { result: { statusCode: number; body: string } };
+      // The bundled Powertools wrote the delivery line and its metrics as JSON.
+      const logged = lines
+        .slice(0, -1)
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line));
+      expect(logged).toContainEqual(
+        expect.objectContaining({ message: 'delivery', outcome: 'created', status: 201 }),
+      );
+      expect(logged).toContainEqual(expect.objectContaining({ DeliveryCreated: 1, SignalsCritical: 1 }));
+      expect(stdout).not.toContain(SECRET);
 
       expect(result.statusCode).toBe(201);
       expect(JSON.parse(result.body).data.issue.title).toBe('PostHog: bundle_check -60% (recent)');

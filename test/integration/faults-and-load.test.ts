@@ -13,6 +13,7 @@ import { createHttpApiServer } from '../../local/http-server.ts';
 import { createTestTable, localDocumentClient, loopItems } from '../support/dynamodb.ts';
 import { TEST_SECRET } from '../support/events.ts';
 import { freePort } from '../support/free-port.ts';
+import { captureOutputPerTest } from '../support/output.ts';
 
 /** Serves a handler over the local HTTP server and returns a function that POSTs a body to it. */
 async function serve(
@@ -34,6 +35,7 @@ const delivery = (n: number) =>
   JSON.stringify({ name: `metric_${n}`, value: n % 100, timeframe: 'last_hour' });
 
 describe('DynamoDB Local stopped mid-run', () => {
+  const output = captureOutputPerTest(TEST_SECRET);
   let dataDirectory: string;
   let dynamoDb: DynamoDbLocal | undefined;
   let port: number;
@@ -48,7 +50,6 @@ describe('DynamoDB Local stopped mid-run', () => {
   });
 
   it('answers 503 + Retry-After within 2 s while it is down, leaves nothing partial, and retries succeed', async () => {
-    const errorLog = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     dynamoDb = await startDynamoDbLocal({ port, dataDirectory });
     const admin = new DynamoDBClient({ endpoint: dynamoDb.endpoint, ...LOCAL_AWS });
     await ensureTable(admin, 'faults');
@@ -88,12 +89,15 @@ describe('DynamoDB Local stopped mid-run', () => {
       const issueIds = new Set(issues.map((issue) => issue.id));
       expect(signals.every((signal) => issueIds.has(signal.issueId))).toBe(true);
       // Each failure was logged as the outage it was.
-      expect(errorLog.mock.calls.length).toBeGreaterThanOrEqual(5);
+      const failures = output
+        .current()
+        .lines()
+        .filter((line) => line.message === 'delivery' && line.outcome === 'failed');
+      expect(failures.length).toBeGreaterThanOrEqual(5);
       expect(
-        errorLog.mock.calls.every(([line]) => String(line).includes('"error":"DependencyUnavailableError"')),
+        failures.every((line) => line.error === 'DependencyUnavailableError' && line.status === 503),
       ).toBe(true);
     } finally {
-      errorLog.mockRestore();
       await new Promise((done) => server.close(done));
       client.destroy();
     }
@@ -101,6 +105,7 @@ describe('DynamoDB Local stopped mid-run', () => {
 });
 
 describe('load through the local HTTP server', () => {
+  captureOutputPerTest(TEST_SECRET);
   it('stores a few hundred concurrent distinct deliveries exactly once each, with unique issue numbers', async () => {
     const count = Number(process.env.LOAD_TEST_DELIVERIES ?? 300);
     const tableName = await createTestTable();

@@ -7,12 +7,14 @@ import { DynamoDbSignalStore } from '../../lambda/storage/signal-store.ts';
 import { keys } from '../../lambda/storage/table-design.ts';
 import { createTestTable, localDocumentClient, loopItems } from '../support/dynamodb.ts';
 import { lambdaContext, TEST_SECRET, webhookEvent } from '../support/events.ts';
+import { captureOutputPerTest } from '../support/output.ts';
 
 /**
  * Property-based: whatever arrives, the function never answers 5xx for a client's mistake,
  * writes nothing for a refused delivery, and stores every accepted payload losslessly.
  */
 describe('hostile and broken input against DynamoDB Local', () => {
+  captureOutputPerTest(TEST_SECRET);
   const client = localDocumentClient();
   let tableName: string;
   let handler: ReturnType<typeof createHandler>;

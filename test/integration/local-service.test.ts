@@ -11,10 +11,12 @@ import { createHttpApiServer } from '../../local/http-server.ts';
 import { createTestTable, localDocumentClient, loopItems } from '../support/dynamodb.ts';
 import { TEST_SECRET } from '../support/events.ts';
 import { freePort } from '../support/free-port.ts';
+import { captureOutputPerTest } from '../support/output.ts';
 
 const README_BODY = '{"name": "page_load_time", "value": 35, "timeframe": "last_7_days"}';
 
 describe('the local HTTP server (API Gateway HTTP API 2.0 events) with DynamoDB Local', () => {
+  captureOutputPerTest(TEST_SECRET);
   const client = localDocumentClient();
   let server: Server;
   let baseUrl: string;

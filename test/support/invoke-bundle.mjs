@@ -8,4 +8,5 @@ const module = await import(pathToFileURL(bundleFile).href);
 const loadedMs = performance.now() - started;
 const context = { awsRequestId: 'bundle-test', getRemainingTimeInMillis: () => 10_000 };
 const result = await module.handler(JSON.parse(eventJson), context);
-process.stdout.write(JSON.stringify({ loadedMs, result }));
+// Last line: the handler's own log and metric lines come before it.
+process.stdout.write(`\n${JSON.stringify({ loadedMs, result })}\n`);

@@ -6,19 +6,20 @@ import {
   type WebhookSecretSource,
 } from '../../lambda/secret/webhook-secret-source.ts';
 import { bodyOf, headersWith, lambdaContext, TEST_SECRET, webhookEvent } from '../support/events.ts';
+import { captureOutput } from '../support/output.ts';
 import { RecordingStore } from '../support/recording-store.ts';
 
 const receivedAt = new Date('2026-11-27T10:00:00.000Z');
 const payload = { name: 'page_load_time', value: 35, timeframe: 'last_7_days' };
 
-// The function logs failures to stderr; tests capture them (and check that no secret is among them).
-let errorLog: jest.SpyInstance;
+// The function logs every delivery to stdout; tests capture it (and check no secret is in it).
+let output: ReturnType<typeof captureOutput>;
 beforeEach(() => {
-  errorLog = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  output = captureOutput();
 });
 afterEach(() => {
-  expect(JSON.stringify(errorLog.mock.calls)).not.toContain(TEST_SECRET);
-  errorLog.mockRestore();
+  output.restore();
+  expect(output.text()).not.toContain(TEST_SECRET);
 });
 
 function setup(secrets: WebhookSecretSource = new StaticSecretSource(TEST_SECRET)) {
@@ -339,6 +340,6 @@ describe('handler: every refusal of SPEC §2, in order', () => {
 
     expect(result.statusCode).toBe(500);
     expect(bodyOf(result)).toEqual({ error: 'Internal server error' });
-    expect(errorLog).toHaveBeenCalledTimes(1);
+    expect(output.lines().filter((line) => line.message === 'delivery')).toHaveLength(1);
   });
 });
