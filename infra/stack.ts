@@ -7,6 +7,7 @@ import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { WEBHOOK_ROUTE } from '../lambda/route.ts';
 import type { StackConfig } from './config.ts';
+import { Monitoring } from './constructs/monitoring.ts';
 import { SignalsTable } from './constructs/signals-table.ts';
 import { WebhookFunction } from './constructs/webhook-function.ts';
 
@@ -63,6 +64,13 @@ export class PosthogSignalsStack extends Stack {
         'PostHog webhooks cannot send IAM, JWT or Lambda-authorizer credentials; the function authenticates every delivery with the shared secret (X-PostHog-Secret or Standard Webhooks signature) before reading the body.',
     });
 
+    const monitoring = new Monitoring(this, 'Monitoring', {
+      function: webhook.function,
+      api,
+      table,
+      ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+    });
+
     const webhookUrl = `${stage.url.replace(/\/$/, '')}${WEBHOOK_ROUTE.path}`;
     new CfnOutput(this, 'WebhookUrl', {
       value: webhookUrl,
@@ -75,6 +83,8 @@ export class PosthogSignalsStack extends Stack {
       value: `aws secretsmanager get-secret-value --region ${this.region} --secret-id ${secret.secretArn} --query SecretString --output text`,
       description: 'Prints the secret for the X-PostHog-Secret header in PostHog',
     });
+    new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.topic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName });
   }
 
   private webhookSecret(config: StackConfig): ISecret {

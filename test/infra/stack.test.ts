@@ -208,6 +208,8 @@ describe('the outputs', () => {
   it('give the webhook URL, the secret, the table and the command that prints the secret', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(Object.keys(outputs).sort()).toEqual([
+      'AlarmTopicArn',
+      'DashboardName',
       'GetWebhookSecretCommand',
       'TableName',
       'WebhookSecretArn',

@@ -1,0 +1,216 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Alarm,
+  AlarmStatusWidget,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  type IMetric,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { type ITable, Operation } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import {
+  METRICS_NAMESPACE,
+  OUTCOMES,
+  type Outcome,
+  outcomeMetricName,
+  SERVICE_NAME,
+  SEVERITIES,
+  severityMetricName,
+} from '../../lambda/observability.ts';
+
+export interface MonitoringProps {
+  readonly function: IFunction;
+  readonly api: IHttpApi;
+  readonly table: ITable;
+  /** Address subscribed to the alarm topic. @default no subscription */
+  readonly alarmEmail?: string;
+}
+
+const FIVE_MINUTES = Duration.minutes(5);
+const TABLE_OPERATIONS = [
+  Operation.UPDATE_ITEM,
+  Operation.TRANSACT_WRITE_ITEMS,
+  Operation.GET_ITEM,
+  Operation.QUERY,
+];
+
+interface AlarmSpec {
+  readonly id: string;
+  readonly metric: IMetric;
+  readonly threshold: number;
+  readonly evaluationPeriods?: number;
+  readonly datapointsToAlarm?: number;
+  /** What it means and what to check first, for the on-call engineer. */
+  readonly description: string;
+}
+
+/**
+ * What on-call needs from CloudWatch alone: an SNS topic for alarms, the alarms, and a
+ * dashboard of deliveries by outcome, signals by severity, latency, errors, throttles and
+ * DynamoDB capacity. Deliveries are bursty and often rare, so missing data never alarms.
+ */
+export class Monitoring extends Construct {
+  readonly topic: Topic;
+  readonly alarms: Alarm[];
+  readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const { api, table } = props;
+    const fn = props.function;
+
+    this.topic = new Topic(this, 'AlarmTopic', {
+      displayName: 'Loop PostHog signals alarms',
+      enforceSSL: true,
+    });
+    Validations.of(this.topic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'Alarm notifications carry alarm names and states only; CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key, and a customer key would cost more than the data is worth protecting.',
+    });
+    if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
+
+    const specs: AlarmSpec[] = [
+      {
+        id: 'FailedDeliveries',
+        metric: customMetric(outcomeMetricName('failed')),
+        threshold: 1,
+        description:
+          'A delivery failed (503 while DynamoDB or Secrets Manager was unavailable, or an unexpected 500); PostHog retries up to 3 times. First check: function logs, outcome="failed", field "cause".',
+      },
+      {
+        id: 'Misconfigured',
+        metric: customMetric(outcomeMetricName('unconfigured')),
+        threshold: 1,
+        description:
+          'The function refused a delivery because the deployment is incomplete: secret missing or unreadable, or table missing. First check: function logs, outcome="unconfigured", field "reason"; the secret ARN and IAM role.',
+      },
+      {
+        id: 'UnauthorizedSurge',
+        metric: customMetric(outcomeMetricName('unauthorized')),
+        threshold: 10,
+        description:
+          'Many deliveries presented a wrong or missing secret: the webhook URL may have leaked, or the secret was rotated and PostHog not updated (or its grace period ended). First check: API access logs (source IPs), then the X-PostHog-Secret header in the PostHog destination.',
+      },
+      {
+        id: 'LambdaErrors',
+        metric: fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        threshold: 1,
+        description:
+          'The function crashed or timed out (handled failures answer 5xx and count as FailedDeliveries instead). First check: the function log group for "Task timed out" or uncaught errors.',
+      },
+      {
+        id: 'LambdaThrottles',
+        metric: fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        threshold: 1,
+        description:
+          'Lambda throttled invocations: the account or function concurrency is exhausted and PostHog received errors. First check: account concurrency usage by other functions.',
+      },
+      {
+        id: 'Api5xx',
+        metric: api.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        threshold: 3,
+        description:
+          'The API answered 5xx three or more times in 5 minutes (one delivery and its retries). First check: FailedDeliveries and Misconfigured, then the API access logs for integrationError.',
+      },
+      {
+        id: 'LatencyP99',
+        metric: api.metricLatency({ period: FIVE_MINUTES, statistic: 'p99' }),
+        threshold: 2_000,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        description:
+          "p99 latency is above 2 s, close to PostHog's 3 s delivery timeout (after which it retries). First check: cold starts (Init Duration in REPORT log lines), then DynamoDB and Secrets Manager latency.",
+      },
+      {
+        id: 'DynamoDbThrottles',
+        metric: table.metricThrottledRequestsForOperations({
+          operations: TABLE_OPERATIONS,
+          period: FIVE_MINUTES,
+        }),
+        threshold: 1,
+        description:
+          'DynamoDB throttled requests. On-demand tables throttle when traffic more than doubles its previous peak within 30 minutes, or when one partition (the issue-number counter, the TRIAGE/SIGNALS index partitions) passes ~1,000 writes/s. First check: ConsumedWriteCapacityUnits on the dashboard.',
+      },
+      {
+        id: 'DynamoDbSystemErrors',
+        metric: table.metricSystemErrorsForOperations({ operations: TABLE_OPERATIONS, period: FIVE_MINUTES }),
+        threshold: 1,
+        description:
+          'DynamoDB returned server errors. First check: the AWS Health Dashboard for DynamoDB in this region.',
+      },
+    ];
+
+    this.alarms = specs.map((spec) => {
+      const alarm = new Alarm(this, spec.id, {
+        alarmDescription: spec.description,
+        metric: spec.metric,
+        threshold: spec.threshold,
+        evaluationPeriods: spec.evaluationPeriods ?? 1,
+        datapointsToAlarm: spec.datapointsToAlarm ?? spec.evaluationPeriods ?? 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(new SnsAction(this.topic));
+      alarm.addOkAction(new SnsAction(this.topic));
+      return alarm;
+    });
+
+    this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(1) });
+    const graph = (title: string, left: IMetric[], right: IMetric[] = []) =>
+      new GraphWidget({ title, left, right, width: 12, height: 6 });
+    this.dashboard.addWidgets(
+      graph('Deliveries by outcome', OUTCOMES.map(deliveryMetric)),
+      graph(
+        'New signals by severity',
+        SEVERITIES.map((severity) => customMetric(severityMetricName(severity))),
+      ),
+      graph('Latency (ms)', [
+        api.metricLatency({ statistic: 'p50', label: 'API p50' }),
+        api.metricLatency({ statistic: 'p99', label: 'API p99' }),
+        fn.metricDuration({ statistic: 'p50', label: 'Lambda p50' }),
+        fn.metricDuration({ statistic: 'p99', label: 'Lambda p99' }),
+      ]),
+      graph('Errors', [
+        api.metricServerError({ statistic: 'Sum', label: 'API 5xx' }),
+        api.metricClientError({ statistic: 'Sum', label: 'API 4xx' }),
+        fn.metricErrors({ statistic: 'Sum', label: 'Lambda errors' }),
+      ]),
+      graph('Throttles', [
+        fn.metricThrottles({ statistic: 'Sum', label: 'Lambda throttles' }),
+        table.metricThrottledRequestsForOperations({
+          operations: TABLE_OPERATIONS,
+          label: 'DynamoDB throttled',
+        }),
+      ]),
+      graph('DynamoDB consumed capacity', [
+        table.metricConsumedWriteCapacityUnits({ statistic: 'Sum', label: 'WCU' }),
+        table.metricConsumedReadCapacityUnits({ statistic: 'Sum', label: 'RCU' }),
+      ]),
+      new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }),
+    );
+  }
+}
+
+function customMetric(metricName: string): Metric {
+  return new Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { service: SERVICE_NAME },
+    statistic: 'Sum',
+    period: FIVE_MINUTES,
+  });
+}
+
+// Labelled for the dashboard; alarms take the plain metric (a label turns it into a math expression).
+function deliveryMetric(outcome: Outcome): Metric {
+  return customMetric(outcomeMetricName(outcome)).with({ label: outcome });
+}

@@ -1,0 +1,127 @@
+import { Capture, Match } from 'aws-cdk-lib/assertions';
+import { synthStack } from '../support/stack.ts';
+
+describe('monitoring', () => {
+  const { template } = synthStack();
+  const alarms = template.findResources('AWS::CloudWatch::Alarm') as Record<
+    string,
+    { Properties: Record<string, unknown> & { AlarmDescription: string } }
+  >;
+  const topicId = Object.keys(template.findResources('AWS::SNS::Topic'))[0];
+
+  /** The alarm whose logical id contains the name (ids are generated; names are ours). */
+  const alarm = (name: string) => {
+    const found = Object.entries(alarms).filter(([id]) => id.includes(name));
+    expect(found).toHaveLength(1);
+    return (found[0]?.[1].Properties ?? {}) as Record<string, unknown>;
+  };
+
+  it('has one SNS topic that requires TLS, and subscribes an e-mail address only when configured', () => {
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const { template: withEmail } = synthStack({ alarmEmail: 'oncall@example.com' });
+    withEmail.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+    });
+  });
+
+  it.each([
+    ['FailedDeliveries', 'LoopPosthogSignals', 'DeliveryFailed', 1],
+    ['Misconfigured', 'LoopPosthogSignals', 'DeliveryUnconfigured', 1],
+    ['UnauthorizedSurge', 'LoopPosthogSignals', 'DeliveryUnauthorized', 10],
+    ['LambdaErrors', 'AWS/Lambda', 'Errors', 1],
+    ['LambdaThrottles', 'AWS/Lambda', 'Throttles', 1],
+    ['Api5xx', 'AWS/ApiGateway', '5xx', 3],
+  ])(
+    'alarms on %s (%s %s ≥ %d in 5 minutes), notifying the topic on alarm and recovery',
+    (name, namespace, metric, threshold) => {
+      expect(alarm(name)).toMatchObject({
+        Namespace: namespace,
+        MetricName: metric,
+        Threshold: threshold,
+        Period: 300,
+        Statistic: 'Sum',
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: topicId }],
+        OKActions: [{ Ref: topicId }],
+      });
+    },
+  );
+
+  it('scopes the delivery metrics to the service dimension the function emits', () => {
+    expect(alarm('FailedDeliveries').Dimensions).toEqual([{ Name: 'service', Value: 'posthog-signals' }]);
+  });
+
+  it('alarms when p99 latency passes 2 s in 2 of 3 five-minute periods', () => {
+    expect(alarm('LatencyP99')).toMatchObject({
+      Namespace: 'AWS/ApiGateway',
+      MetricName: 'Latency',
+      ExtendedStatistic: 'p99',
+      Threshold: 2000,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it.each([
+    ['DynamoDbThrottles', 'ThrottledRequests'],
+    ['DynamoDbSystemErrors', 'SystemErrors'],
+  ])('alarms on DynamoDB %s across the operations the function uses', (name, metric) => {
+    const metrics = JSON.stringify(alarm(name).Metrics);
+    for (const operation of ['UpdateItem', 'TransactWriteItems', 'GetItem', 'Query'])
+      expect(metrics).toContain(operation);
+    expect(metrics).toContain(metric);
+    expect(alarm(name)).toMatchObject({
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: topicId }],
+    });
+  });
+
+  it('describes every alarm with what it means and what to check first', () => {
+    expect(Object.keys(alarms)).toHaveLength(9);
+    for (const { Properties } of Object.values(alarms))
+      expect(Properties.AlarmDescription).toMatch(/First check: .{10,}/);
+  });
+
+  it('has a dashboard of outcomes, severities, latency, errors, throttles and capacity', () => {
+    const body = new Capture();
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardBody: body });
+    const text = JSON.stringify(body.asObject());
+    for (const title of [
+      'Deliveries by outcome',
+      'New signals by severity',
+      'Latency (ms)',
+      'Errors',
+      'Throttles',
+      'DynamoDB consumed capacity',
+      'Alarms',
+    ]) {
+      expect(text).toContain(title);
+    }
+    for (const metric of [
+      'DeliveryCreated',
+      'DeliveryDuplicate',
+      'DeliveryUnauthorized',
+      'DeliveryInvalid',
+      'DeliveryUnconfigured',
+      'DeliveryFailed',
+      'SignalsCritical',
+      'SignalsLow',
+      'ConsumedWriteCapacityUnits',
+    ]) {
+      expect(text).toContain(metric);
+    }
+  });
+});
