@@ -2,8 +2,11 @@
  * The one family of errors the function throws on purpose. Each carries the HTTP status it
  * answers with; `error-response` turns them into `{"error": message}`. Only errors below 500
  * expose their own message; a 5xx message is chosen here, never taken from an AWS error.
+ * Names are spelled out: the minified bundle renames classes, and logs must stay readable.
  */
 export class HttpError extends Error {
+  override name = 'HttpError';
+
   constructor(
     readonly statusCode: number,
     message: string,
@@ -11,12 +14,13 @@ export class HttpError extends Error {
     options?: ErrorOptions,
   ) {
     super(message, options);
-    this.name = new.target.name;
   }
 }
 
 /** 400: the body is JSON but not a metric change we can read; the message names the field. */
 export class InvalidPayloadError extends HttpError {
+  override name = 'InvalidPayloadError';
+
   constructor(message: string) {
     super(400, message);
   }
@@ -24,6 +28,8 @@ export class InvalidPayloadError extends HttpError {
 
 /** 401: the caller did not prove it knows the webhook secret. */
 export class UnauthorizedError extends HttpError {
+  override name = 'UnauthorizedError';
+
   constructor(message: string) {
     super(401, message);
   }
@@ -31,6 +37,8 @@ export class UnauthorizedError extends HttpError {
 
 /** 500: the deployment is missing something it needs; the operator must fix it. */
 export class ConfigurationError extends HttpError {
+  override name = 'ConfigurationError';
+
   constructor(message: string, options?: ErrorOptions) {
     super(500, message, {}, options);
   }
@@ -44,6 +52,8 @@ export const RETRY_AFTER_SECONDS = 1;
  * nothing was written.
  */
 export class DependencyUnavailableError extends HttpError {
+  override name = 'DependencyUnavailableError';
+
   constructor(dependency: string, options?: ErrorOptions) {
     super(
       503,
