@@ -49,6 +49,7 @@ export const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi2pk', 'gsi2sk'] as cons
 /** Key builders: the only place that knows how keys are spelled. */
 export const keys = {
   issue: (issueId: string) => ({ pk: `ISSUE#${issueId}`, sk: 'ISSUE' }),
+  issueIdOf: (issuePartitionKey: string) => issuePartitionKey.replace(/^ISSUE#/, ''),
   signal: (issueId: string, signalId: string) => ({ pk: `ISSUE#${issueId}`, sk: `SIGNAL#${signalId}` }),
   issueNumberCounter: { pk: 'COUNTER', sk: 'ISSUE_NUMBER' },
   delivery: (deliveryKey: string) => ({ pk: `DELIVERY#${deliveryKey}`, sk: 'DELIVERY' }),

@@ -1,0 +1,154 @@
+import {
+  BatchGetCommand,
+  type BatchGetCommandInput,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Issue, Signal } from '../lambda/domain/loop-records.ts';
+import { type Item, issueFromItem, signalFromItem } from '../lambda/storage/items.ts';
+import { keys, TABLE_DESIGN } from '../lambda/storage/table-design.ts';
+
+/** A row of `list`: a signal with the title and number of its issue. */
+export interface SignalRow {
+  readonly signalId: string;
+  readonly severity: string;
+  readonly createdAt: string;
+  readonly sourceId: string | null;
+  readonly issueId: string;
+  readonly issueNumber: number | undefined;
+  readonly title: string | undefined;
+}
+
+/** A row of `triage`: an issue waiting in the triage queue. */
+export interface TriageRow {
+  readonly issueId: string;
+  readonly number: number;
+  readonly priority: number;
+  readonly title: string;
+  readonly createdAt: string;
+}
+
+/** An issue with its signals, for `show`. */
+export interface IssueDetail {
+  readonly issue: Issue;
+  readonly signals: Signal[];
+}
+
+/** Read-only queries over the signals table (the CLI's; the function never reads this way). */
+export class SignalQueries {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** The newest signals, newest first, each with its issue's number and title. */
+  async newestSignals(limit: number): Promise<SignalRow[]> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: TABLE_DESIGN.indexes.queue.name,
+        KeyConditionExpression: '#pk = :feed',
+        ExpressionAttributeNames: { '#pk': TABLE_DESIGN.indexes.queue.partitionKey },
+        ExpressionAttributeValues: { ':feed': keys.signalFeed },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    const issues = await this.issuesById(Items.map((item) => String(item.issueId)));
+    return Items.map((item) => {
+      const issue = issues.get(String(item.issueId));
+      return {
+        signalId: String(item.id),
+        severity: String(item.severity),
+        createdAt: String(item.createdAt),
+        sourceId: (item.sourceId as string | null | undefined) ?? null,
+        issueId: String(item.issueId),
+        issueNumber: issue?.number as number | undefined,
+        title: issue?.title as string | undefined,
+      };
+    });
+  }
+
+  /** The triage queue: by priority (1 first), then oldest first. A Query on the `queue` index. */
+  async triageQueue(limit: number): Promise<TriageRow[]> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: TABLE_DESIGN.indexes.queue.name,
+        KeyConditionExpression: '#pk = :queue',
+        ExpressionAttributeNames: { '#pk': TABLE_DESIGN.indexes.queue.partitionKey },
+        ExpressionAttributeValues: { ':queue': keys.triageQueue },
+        Limit: limit,
+      }),
+    );
+    return Items.map((item) => ({
+      issueId: String(item.id),
+      number: Number(item.number),
+      priority: Number(item.priority),
+      title: String(item.title),
+      createdAt: String(item.createdAt),
+    }));
+  }
+
+  /** An issue and its signals, found by issue number, signal id or issue id. */
+  async find(reference: string): Promise<IssueDetail | undefined> {
+    const issueId = /^\d+$/.test(reference)
+      ? await this.issueIdByLookup(keys.issueLookup(Number(reference)))
+      : ((await this.issueIdByLookup(keys.signalLookup(reference))) ?? reference);
+    if (!issueId) return undefined;
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': TABLE_DESIGN.partitionKey },
+        ExpressionAttributeValues: { ':pk': keys.issue(issueId).pk },
+      }),
+    );
+    const issue = Items.find((item) => item.entity === 'issue');
+    if (!issue) return undefined;
+    return {
+      issue: issueFromItem(issue),
+      signals: Items.filter((item) => item.entity === 'signal').map(signalFromItem),
+    };
+  }
+
+  private async issueIdByLookup(lookupKey: string): Promise<string | undefined> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: TABLE_DESIGN.indexes.lookup.name,
+        KeyConditionExpression: '#pk = :key',
+        ExpressionAttributeNames: { '#pk': TABLE_DESIGN.indexes.lookup.partitionKey },
+        ExpressionAttributeValues: { ':key': lookupKey },
+        Limit: 1,
+      }),
+    );
+    const pk = Items[0]?.[TABLE_DESIGN.partitionKey];
+    return typeof pk === 'string' ? keys.issueIdOf(pk) : undefined;
+  }
+
+  private async issuesById(issueIds: string[]): Promise<Map<string, Item>> {
+    const found = new Map<string, Item>();
+    const unique = [...new Set(issueIds)];
+    // BatchGetItem takes at most 100 keys.
+    for (let start = 0; start < unique.length; start += 100) {
+      let request: BatchGetCommandInput['RequestItems'] = {
+        [this.tableName]: {
+          Keys: unique.slice(start, start + 100).map((id) => keys.issue(id)),
+          // `number` is a reserved word in expressions.
+          ProjectionExpression: 'id, #number, title',
+          ExpressionAttributeNames: { '#number': 'number' },
+        },
+      };
+      while (request && Object.keys(request).length > 0) {
+        const response: BatchGetCommandOutput = await this.client.send(
+          new BatchGetCommand({ RequestItems: request }),
+        );
+        for (const item of response.Responses?.[this.tableName] ?? []) found.set(String(item.id), item);
+        request = response.UnprocessedKeys;
+      }
+    }
+    return found;
+  }
+}

@@ -1,0 +1,271 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { WEBHOOK_ROUTE } from '../lambda/route.ts';
+import { createDocumentClient } from '../lambda/storage/dynamodb-client.ts';
+import { LOCAL_AWS } from '../local/dynamodb-local.ts';
+import { type IssueDetail, SignalQueries, type SignalRow, type TriageRow } from './signal-queries.ts';
+
+export const USAGE = `Usage: npm run signals -- <command> [options]
+
+Commands:
+  list                    newest signals: severity, title, issue number, age
+  triage                  the triage queue, by priority then age
+  show <id|number>        one signal or issue (signal id, issue id or issue number) with its payload
+  test-delivery           send the README's sample delivery and print the answer
+
+Options:
+  --json                  machine-readable output
+  --limit N               rows for list/triage (default 20, at most 1000)
+  --table NAME            a deployed table (AWS credentials and region from the environment)
+  --endpoint URL          DynamoDB endpoint (default: the local service, 127.0.0.1:$DYNAMODB_PORT)
+  --url URL               test-delivery target (default: http://127.0.0.1:$PORT${WEBHOOK_ROUTE.path})
+  --secret VALUE          test-delivery secret (default: $POSTHOG_WEBHOOK_SECRET or .data/posthog-webhook-secret)`;
+
+/** The sample delivery from the README and Loop's PostHog docs. */
+export const SAMPLE_DELIVERY = '{"name": "page_load_time", "value": 35, "timeframe": "last_7_days"}';
+
+export interface CliIo {
+  readonly env: NodeJS.ProcessEnv;
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly now?: () => Date;
+}
+
+/** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage). */
+export async function runCli(args: string[], io: CliIo): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(args);
+  } catch (error) {
+    io.err(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { command, reference, options } = parsed;
+  if (command === 'test-delivery') return testDelivery(options, io);
+  if (
+    !command ||
+    !['list', 'triage', 'show'].includes(command) ||
+    (command === 'show') !== (reference !== undefined)
+  ) {
+    io.err(USAGE);
+    return 2;
+  }
+  const limit = Number(options.limit ?? 20);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    io.err(`--limit must be a whole number from 1 to 1000, not "${options.limit}"`);
+    return 2;
+  }
+
+  const target = tableTarget(options, io.env);
+  const client = target.client;
+  try {
+    const queries = new SignalQueries(client, target.tableName);
+    const now = io.now?.() ?? new Date();
+    if (command === 'list') {
+      const rows = await queries.newestSignals(limit);
+      io.out(options.json ? JSON.stringify(rows, null, 2) : signalTable(rows, now));
+    } else if (command === 'triage') {
+      const rows = await queries.triageQueue(limit);
+      io.out(options.json ? JSON.stringify(rows, null, 2) : triageTable(rows, now));
+    } else {
+      const detail = await queries.find(String(reference));
+      if (!detail) {
+        io.err(`No signal or issue "${reference}" in table ${target.tableName}`);
+        return 1;
+      }
+      io.out(options.json ? JSON.stringify(detail, null, 2) : detailText(detail));
+    }
+    return 0;
+  } catch (error) {
+    io.err(explain(error, target));
+    return 1;
+  } finally {
+    client.destroy();
+  }
+}
+
+function parse(args: string[]) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean' },
+      limit: { type: 'string' },
+      table: { type: 'string' },
+      endpoint: { type: 'string' },
+      url: { type: 'string' },
+      secret: { type: 'string' },
+    },
+  });
+  if (positionals.length > 2) throw new Error(`Unexpected argument "${positionals[2]}"`);
+  return { command: positionals[0], reference: positionals[1], options: values };
+}
+
+type Options = ReturnType<typeof parse>['options'];
+
+interface TableTarget {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  /** Where the table is, for messages. */
+  readonly where: string;
+  readonly local: boolean;
+}
+
+// Without --table the CLI reads the local service's table, exactly as `npm start` sets it up.
+function tableTarget(options: Options, env: NodeJS.ProcessEnv): TableTarget {
+  // Looser than the function's fail-fast timeouts: a first TLS handshake from a laptop can be slow.
+  const timeouts = {
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000, throwOnRequestTimeout: true },
+  };
+  if (options.table && !options.endpoint) {
+    return {
+      client: createDocumentClient({ ...timeouts }),
+      tableName: options.table,
+      where: `AWS (${env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'region from your AWS config'})`,
+      local: false,
+    };
+  }
+  const endpoint = options.endpoint ?? `http://127.0.0.1:${env.DYNAMODB_PORT?.trim() || 8000}`;
+  return {
+    client: createDocumentClient({ endpoint, ...LOCAL_AWS, ...timeouts, maxAttempts: 1 }),
+    tableName: options.table ?? (env.TABLE_NAME?.trim() || 'loop-signals'),
+    where: endpoint,
+    local: true,
+  };
+}
+
+function explain(error: unknown, target: TableTarget): string {
+  const { name, code, $metadata } = error as {
+    name?: string;
+    code?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
+  if (name === 'ResourceNotFoundException') {
+    return `Table "${target.tableName}" not found at ${target.where}.${target.local ? ' Is `npm start` running with the same TABLE_NAME?' : ''}`;
+  }
+  if (
+    code === 'ECONNREFUSED' ||
+    name === 'TimeoutError' ||
+    ($metadata && $metadata.httpStatusCode === undefined)
+  ) {
+    return `Cannot reach DynamoDB at ${target.where}.${target.local ? ' Start the service with `npm start` (it honours DYNAMODB_PORT), or pass --table for a deployed table.' : ''}`;
+  }
+  return `DynamoDB refused the request: ${name ?? 'Error'}: ${(error as Error).message}`;
+}
+
+function age(createdAt: string, now: Date): string {
+  const seconds = Math.max(0, Math.round((now.getTime() - Date.parse(createdAt)) / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h`;
+  return `${Math.floor(seconds / 86_400)}d`;
+}
+
+function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((header, column) =>
+    Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n');
+}
+
+function signalTable(rows: SignalRow[], now: Date): string {
+  if (rows.length === 0) return 'No signals yet.';
+  return table(
+    ['AGE', 'SEVERITY', 'ISSUE', 'TITLE', 'SIGNAL'],
+    rows.map((row) => [
+      age(row.createdAt, now),
+      row.severity,
+      row.issueNumber === undefined ? '?' : `#${row.issueNumber}`,
+      row.title ?? '',
+      row.signalId,
+    ]),
+  );
+}
+
+function triageTable(rows: TriageRow[], now: Date): string {
+  if (rows.length === 0) return 'The triage queue is empty.';
+  return table(
+    ['PRIORITY', 'ISSUE', 'AGE', 'TITLE'],
+    rows.map((row) => [`P${row.priority}`, `#${row.number}`, age(row.createdAt, now), row.title]),
+  );
+}
+
+function detailText({ issue, signals }: IssueDetail): string {
+  const lines = [
+    `Issue #${issue.number}  ${issue.title}`,
+    `  id ${issue.id}  status ${issue.status}  priority P${issue.priority}  created ${issue.createdAt}`,
+  ];
+  for (const signal of signals) {
+    lines.push(
+      '',
+      `Signal ${signal.id}`,
+      `  ${signal.severity}  source ${signal.source}${signal.sourceId ? ` (${signal.sourceId})` : ''}  type ${signal.type}  created ${signal.createdAt}`,
+      '',
+      'Payload:',
+      indentedJson(signal.payload),
+    );
+  }
+  return lines.join('\n');
+}
+
+function indentedJson(value: unknown): string {
+  try {
+    return JSON.stringify(value, null, 2);
+  } catch {
+    return '(nested too deeply to print; read it from the table)';
+  }
+}
+
+async function testDelivery(options: Options, io: CliIo): Promise<number> {
+  const url = options.url ?? `http://127.0.0.1:${io.env.PORT?.trim() || 3000}${WEBHOOK_ROUTE.path}`;
+  const secretFile = resolve('.data/posthog-webhook-secret');
+  const secret =
+    options.secret ??
+    (io.env.POSTHOG_WEBHOOK_SECRET?.trim() ||
+      (existsSync(secretFile) ? readFileSync(secretFile, 'utf8').trim() : ''));
+  if (!secret) {
+    io.err('No secret: pass --secret, set POSTHOG_WEBHOOK_SECRET, or run `npm start` once to generate one.');
+    return 2;
+  }
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-PostHog-Secret': secret },
+      body: SAMPLE_DELIVERY,
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch (error) {
+    io.err(`Cannot reach ${url}: ${(error as Error).message}`);
+    return 1;
+  }
+  const text = await response.text();
+  const body = safeJson(text) as {
+    data?: { issue?: { number?: number; title?: string }; signal?: { id?: string } };
+    error?: string;
+  };
+  if (response.ok && body?.data?.issue) {
+    const replayed = response.headers.get('idempotent-replayed') === 'true';
+    io.out(
+      `${response.status} ${replayed ? 'repeat of an earlier delivery (nothing new stored)' : 'created'}: issue #${body.data.issue.number} "${body.data.issue.title}" (signal ${body.data.signal?.id})`,
+    );
+    return 0;
+  }
+  io.err(`${response.status}: ${body?.error ?? text}`);
+  return 1;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,224 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { runCli, USAGE } from '../../cli/signals-cli.ts';
+import type { JsonObject } from '../../lambda/domain/json.ts';
+import { readMetricChange } from '../../lambda/domain/metric-change.ts';
+import { createHandler } from '../../lambda/handler.ts';
+import { StaticSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
+import { DynamoDbSignalStore, type StoredDelivery } from '../../lambda/storage/signal-store.ts';
+import { createHttpApiServer } from '../../local/http-server.ts';
+import { createTestTable, localDocumentClient, localEndpoint } from '../support/dynamodb.ts';
+import { TEST_SECRET } from '../support/events.ts';
+import { captureOutputPerTest } from '../support/output.ts';
+
+const NOW = new Date('2026-11-27T12:00:00.000Z');
+
+/** Runs the CLI against the test's DynamoDB Local and table, and collects what it prints. */
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, {
+    env,
+    out: (text) => out.push(text),
+    err: (text) => err.push(text),
+    now: () => NOW,
+  });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('npm run signals against DynamoDB Local', () => {
+  const client = localDocumentClient();
+  const port = new URL(localEndpoint()).port;
+  let tableName: string;
+  let env: NodeJS.ProcessEnv;
+  const created: StoredDelivery[] = [];
+
+  beforeAll(async () => {
+    tableName = await createTestTable();
+    env = { DYNAMODB_PORT: port, TABLE_NAME: tableName };
+    const store = new DynamoDbSignalStore(client, tableName);
+    const deliveries: [JsonObject, string][] = [
+      [{ name: 'page_load_time', value: 35, timeframe: 'last_7_days' }, '2026-11-27T09:00:00.000Z'],
+      [
+        { name: 'signups', value: -62.5, timeframe: 'previous day', alert_id: 'alert-9' },
+        '2026-11-27T10:00:00.000Z',
+      ],
+      [{ name: 'checkout_errors', value: 12 }, '2026-11-27T11:30:00.000Z'],
+      [{ name: 'old_critical', value: 80 }, '2026-11-25T12:00:00.000Z'],
+    ];
+    for (const [payload, at] of deliveries) {
+      created.push(
+        await store.createSignalWithIssue({
+          change: readMetricChange(payload),
+          payload,
+          payloadText: JSON.stringify(payload),
+          receivedAt: new Date(at),
+          deliveryKey: `key-${at}`,
+        }),
+      );
+    }
+  });
+  afterAll(() => client.destroy());
+
+  it('list: newest signals first, with severity, issue number, title and age', async () => {
+    const { code, out } = await cli(['list'], env);
+
+    expect(code).toBe(0);
+    const lines = out.split('\n');
+    expect(lines[0]).toMatch(/^AGE\s+SEVERITY\s+ISSUE\s+TITLE\s+SIGNAL$/);
+    expect(lines.slice(1).map((line) => line.split(/\s{2,}/).slice(0, 4))).toEqual([
+      ['30m', 'medium', '#3', 'PostHog: checkout_errors 12% (recent)'],
+      ['2h', 'critical', '#2', 'PostHog: signups -62.5% (previous day)'],
+      ['3h', 'high', '#1', 'PostHog: page_load_time 35% (last_7_days)'],
+      ['2d', 'critical', '#4', 'PostHog: old_critical 80% (recent)'],
+    ]);
+  });
+
+  it('triage: by priority, then oldest first', async () => {
+    const { code, out } = await cli(['triage'], env);
+
+    expect(code).toBe(0);
+    expect(
+      out
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split(/\s{2,}/).slice(0, 2)),
+    ).toEqual([
+      ['P1', '#4'],
+      ['P1', '#2'],
+      ['P2', '#1'],
+      ['P3', '#3'],
+    ]);
+  });
+
+  it('--limit and --json give the first rows as JSON', async () => {
+    const { code, out } = await cli(['triage', '--json', '--limit', '2'], env);
+
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toEqual([
+      expect.objectContaining({ number: 4, priority: 1, title: 'PostHog: old_critical 80% (recent)' }),
+      expect.objectContaining({ number: 2, priority: 1, createdAt: '2026-11-27T10:00:00.000Z' }),
+    ]);
+  });
+
+  it.each([
+    ['an issue number', () => '2'],
+    ['a signal id', () => created[1]?.records.signal.id ?? ''],
+    ['an issue id', () => created[1]?.records.issue.id ?? ''],
+  ])('show: finds the issue, its signal and payload by %s', async (_, reference) => {
+    const { code, out } = await cli(['show', reference()], env);
+
+    expect(code).toBe(0);
+    expect(out).toContain('Issue #2  PostHog: signups -62.5% (previous day)');
+    expect(out).toContain(`Signal ${created[1]?.records.signal.id}`);
+    expect(out).toContain('critical  source posthog (alert-9)');
+    expect(out).toContain('"alert_id": "alert-9"');
+  });
+
+  it('show --json gives the issue and its signals in Loop shape', async () => {
+    const { out } = await cli(['show', '1', '--json'], env);
+    expect(JSON.parse(out)).toEqual({
+      issue: created[0]?.records.issue,
+      signals: [created[0]?.records.signal],
+    });
+  });
+
+  it('says clearly when nothing matches', async () => {
+    const { code, err } = await cli(['show', '999'], env);
+    expect(code).toBe(1);
+    expect(err).toBe(`No signal or issue "999" in table ${tableName}`);
+  });
+
+  it('says clearly when the table does not exist', async () => {
+    const { code, err } = await cli(['list'], { DYNAMODB_PORT: port, TABLE_NAME: 'no-such-table' });
+    expect(code).toBe(1);
+    expect(err).toBe(
+      `Table "no-such-table" not found at http://127.0.0.1:${port}. Is \`npm start\` running with the same TABLE_NAME?`,
+    );
+  });
+
+  it('says clearly when DynamoDB cannot be reached', async () => {
+    const { code, err } = await cli(['triage'], { DYNAMODB_PORT: '1' });
+    expect(code).toBe(1);
+    expect(err).toMatch(
+      /^Cannot reach DynamoDB at http:\/\/127\.0\.0\.1:1\. Start the service with `npm start`/,
+    );
+  });
+
+  it('reads a named table at an explicit endpoint', async () => {
+    const { code, out } = await cli([
+      'list',
+      '--table',
+      tableName,
+      '--endpoint',
+      localEndpoint(),
+      '--limit',
+      '1',
+    ]);
+    expect(code).toBe(0);
+    expect(out.split('\n')).toHaveLength(2);
+  });
+
+  it.each([[[]], [['unknown']], [['show']], [['list', 'extra']], [['list', '--bogus']]])(
+    'prints usage for %p',
+    async (args) => {
+      const { code, err } = await cli(args, env);
+      expect(code).toBe(2);
+      expect(err).toContain(USAGE);
+    },
+  );
+
+  it('rejects a bad --limit', async () => {
+    const { code, err } = await cli(['list', '--limit', '0'], env);
+    expect(code).toBe(2);
+    expect(err).toBe('--limit must be a whole number from 1 to 1000, not "0"');
+  });
+});
+
+describe('npm run signals -- test-delivery', () => {
+  captureOutputPerTest(TEST_SECRET);
+  const client = localDocumentClient();
+  let server: Server;
+  let url: string;
+
+  beforeAll(async () => {
+    const store = new DynamoDbSignalStore(client, await createTestTable());
+    server = createHttpApiServer(createHandler({ secrets: new StaticSecretSource(TEST_SECRET), store }));
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/signals/posthog`;
+  });
+  afterAll(async () => {
+    await new Promise((done) => server.close(done));
+    client.destroy();
+  });
+
+  it('sends the sample delivery with the secret, then reports a repeat as such', async () => {
+    const first = await cli(['test-delivery', '--url', url], { POSTHOG_WEBHOOK_SECRET: TEST_SECRET });
+    const again = await cli(['test-delivery', '--url', url], { POSTHOG_WEBHOOK_SECRET: TEST_SECRET });
+
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(
+      /^201 created: issue #1 "PostHog: page_load_time 35% \(last_7_days\)" \(signal [0-9a-f-]{36}\)$/,
+    );
+    expect(again.code).toBe(0);
+    expect(again.out).toMatch(/^200 repeat of an earlier delivery \(nothing new stored\): issue #1 /);
+  });
+
+  it('reports a refusal with its status and message', async () => {
+    const { code, err } = await cli(['test-delivery', '--url', url, '--secret', 'wrong']);
+    expect(code).toBe(1);
+    expect(err).toBe('401: Invalid webhook secret');
+  });
+
+  it('reports an unreachable URL', async () => {
+    const { code, err } = await cli([
+      'test-delivery',
+      '--url',
+      'http://127.0.0.1:1/api/signals/posthog',
+      '--secret',
+      's',
+    ]);
+    expect(code).toBe(1);
+    expect(err).toMatch(/^Cannot reach http:\/\/127\.0\.0\.1:1\/api\/signals\/posthog/);
+  });
+});
