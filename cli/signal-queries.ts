@@ -6,6 +6,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Issue, Signal } from '../lambda/domain/loop-records.ts';
+import { readIssuePartition } from '../lambda/storage/issue-partition.ts';
 import { type Item, issueFromItem, signalFromItem } from '../lambda/storage/items.ts';
 import { keys, TABLE_DESIGN } from '../lambda/storage/table-design.ts';
 
@@ -44,19 +45,9 @@ export class SignalQueries {
 
   /** The newest signals, newest first, each with its issue's number and title. */
   async newestSignals(limit: number): Promise<SignalRow[]> {
-    const { Items = [] } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: TABLE_DESIGN.indexes.queue.name,
-        KeyConditionExpression: '#pk = :feed',
-        ExpressionAttributeNames: { '#pk': TABLE_DESIGN.indexes.queue.partitionKey },
-        ExpressionAttributeValues: { ':feed': keys.signalFeed },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
-    );
-    const issues = await this.issuesById(Items.map((item) => String(item.issueId)));
-    return Items.map((item) => {
+    const items = await this.queue(keys.signalFeed, { newestFirst: true, limit });
+    const issues = await this.issuesById(items.map((item) => String(item.issueId)));
+    return items.map((item) => {
       const issue = issues.get(String(item.issueId));
       return {
         signalId: String(item.id),
@@ -72,17 +63,8 @@ export class SignalQueries {
 
   /** The triage queue: by priority (1 first), then oldest first. A Query on the `queue` index. */
   async triageQueue(limit: number): Promise<TriageRow[]> {
-    const { Items = [] } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: TABLE_DESIGN.indexes.queue.name,
-        KeyConditionExpression: '#pk = :queue',
-        ExpressionAttributeNames: { '#pk': TABLE_DESIGN.indexes.queue.partitionKey },
-        ExpressionAttributeValues: { ':queue': keys.triageQueue },
-        Limit: limit,
-      }),
-    );
-    return Items.map((item) => ({
+    const items = await this.queue(keys.triageQueue, { newestFirst: false, limit });
+    return items.map((item) => ({
       issueId: String(item.id),
       number: Number(item.number),
       priority: Number(item.priority),
@@ -97,20 +79,26 @@ export class SignalQueries {
       ? await this.issueIdByLookup(keys.issueLookup(Number(reference)))
       : ((await this.issueIdByLookup(keys.signalLookup(reference))) ?? reference);
     if (!issueId) return undefined;
+    const partition = await readIssuePartition(this.client, this.tableName, issueId);
+    return (
+      partition && { issue: issueFromItem(partition.issue), signals: partition.signals.map(signalFromItem) }
+    );
+  }
+
+  /** One page of the `queue` index partition, in sort-key order (or reversed). */
+  private async queue(partition: string, { newestFirst, limit }: { newestFirst: boolean; limit: number }) {
     const { Items = [] } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': TABLE_DESIGN.partitionKey },
-        ExpressionAttributeValues: { ':pk': keys.issue(issueId).pk },
+        IndexName: TABLE_DESIGN.indexes.queue.name,
+        KeyConditionExpression: '#pk = :partition',
+        ExpressionAttributeNames: { '#pk': TABLE_DESIGN.indexes.queue.partitionKey },
+        ExpressionAttributeValues: { ':partition': partition },
+        ScanIndexForward: !newestFirst,
+        Limit: limit,
       }),
     );
-    const issue = Items.find((item) => item.entity === 'issue');
-    if (!issue) return undefined;
-    return {
-      issue: issueFromItem(issue),
-      signals: Items.filter((item) => item.entity === 'signal').map(signalFromItem),
-    };
+    return Items;
   }
 
   private async issueIdByLookup(lookupKey: string): Promise<string | undefined> {

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { isTransientAwsError } from '../aws-errors.ts';
 import { type LoopRecords, loopRecordsFor, type SignalDraft } from '../domain/loop-records.ts';
 import { ConfigurationError, DependencyUnavailableError, HttpError } from '../errors.ts';
+import { readIssuePartition } from './issue-partition.ts';
 import { type Item, issueFromItem, issueItem, signalFromItem, signalItem } from './items.ts';
 import { encodePayload, payloadJson, type StoredPayload } from './payload-encoding.ts';
 import { keys, TABLE_DESIGN } from './table-design.ts';
@@ -161,21 +161,12 @@ export class DynamoDbSignalStore implements SignalStore {
         ConsistentRead: true,
       }),
     );
-    const issueId = String(delivery?.issueId);
-    const { Items = [] } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': TABLE_DESIGN.partitionKey },
-        ExpressionAttributeValues: { ':pk': keys.issue(issueId).pk },
-        ConsistentRead: true,
-      }),
-    );
-    const issue = Items.find((item) => item.entity === 'issue');
-    const signal = Items.find((item) => item.entity === 'signal' && item.id === delivery?.signalId);
-    if (!issue || !signal) {
+    const partition = await readIssuePartition(this.client, this.tableName, String(delivery?.issueId));
+    const signal = partition?.signals.find((item) => item.id === delivery?.signalId);
+    if (!partition || !signal) {
       throw new HttpError(409, 'This delivery repeats an earlier one whose signal no longer exists');
     }
+    const { issue } = partition;
     return {
       records: { signal: signalFromItem(signal), issue: issueFromItem(issue) },
       payloadJson: payloadJson(signal.payload as StoredPayload),
