@@ -1,114 +1,12 @@
 /**
- * `npm start`: the whole service on one machine, no AWS account. DynamoDB Local on
- * 127.0.0.1:${DYNAMODB_PORT:-8000} (data under .data/, or in memory with --in-memory), the table
- * ${TABLE_NAME:-loop-signals} from the shared design, and the handler at
- * http://127.0.0.1:${PORT:-3000}/api/signals/posthog. Ctrl-C stops everything.
+ * `npm start`. Environment first, then the service: both settings are read when the SDK and
+ * Powertools modules load. Locally, the one JSON log line per delivery is enough; the EMF metric
+ * blobs (for CloudWatch) and the SDK's notice about Node.js 20 support would only bury it.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createHandler } from '../lambda/handler.ts';
-import { WEBHOOK_ROUTE } from '../lambda/route.ts';
-import { StaticSecretSource } from '../lambda/secret/webhook-secret-source.ts';
-import { createDocumentClient } from '../lambda/storage/dynamodb-client.ts';
-import { DynamoDbSignalStore } from '../lambda/storage/signal-store.ts';
-import { ensureTable } from './create-table.ts';
-import { LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';
-import { createHttpApiServer } from './http-server.ts';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const DATA_DIRECTORY = resolve('.data');
-const SECRET_FILE = join(DATA_DIRECTORY, 'posthog-webhook-secret');
-
-async function main(): Promise<void> {
-  const inMemory = process.argv.includes('--in-memory');
-  const port = portFrom('PORT', 3000);
-  const dynamoDbPort = portFrom('DYNAMODB_PORT', 8000);
-  const tableName = process.env.TABLE_NAME?.trim() || 'loop-signals';
-  const secret = webhookSecret();
-
-  const dataDirectory = inMemory ? undefined : join(DATA_DIRECTORY, 'dynamodb');
-  if (dataDirectory) mkdirSync(dataDirectory, { recursive: true });
-  const dynamoDb = await startDynamoDbLocal({ port: dynamoDbPort, dataDirectory });
-  const stopAll = once(async () => {
-    server.close();
-    await dynamoDb.stop();
-  });
-  process.once('SIGINT', () => void stopAll().then(() => process.exit(0)));
-  process.once('SIGTERM', () => void stopAll().then(() => process.exit(0)));
-
-  const admin = new DynamoDBClient({ endpoint: dynamoDb.endpoint, ...LOCAL_AWS });
-  const created = await ensureTable(admin, tableName).finally(() => admin.destroy());
-  const store = new DynamoDbSignalStore(
-    createDocumentClient({ endpoint: dynamoDb.endpoint, ...LOCAL_AWS }),
-    tableName,
-  );
-  const server = createHttpApiServer(createHandler({ secrets: new StaticSecretSource(secret.value), store }));
-
-  server.once('error', async (error: NodeJS.ErrnoException) => {
-    console.error(
-      `Cannot listen on 127.0.0.1:${port}: ${error.code ?? error.message}. Set PORT to a free port.`,
-    );
-    await dynamoDb.stop();
-    process.exit(1);
-  });
-  server.listen(port, '127.0.0.1', () => {
-    const url = `http://127.0.0.1:${port}${WEBHOOK_ROUTE.path}`;
-    console.log(
-      [
-        `DynamoDB Local: ${dynamoDb.endpoint} (${inMemory ? 'in memory' : `data in ${dataDirectory}`}, shared database)`,
-        `Table: ${tableName}${created ? ' (created)' : ''}`,
-        `Secret: ${secret.description}`,
-        '',
-        `PostHog webhook ready: ${WEBHOOK_ROUTE.method} ${url}`,
-        '',
-        `  curl -X POST ${url} \\`,
-        `    -H "Content-Type: application/json" -H "X-PostHog-Secret: $POSTHOG_WEBHOOK_SECRET" \\`,
-        `    -d '{"name": "page_load_time", "value": 35, "timeframe": "last_7_days"}'`,
-        '',
-        'Ctrl-C stops the server and DynamoDB Local.',
-      ].join('\n'),
-    );
-  });
-}
-
-/** The secret from POSTHOG_WEBHOOK_SECRET, else one kept under .data/ (generated and shown once). */
-function webhookSecret(): { value: string; description: string } {
-  const fromEnvironment = process.env.POSTHOG_WEBHOOK_SECRET;
-  if (fromEnvironment?.trim()) return { value: fromEnvironment, description: 'from POSTHOG_WEBHOOK_SECRET' };
-  if (existsSync(SECRET_FILE)) {
-    return {
-      value: readFileSync(SECRET_FILE, 'utf8').trim(),
-      description: `from ${SECRET_FILE} (export POSTHOG_WEBHOOK_SECRET=$(cat ${SECRET_FILE}))`,
-    };
-  }
-  mkdirSync(DATA_DIRECTORY, { recursive: true });
-  const value = randomBytes(32).toString('base64url');
-  writeFileSync(SECRET_FILE, `${value}\n`, { mode: 0o600 });
-  return {
-    value,
-    description: `generated and kept in ${SECRET_FILE}; shown this once:\n\n  export POSTHOG_WEBHOOK_SECRET=${value}\n`,
-  };
-}
-
-function portFrom(variable: string, fallback: number): number {
-  const text = process.env[variable]?.trim();
-  if (!text) return fallback;
-  const port = Number(text);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
-    throw new Error(`${variable} must be a port number (1-65535), not "${text}"`);
-  }
-  return port;
-}
-
-function once(action: () => Promise<void>): () => Promise<void> {
-  let running: Promise<void> | undefined;
-  return () => {
-    running ??= action();
-    return running;
-  };
-}
-
+const { main } = await import('./service.ts');
 main().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
