@@ -18,6 +18,8 @@ export interface StackConfig {
   readonly dedupWindowMinutes: number;
   /** How long the previous secret stays valid after a rotation. @default 24 */
   readonly secretGraceHours: number;
+  /** Alarm when no delivery was accepted for this many hours. @default undefined (no such alarm) */
+  readonly quietPeriodHours?: number;
 }
 
 /** Context keys, with what each accepts. */
@@ -30,6 +32,7 @@ export const CONTEXT_KEYS = {
   alarmEmail: 'alarmEmail',
   dedupWindowMinutes: 'dedupWindowMinutes',
   secretGraceHours: 'secretGraceHours',
+  quietPeriodHours: 'quietPeriodHours',
 } as const;
 
 const RETENTION_DAYS = new Set<number>(
@@ -94,6 +97,8 @@ export function stackConfigFrom(tryGetContext: (key: string) => unknown): StackC
   }
   const dedupWindowMinutes = whole(CONTEXT_KEYS.dedupWindowMinutes, 10, 1, 10_080);
   const secretGraceHours = whole(CONTEXT_KEYS.secretGraceHours, 24, 0, 720);
+  // CloudWatch evaluates one period of at most 7 days.
+  const quietPeriodHours = whole(CONTEXT_KEYS.quietPeriodHours, 0, 0, 168);
   return {
     stageName,
     throttleRateLimit,
@@ -103,5 +108,6 @@ export function stackConfigFrom(tryGetContext: (key: string) => unknown): StackC
     logRetentionDays: logRetentionDays as RetentionDays,
     ...(webhookSecretArn === undefined ? {} : { webhookSecretArn }),
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
+    ...(quietPeriodHours > 0 ? { quietPeriodHours } : {}),
   };
 }

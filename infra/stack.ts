@@ -69,6 +69,7 @@ export class PosthogSignalsStack extends Stack {
       api,
       table,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+      ...(config.quietPeriodHours ? { quietPeriodHours: config.quietPeriodHours } : {}),
     });
 
     const webhookUrl = `${stage.url.replace(/\/$/, '')}${WEBHOOK_ROUTE.path}`;

@@ -32,6 +32,8 @@ export interface MonitoringProps {
   readonly table: ITable;
   /** Address subscribed to the alarm topic. @default no subscription */
   readonly alarmEmail?: string;
+  /** Alarm when no delivery was accepted for this many hours. @default no such alarm */
+  readonly quietPeriodHours?: number;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -163,6 +165,22 @@ export class Monitoring extends Construct {
       alarm.addOkAction(new SnsAction(this.topic));
       return alarm;
     });
+
+    if (props.quietPeriodHours) {
+      const hours = props.quietPeriodHours;
+      const quiet = new Alarm(this, 'NoDeliveries', {
+        alarmDescription: `No delivery was accepted in ${hours} h although PostHog alerts are expected. First check: the PostHog alert and its webhook destination (URL, header), then UnauthorizedSurge and the API access logs.`,
+        metric: customMetric(outcomeMetricName('created')).with({ period: Duration.hours(hours) }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        // Here silence is the symptom.
+        treatMissingData: TreatMissingData.BREACHING,
+      });
+      quiet.addAlarmAction(new SnsAction(this.topic));
+      quiet.addOkAction(new SnsAction(this.topic));
+      this.alarms.push(quiet);
+    }
 
     this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(1) });
     const graph = (title: string, left: IMetric[], right: IMetric[] = []) =>

@@ -95,6 +95,19 @@ describe('monitoring', () => {
       expect(Properties.AlarmDescription).toMatch(/First check: .{10,}/);
   });
 
+  it('alarms on a quiet period only when configured: no accepted delivery in N hours, missing data breaching', () => {
+    expect(Object.keys(alarms).some((id) => id.includes('NoDeliveries'))).toBe(false);
+    const { template: quiet } = synthStack({ quietPeriodHours: 12 });
+    quiet.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'DeliveryCreated',
+      Namespace: 'LoopPosthogSignals',
+      Period: 43_200,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+  });
+
   it('has a dashboard of outcomes, severities, latency, errors, throttles and capacity', () => {
     const body = new Capture();
     template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardBody: body });

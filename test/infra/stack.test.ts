@@ -257,6 +257,7 @@ describe('stack configuration', () => {
     [{ stageName: 42 }, 'Context stageName must be a string, got 42'],
     [{ dedupWindowMinutes: 0 }, 'Context dedupWindowMinutes must be a whole number from 1 to 10080, got 0'],
     [{ secretGraceHours: -1 }, 'Context secretGraceHours must be a whole number from 0 to 720, got -1'],
+    [{ quietPeriodHours: 200 }, 'Context quietPeriodHours must be a whole number from 0 to 168, got 200'],
   ])('rejects %p', (context, message) => {
     expect(() => stackConfigFrom((key) => (context as Record<string, unknown>)[key])).toThrow(message);
   });
@@ -274,7 +275,7 @@ describe('stack configuration', () => {
 });
 
 describe('cdk-nag AwsSolutionsChecks', () => {
-  it.each([[{}], [{ webhookSecretArn: EXISTING_SECRET_ARN, alarmEmail: 'oncall@example.com' }]])(
+  it.each([[{}], [{ webhookSecretArn: EXISTING_SECRET_ARN, alarmEmail: 'oncall@example.com', quietPeriodHours: 6 }]])(
     'finds nothing unacknowledged (context %p)',
     (context) => {
       const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
