@@ -45,7 +45,6 @@ const WARM_REQUESTS = QUICK ? 50 : 500;
 const THROUGHPUT_REQUESTS = QUICK ? 200 : 2_000;
 const CONCURRENCY = 8;
 const SECRET = 'bench-secret';
-const SAMPLE = '{"name":"page_load_time","value":35,"timeframe":"last_7_days"}';
 const ENV = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
 // Prices, us-east-1, on-demand, as published on 2026-11-27 (change them here).
