@@ -275,25 +275,25 @@ describe('stack configuration', () => {
 });
 
 describe('cdk-nag AwsSolutionsChecks', () => {
-  it.each([[{}], [{ webhookSecretArn: EXISTING_SECRET_ARN, alarmEmail: 'oncall@example.com', quietPeriodHours: 6 }]])(
-    'finds nothing unacknowledged (context %p)',
-    (context) => {
-      const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
-      new PosthogSignalsStack(app, 'NagStack', {
-        config: stackConfigFrom((key) => app.node.tryGetContext(key)),
-      });
-      Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-      const messages: string[] = [];
-      const write = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-        messages.push(String(chunk));
-        return true;
-      });
-      try {
-        expect(() => app.synth()).not.toThrow();
-      } finally {
-        write.mockRestore();
-      }
-      expect(messages.join('')).not.toMatch(/ERROR|WARN/);
-    },
-  );
+  it.each([
+    [{}],
+    [{ webhookSecretArn: EXISTING_SECRET_ARN, alarmEmail: 'oncall@example.com', quietPeriodHours: 6 }],
+  ])('finds nothing unacknowledged (context %p)', (context) => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+    new PosthogSignalsStack(app, 'NagStack', {
+      config: stackConfigFrom((key) => app.node.tryGetContext(key)),
+    });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    const messages: string[] = [];
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      messages.push(String(chunk));
+      return true;
+    });
+    try {
+      expect(() => app.synth()).not.toThrow();
+    } finally {
+      write.mockRestore();
+    }
+    expect(messages.join('')).not.toMatch(/ERROR|WARN/);
+  });
 });
