@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { WEBHOOK_ROUTE } from '../lambda/route.ts';
 import { createDocumentClient } from '../lambda/storage/dynamodb-client.ts';
+import { SECRET_FILE } from '../local/data-directory.ts';
 import { LOCAL_AWS } from '../local/dynamodb-local.ts';
 import { type IssueDetail, SignalQueries, type SignalRow, type TriageRow } from './signal-queries.ts';
 
@@ -225,11 +225,10 @@ function indentedJson(value: unknown): string {
 
 async function testDelivery(options: Options, io: CliIo): Promise<number> {
   const url = options.url ?? `http://127.0.0.1:${io.env.PORT?.trim() || 3000}${WEBHOOK_ROUTE.path}`;
-  const secretFile = resolve('.data/posthog-webhook-secret');
   const secret =
     options.secret ??
     (io.env.POSTHOG_WEBHOOK_SECRET?.trim() ||
-      (existsSync(secretFile) ? readFileSync(secretFile, 'utf8').trim() : ''));
+      (existsSync(SECRET_FILE) ? readFileSync(SECRET_FILE, 'utf8').trim() : ''));
   if (!secret) {
     io.err('No secret: pass --secret, set POSTHOG_WEBHOOK_SECRET, or run `npm start` once to generate one.');
     return 2;

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createHandler } from '../lambda/handler.ts';
 import { WEBHOOK_ROUTE } from '../lambda/route.ts';
@@ -14,11 +14,9 @@ import { StaticSecretSource } from '../lambda/secret/webhook-secret-source.ts';
 import { createDocumentClient } from '../lambda/storage/dynamodb-client.ts';
 import { DynamoDbSignalStore } from '../lambda/storage/signal-store.ts';
 import { ensureTable } from './create-table.ts';
+import { DATA_DIRECTORY, SECRET_FILE } from './data-directory.ts';
 import { LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';
 import { createHttpApiServer } from './http-server.ts';
-
-const DATA_DIRECTORY = resolve('.data');
-const SECRET_FILE = join(DATA_DIRECTORY, 'posthog-webhook-secret');
 
 /** Starts DynamoDB Local, the table and the HTTP server; stops them all on SIGINT/SIGTERM. */
 export async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { UnauthorizedError } from '../errors.ts';
-import { matchesAnySecret } from '../secret/secret-match.ts';
+import { matchesSecret } from '../secret/secret-match.ts';
 import { standardWebhookVerifier } from '../secret/standard-webhooks.ts';
 import type { WebhookSecretSource } from '../secret/webhook-secret-source.ts';
 
@@ -54,5 +54,5 @@ function credentialOf(event: APIGatewayProxyEventV2, nowSeconds: number): Creden
   if (presented === undefined || presented.trim() === '') {
     throw new UnauthorizedError('Missing X-PostHog-Secret header');
   }
-  return { signedBy: (secret) => matchesAnySecret(presented, [secret]), failure: 'Invalid webhook secret' };
+  return { signedBy: (secret) => matchesSecret(presented, secret), failure: 'Invalid webhook secret' };
 }

@@ -1,15 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 /**
- * Compares a presented secret with the accepted ones without leaking, through timing, either
- * their content or their length: both sides are reduced to fixed-length SHA-256 digests first,
- * and every accepted value is compared (no early exit).
+ * Compares a presented secret with the real one without leaking, through timing, either its
+ * content or its length: both sides are reduced to fixed-length SHA-256 digests first.
  */
-export function matchesAnySecret(presented: string, accepted: readonly string[]): boolean {
-  const presentedDigest = sha256(presented);
-  let matched = false;
-  for (const secret of accepted) matched = timingSafeEqual(presentedDigest, sha256(secret)) || matched;
-  return matched;
+export function matchesSecret(presented: string, secret: string): boolean {
+  return timingSafeEqual(sha256(presented), sha256(secret));
 }
 
 function sha256(text: string): Buffer {

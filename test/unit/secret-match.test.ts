@@ -1,8 +1,8 @@
-import { matchesAnySecret } from '../../lambda/secret/secret-match.ts';
+import { matchesSecret } from '../../lambda/secret/secret-match.ts';
 
-describe('matchesAnySecret', () => {
+describe('matchesSecret', () => {
   it('accepts the exact secret', () => {
-    expect(matchesAnySecret('s3cret-value', ['s3cret-value'])).toBe(true);
+    expect(matchesSecret('s3cret-value', 's3cret-value')).toBe(true);
   });
 
   it.each([
@@ -12,16 +12,11 @@ describe('matchesAnySecret', () => {
     ['different case', 'S3CRET-VALUE'],
     ['an empty value', ''],
   ])('rejects %s', (_, presented) => {
-    expect(matchesAnySecret(presented, ['s3cret-value'])).toBe(false);
-  });
-
-  it('accepts any of several accepted secrets and rejects when there are none', () => {
-    expect(matchesAnySecret('previous', ['current', 'previous'])).toBe(true);
-    expect(matchesAnySecret('anything', [])).toBe(false);
+    expect(matchesSecret(presented, 's3cret-value')).toBe(false);
   });
 
   it('compares multi-byte text by its UTF-8 bytes', () => {
-    expect(matchesAnySecret('clé', ['clé'])).toBe(true);
-    expect(matchesAnySecret('cle', ['clé'])).toBe(false);
+    expect(matchesSecret('clé', 'clé')).toBe(true);
+    expect(matchesSecret('cle', 'clé')).toBe(false);
   });
 });

@@ -2,6 +2,7 @@ import { createHandler } from '../../lambda/handler.ts';
 import { signStandardWebhook } from '../../lambda/secret/standard-webhooks.ts';
 import { StaticSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
 import { bodyOf, lambdaContext, TEST_SECRET, webhookEvent } from '../support/events.ts';
+import { captureOutputPerTest } from '../support/output.ts';
 import { RecordingStore } from '../support/recording-store.ts';
 
 const now = new Date('2026-11-27T10:00:00.000Z');
@@ -38,6 +39,8 @@ function signedHeaders({
 }
 
 describe('Standard Webhooks signatures', () => {
+  captureOutputPerTest(TEST_SECRET);
+
   it('accept a correctly signed delivery without the X-PostHog-Secret header', async () => {
     const { handler } = setup();
     const result = await handler(webhookEvent({ body, headers: signedHeaders() }), lambdaContext);
