@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Severity } from './domain/severity.ts';
 
 /** Service name on every log line and metric (Powertools `service` key / dimension). */
@@ -39,5 +39,3 @@ export const logger = new Logger({ serviceName: SERVICE_NAME });
 
 /** Embedded Metric Format metrics: one `service` dimension only, to keep custom metrics few. */
 export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
-
-export { MetricUnit };
