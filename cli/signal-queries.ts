@@ -86,34 +86,36 @@ export class SignalQueries {
   }
 
   /** One page of the `queue` index partition, in sort-key order (or reversed). */
-  private async queue(partition: string, { newestFirst, limit }: { newestFirst: boolean; limit: number }) {
-    const { Items = [] } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: TABLE_DESIGN.indexes.queue.name,
-        KeyConditionExpression: '#pk = :partition',
-        ExpressionAttributeNames: { '#pk': TABLE_DESIGN.indexes.queue.partitionKey },
-        ExpressionAttributeValues: { ':partition': partition },
-        ScanIndexForward: !newestFirst,
-        Limit: limit,
-      }),
-    );
-    return Items;
+  private queue(partition: string, { newestFirst, limit }: { newestFirst: boolean; limit: number }) {
+    return this.queryIndex(TABLE_DESIGN.indexes.queue, partition, {
+      ScanIndexForward: !newestFirst,
+      Limit: limit,
+    });
   }
 
   private async issueIdByLookup(lookupKey: string): Promise<string | undefined> {
+    const [entry] = await this.queryIndex(TABLE_DESIGN.indexes.lookup, lookupKey, { Limit: 1 });
+    const pk = entry?.[TABLE_DESIGN.partitionKey];
+    return typeof pk === 'string' ? keys.issueIdOf(pk) : undefined;
+  }
+
+  /** Items of one partition of a secondary index. */
+  private async queryIndex(
+    index: { readonly name: string; readonly partitionKey: string },
+    partition: string,
+    options: { ScanIndexForward?: boolean; Limit: number },
+  ): Promise<Item[]> {
     const { Items = [] } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
-        IndexName: TABLE_DESIGN.indexes.lookup.name,
-        KeyConditionExpression: '#pk = :key',
-        ExpressionAttributeNames: { '#pk': TABLE_DESIGN.indexes.lookup.partitionKey },
-        ExpressionAttributeValues: { ':key': lookupKey },
-        Limit: 1,
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :partition',
+        ExpressionAttributeNames: { '#pk': index.partitionKey },
+        ExpressionAttributeValues: { ':partition': partition },
+        ...options,
       }),
     );
-    const pk = Items[0]?.[TABLE_DESIGN.partitionKey];
-    return typeof pk === 'string' ? keys.issueIdOf(pk) : undefined;
+    return Items;
   }
 
   private async issuesById(issueIds: string[]): Promise<Map<string, Item>> {

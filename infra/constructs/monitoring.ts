@@ -50,6 +50,10 @@ interface AlarmSpec {
   readonly threshold: number;
   readonly evaluationPeriods?: number;
   readonly datapointsToAlarm?: number;
+  /** @default at or above the threshold */
+  readonly comparison?: ComparisonOperator;
+  /** @default missing data never alarms */
+  readonly treatMissingData?: TreatMissingData;
   /** What it means and what to check first, for the on-call engineer. */
   readonly description: string;
 }
@@ -151,6 +155,19 @@ export class Monitoring extends Construct {
       },
     ];
 
+    if (props.quietPeriodHours) {
+      const hours = props.quietPeriodHours;
+      specs.push({
+        id: 'NoDeliveries',
+        metric: customMetric(outcomeMetricName('created')).with({ period: Duration.hours(hours) }),
+        threshold: 1,
+        comparison: ComparisonOperator.LESS_THAN_THRESHOLD,
+        // Here silence is the symptom.
+        treatMissingData: TreatMissingData.BREACHING,
+        description: `No delivery was accepted in ${hours} h although PostHog alerts are expected. First check: the PostHog alert and its webhook destination (URL, header), then UnauthorizedSurge and the API access logs.`,
+      });
+    }
+
     this.alarms = specs.map((spec) => {
       const alarm = new Alarm(this, spec.id, {
         alarmDescription: spec.description,
@@ -158,29 +175,13 @@ export class Monitoring extends Construct {
         threshold: spec.threshold,
         evaluationPeriods: spec.evaluationPeriods ?? 1,
         datapointsToAlarm: spec.datapointsToAlarm ?? spec.evaluationPeriods ?? 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+        comparisonOperator: spec.comparison ?? ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: spec.treatMissingData ?? TreatMissingData.NOT_BREACHING,
       });
       alarm.addAlarmAction(new SnsAction(this.topic));
       alarm.addOkAction(new SnsAction(this.topic));
       return alarm;
     });
-
-    if (props.quietPeriodHours) {
-      const hours = props.quietPeriodHours;
-      const quiet = new Alarm(this, 'NoDeliveries', {
-        alarmDescription: `No delivery was accepted in ${hours} h although PostHog alerts are expected. First check: the PostHog alert and its webhook destination (URL, header), then UnauthorizedSurge and the API access logs.`,
-        metric: customMetric(outcomeMetricName('created')).with({ period: Duration.hours(hours) }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
-        // Here silence is the symptom.
-        treatMissingData: TreatMissingData.BREACHING,
-      });
-      quiet.addAlarmAction(new SnsAction(this.topic));
-      quiet.addOkAction(new SnsAction(this.topic));
-      this.alarms.push(quiet);
-    }
 
     this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(1) });
     const graph = (title: string, left: IMetric[], right: IMetric[] = []) =>
