@@ -5,6 +5,7 @@ import { WEBHOOK_ROUTE } from '../lambda/route.ts';
 import { createDocumentClient } from '../lambda/storage/dynamodb-client.ts';
 import { SECRET_FILE } from '../local/data-directory.ts';
 import { LOCAL_AWS } from '../local/dynamodb-local.ts';
+import { type LocalSettings, localSettings } from '../local/settings.ts';
 import { type IssueDetail, SignalQueries, type SignalRow, type TriageRow } from './signal-queries.ts';
 
 export const USAGE = `Usage: npm run signals -- <command> [options]
@@ -42,8 +43,15 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     io.err(`${(error as Error).message}\n\n${USAGE}`);
     return 2;
   }
+  let local: LocalSettings;
+  try {
+    local = localSettings(io.env);
+  } catch (error) {
+    io.err((error as Error).message);
+    return 2;
+  }
   const { command, reference, options } = parsed;
-  if (command === 'test-delivery') return testDelivery(options, io);
+  if (command === 'test-delivery') return testDelivery(options, local, io);
   if (
     !command ||
     !['list', 'triage', 'show'].includes(command) ||
@@ -58,7 +66,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
 
-  const target = tableTarget(options, io.env);
+  const target = tableTarget(options, local, io.env);
   const client = target.client;
   try {
     const queries = new SignalQueries(client, target.tableName);
@@ -114,7 +122,7 @@ interface TableTarget {
 }
 
 // Without --table the CLI reads the local service's table, exactly as `npm start` sets it up.
-function tableTarget(options: Options, env: NodeJS.ProcessEnv): TableTarget {
+function tableTarget(options: Options, local: LocalSettings, env: NodeJS.ProcessEnv): TableTarget {
   // Looser than the function's fail-fast timeouts: a first TLS handshake from a laptop can be slow.
   const timeouts = {
     requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000, throwOnRequestTimeout: true },
@@ -127,10 +135,10 @@ function tableTarget(options: Options, env: NodeJS.ProcessEnv): TableTarget {
       local: false,
     };
   }
-  const endpoint = options.endpoint ?? `http://127.0.0.1:${env.DYNAMODB_PORT?.trim() || 8000}`;
+  const endpoint = options.endpoint ?? local.dynamoDbEndpoint;
   return {
     client: createDocumentClient({ endpoint, ...LOCAL_AWS, ...timeouts, maxAttempts: 1 }),
-    tableName: options.table ?? (env.TABLE_NAME?.trim() || 'loop-signals'),
+    tableName: options.table ?? local.tableName,
     where: endpoint,
     local: true,
   };
@@ -223,8 +231,8 @@ function indentedJson(value: unknown): string {
   }
 }
 
-async function testDelivery(options: Options, io: CliIo): Promise<number> {
-  const url = options.url ?? `http://127.0.0.1:${io.env.PORT?.trim() || 3000}${WEBHOOK_ROUTE.path}`;
+async function testDelivery(options: Options, local: LocalSettings, io: CliIo): Promise<number> {
+  const url = options.url ?? local.webhookUrl;
   const secret =
     options.secret ??
     (io.env.POSTHOG_WEBHOOK_SECRET?.trim() ||

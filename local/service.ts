@@ -17,13 +17,12 @@ import { ensureTable } from './create-table.ts';
 import { DATA_DIRECTORY, SECRET_FILE } from './data-directory.ts';
 import { LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';
 import { createHttpApiServer } from './http-server.ts';
+import { localSettings } from './settings.ts';
 
 /** Starts DynamoDB Local, the table and the HTTP server; stops them all on SIGINT/SIGTERM. */
 export async function main(): Promise<void> {
   const inMemory = process.argv.includes('--in-memory');
-  const port = portFrom('PORT', 3000);
-  const dynamoDbPort = portFrom('DYNAMODB_PORT', 8000);
-  const tableName = process.env.TABLE_NAME?.trim() || 'loop-signals';
+  const { port, dynamoDbPort, tableName, webhookUrl } = localSettings(process.env);
   const secret = webhookSecret();
 
   const dataDirectory = inMemory ? undefined : join(DATA_DIRECTORY, 'dynamodb');
@@ -52,7 +51,7 @@ export async function main(): Promise<void> {
     process.exit(1);
   });
   server.listen(port, '127.0.0.1', () => {
-    const url = `http://127.0.0.1:${port}${WEBHOOK_ROUTE.path}`;
+    const url = webhookUrl;
     console.log(
       [
         `DynamoDB Local: ${dynamoDb.endpoint} (${inMemory ? 'in memory' : `data in ${dataDirectory}`}, shared database)`,
@@ -88,16 +87,6 @@ function webhookSecret(): { value: string; description: string } {
     value,
     description: `generated and kept in ${SECRET_FILE}; shown this once:\n\n  export POSTHOG_WEBHOOK_SECRET=${value}\n`,
   };
-}
-
-function portFrom(variable: string, fallback: number): number {
-  const text = process.env[variable]?.trim();
-  if (!text) return fallback;
-  const port = Number(text);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
-    throw new Error(`${variable} must be a port number (1-65535), not "${text}"`);
-  }
-  return port;
 }
 
 function once(action: () => Promise<void>): () => Promise<void> {

@@ -35,6 +35,7 @@ import { keys } from '../lambda/storage/table-design.ts';
 import { ensureTable } from '../local/create-table.ts';
 import { LOCAL_AWS, startDynamoDbLocal } from '../local/dynamodb-local.ts';
 import { createHttpApiServer } from '../local/http-server.ts';
+import { webhookEvent } from '../test/support/events.ts';
 import { FakeAwsEndpoint, secretValueReply } from '../test/support/fake-aws-endpoint.ts';
 import { freePort } from '../test/support/free-port.ts';
 
@@ -135,7 +136,10 @@ async function benchColdDelivery(
   const totals: number[] = [];
   const loads: number[] = [];
   for (let run = 0; run < COLD_RUNS; run++) {
-    const event = httpApiEvent(JSON.stringify({ name: 'cold_start', value: run }));
+    const event = webhookEvent({
+      body: { name: 'cold_start', value: run },
+      headers: { 'content-type': 'application/json', 'x-posthog-secret': SECRET },
+    });
     const started = performance.now();
     // Asynchronous: the Secrets Manager stand-in answers from this process's event loop.
     const { stdout } = await promisify(execFile)(
@@ -166,19 +170,6 @@ async function benchColdDelivery(
   }
   row(`cold delivery: process start → 201 (median of ${COLD_RUNS})`, `${median(totals).toFixed(0)} ms`);
   row('  of which module load', `${median(loads).toFixed(0)} ms`);
-}
-
-function httpApiEvent(body: string) {
-  return {
-    version: '2.0',
-    routeKey: 'POST /api/signals/posthog',
-    rawPath: '/api/signals/posthog',
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json', 'x-posthog-secret': SECRET },
-    requestContext: { requestId: randomUUID(), http: { method: 'POST', path: '/api/signals/posthog' } },
-    body,
-    isBase64Encoded: false,
-  };
 }
 
 /** Runs `task` `count` times with `concurrency` workers; returns per-call latencies and elapsed ms. */

@@ -1,0 +1,36 @@
+import { WEBHOOK_ROUTE } from '../lambda/route.ts';
+
+/** How the local service is reached: read by `npm start` and by `npm run signals` alike. */
+export interface LocalSettings {
+  /** HTTP port of the local endpoint (`PORT`, default 3000). */
+  readonly port: number;
+  /** DynamoDB Local port (`DYNAMODB_PORT`, default 8000). */
+  readonly dynamoDbPort: number;
+  /** Table name (`TABLE_NAME`, default loop-signals). */
+  readonly tableName: string;
+  readonly webhookUrl: string;
+  readonly dynamoDbEndpoint: string;
+}
+
+/** Reads the local settings; throws a clear Error for a port that is not one. */
+export function localSettings(env: NodeJS.ProcessEnv): LocalSettings {
+  const port = portFrom(env, 'PORT', 3000);
+  const dynamoDbPort = portFrom(env, 'DYNAMODB_PORT', 8000);
+  return {
+    port,
+    dynamoDbPort,
+    tableName: env.TABLE_NAME?.trim() || 'loop-signals',
+    webhookUrl: `http://127.0.0.1:${port}${WEBHOOK_ROUTE.path}`,
+    dynamoDbEndpoint: `http://127.0.0.1:${dynamoDbPort}`,
+  };
+}
+
+function portFrom(env: NodeJS.ProcessEnv, variable: string, fallback: number): number {
+  const text = env[variable]?.trim();
+  if (!text) return fallback;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new Error(`${variable} must be a port number (1-65535), not "${text}"`);
+  }
+  return port;
+}
