@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import fc from 'fast-check';
 import { runCli, USAGE } from '../../cli/signals-cli.ts';
+import { deliveryIdentity } from '../../lambda/domain/delivery-key.ts';
 import type { JsonObject } from '../../lambda/domain/json.ts';
 import { readMetricChange } from '../../lambda/domain/metric-change.ts';
 import { createHandler } from '../../lambda/handler.ts';
@@ -53,7 +55,10 @@ describe('npm run signals against DynamoDB Local', () => {
           payload,
           payloadText: JSON.stringify(payload),
           receivedAt: new Date(at),
-          deliveryKey: `key-${at}`,
+          delivery: deliveryIdentity(
+            { 'idempotency-key': `key-${at}` },
+            Buffer.from(JSON.stringify(payload)),
+          ),
         }),
       );
     }
@@ -220,5 +225,79 @@ describe('npm run signals -- test-delivery', () => {
     ]);
     expect(code).toBe(1);
     expect(err).toMatch(/^Cannot reach http:\/\/127\.0\.0\.1:1\/api\/signals\/posthog/);
+  });
+});
+
+describe('npm run signals shows stored text escaped, never raw, to the terminal', () => {
+  const client = localDocumentClient();
+  afterAll(() => client.destroy());
+
+  // Every character a terminal may obey: C0, DEL, C1; and line separators and bidi controls.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+  const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+  const attacks = [
+    '\u001b]52;c;aGVsbG8=\u0007',
+    '\u001b[2J\u001b[H',
+    '\u009b31m',
+    '\u0000\u0007\u007f',
+    'line\nbreak\r',
+    '\u202eevil',
+  ];
+  const hostileText = fc
+    .array(fc.oneof(fc.constantFrom(...attacks), fc.string({ unit: 'binary', maxLength: 8 })), {
+      minLength: 1,
+      maxLength: 5,
+    })
+    .map((parts) => `x${parts.join('')}`);
+
+  it('in list, triage and show, as a table or JSON, whatever the insight name, ids and payload hold', async () => {
+    await fc.assert(
+      fc.asyncProperty(hostileText, hostileText, hostileText, async (name, sourceId, key) => {
+        const tableName = await createTestTable();
+        const payload: JsonObject = { name, value: 60, alert_id: sourceId, [key]: key };
+        const stored = await new DynamoDbSignalStore(client, tableName).createSignalWithIssue({
+          change: readMetricChange(payload),
+          payload,
+          payloadText: JSON.stringify(payload),
+          receivedAt: NOW,
+          delivery: deliveryIdentity({}, Buffer.from(JSON.stringify(payload))),
+        });
+        const env = { DYNAMODB_PORT: new URL(localEndpoint()).port, TABLE_NAME: tableName };
+
+        for (const args of [['list'], ['triage'], ['show', '1']]) {
+          const { code, out } = await cli(args, env);
+          expect(code).toBe(0);
+          expect(out).not.toMatch(UNSAFE);
+          // One header and one row: a line break in the title cannot forge a row.
+          if (args[0] !== 'show') expect(out.split('\n')).toHaveLength(2);
+
+          const json = await cli([...args, '--json'], env);
+          expect(json.out).not.toMatch(UNSAFE);
+          // Still JSON, and it says exactly what is stored.
+          const parsed = JSON.parse(json.out);
+          const title = args[0] === 'show' ? parsed.issue.title : parsed[0].title;
+          expect(title).toBe(stored.records.issue.title);
+          if (args[0] === 'show') expect(parsed.signals[0].payload).toEqual(payload);
+        }
+      }),
+      { numRuns: 15 },
+    );
+  }, 60_000);
+
+  it('writes the escape of each character, e.g. \\u001b for ESC', async () => {
+    const tableName = await createTestTable();
+    const payload: JsonObject = { name: 'a\u001b[2Jb\u009bc', value: 1 };
+    await new DynamoDbSignalStore(client, tableName).createSignalWithIssue({
+      change: readMetricChange(payload),
+      payload,
+      payloadText: JSON.stringify(payload),
+      receivedAt: NOW,
+      delivery: deliveryIdentity({}, Buffer.from(JSON.stringify(payload))),
+    });
+    const { out } = await cli(['list'], {
+      DYNAMODB_PORT: new URL(localEndpoint()).port,
+      TABLE_NAME: tableName,
+    });
+    expect(out).toContain('PostHog: a\\u001b[2Jb\\u009bc 1% (recent)');
   });
 });
