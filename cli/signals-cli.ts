@@ -1,12 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { WEBHOOK_ROUTE } from '../lambda/route.ts';
 import { createDocumentClient } from '../lambda/storage/dynamodb-client.ts';
-import { SECRET_FILE } from '../local/data-directory.ts';
 import { LOCAL_AWS } from '../local/dynamodb-local.ts';
 import { type LocalSettings, localSettings } from '../local/settings.ts';
+import { existingLocalSecret } from '../local/webhook-secret.ts';
 import { type IssueDetail, SignalQueries, type SignalRow, type TriageRow } from './signal-queries.ts';
+import { escapeControls } from './terminal-text.ts';
 
 export const USAGE = `Usage: npm run signals -- <command> [options]
 
@@ -34,8 +34,16 @@ export interface CliIo {
   readonly now?: () => Date;
 }
 
-/** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage). */
-export async function runCli(args: string[], io: CliIo): Promise<number> {
+/**
+ * Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage). Every line it prints passes
+ * through escapeControls (terminal-text.ts): stored text can never drive the terminal.
+ */
+export async function runCli(args: string[], terminal: CliIo): Promise<number> {
+  const io: CliIo = {
+    ...terminal,
+    out: (text) => terminal.out(safeLines(text)),
+    err: (text) => terminal.err(safeLines(text)),
+  };
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(args);
@@ -73,17 +81,17 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     const now = io.now?.() ?? new Date();
     if (command === 'list') {
       const rows = await queries.newestSignals(limit);
-      io.out(options.json ? JSON.stringify(rows, null, 2) : signalTable(rows, now));
+      io.out(options.json ? prettyJson(rows) : signalTable(rows, now));
     } else if (command === 'triage') {
       const rows = await queries.triageQueue(limit);
-      io.out(options.json ? JSON.stringify(rows, null, 2) : triageTable(rows, now));
+      io.out(options.json ? prettyJson(rows) : triageTable(rows, now));
     } else {
       const detail = await queries.find(String(reference));
       if (!detail) {
         io.err(`No signal or issue "${reference}" in table ${target.tableName}`);
         return 1;
       }
-      io.out(options.json ? JSON.stringify(detail, null, 2) : detailText(detail));
+      io.out(options.json ? prettyJson(detail) : detailText(detail));
     }
     return 0;
   } catch (error) {
@@ -171,7 +179,9 @@ function age(createdAt: string, now: Date): string {
   return `${Math.floor(seconds / 86_400)}d`;
 }
 
-function table(headers: string[], rows: string[][]): string {
+function table(headers: string[], cells: string[][]): string {
+  // Escaped before measuring, so that the columns line up as printed.
+  const rows = cells.map((row) => row.map(escapeControls));
   const widths = headers.map((header, column) =>
     Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
   );
@@ -206,15 +216,18 @@ function triageTable(rows: TriageRow[], now: Date): string {
 }
 
 function detailText({ issue, signals }: IssueDetail): string {
+  // Each line is escaped whole, so a line break inside a stored field cannot start a line.
   const lines = [
     `Issue #${issue.number}  ${issue.title}`,
     `  id ${issue.id}  status ${issue.status}  priority P${issue.priority}  created ${issue.createdAt}`,
-  ];
+  ].map(escapeControls);
   for (const signal of signals) {
     lines.push(
       '',
-      `Signal ${signal.id}`,
-      `  ${signal.severity}  source ${signal.source}${signal.sourceId ? ` (${signal.sourceId})` : ''}  type ${signal.type}  created ${signal.createdAt}`,
+      escapeControls(`Signal ${signal.id}`),
+      escapeControls(
+        `  ${signal.severity}  source ${signal.source}${signal.sourceId ? ` (${signal.sourceId})` : ''}  type ${signal.type}  created ${signal.createdAt}`,
+      ),
       '',
       'Payload:',
       indentedJson(signal.payload),
@@ -225,7 +238,7 @@ function detailText({ issue, signals }: IssueDetail): string {
 
 function indentedJson(value: unknown): string {
   try {
-    return JSON.stringify(value, null, 2);
+    return prettyJson(value);
   } catch {
     return '(nested too deeply to print; read it from the table)';
   }
@@ -233,10 +246,7 @@ function indentedJson(value: unknown): string {
 
 async function testDelivery(options: Options, local: LocalSettings, io: CliIo): Promise<number> {
   const url = options.url ?? local.webhookUrl;
-  const secret =
-    options.secret ??
-    (io.env.POSTHOG_WEBHOOK_SECRET?.trim() ||
-      (existsSync(SECRET_FILE) ? readFileSync(SECRET_FILE, 'utf8').trim() : ''));
+  const secret = options.secret ?? existingLocalSecret(io.env)?.value;
   if (!secret) {
     io.err('No secret: pass --secret, set POSTHOG_WEBHOOK_SECRET, or run `npm start` once to generate one.');
     return 2;
@@ -261,12 +271,28 @@ async function testDelivery(options: Options, local: LocalSettings, io: CliIo): 
   if (response.ok && body?.data?.issue) {
     const replayed = response.headers.get('idempotent-replayed') === 'true';
     io.out(
-      `${response.status} ${replayed ? 'repeat of an earlier delivery (nothing new stored)' : 'created'}: issue #${body.data.issue.number} "${body.data.issue.title}" (signal ${body.data.signal?.id})`,
+      escapeControls(
+        `${response.status} ${replayed ? 'repeat of an earlier delivery (nothing new stored)' : 'created'}: issue #${body.data.issue.number} "${body.data.issue.title}" (signal ${body.data.signal?.id})`,
+      ),
     );
     return 0;
   }
-  io.err(`${response.status}: ${body?.error ?? text}`);
+  io.err(`${response.status}: ${escapeControls(body?.error ?? text)}`);
   return 1;
+}
+
+/**
+ * Text for the terminal: each line with its control characters escaped. Line breaks between
+ * lines stay; one inside a stored value (a title, an id) is a single table cell or field, already
+ * escaped where the line was built, so it can never start a line of its own.
+ */
+function safeLines(text: string): string {
+  return text.split('\n').map(escapeControls).join('\n');
+}
+
+/** JSON never writes a raw line break inside a string, so its line breaks are all layout. */
+function prettyJson(value: unknown): string {
+  return JSON.stringify(value, null, 2);
 }
 
 function safeJson(text: string): unknown {

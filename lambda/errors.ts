@@ -6,15 +6,23 @@
  */
 export class HttpError extends Error {
   override name = 'HttpError';
+  /** Why, for the delivery log only: never sent to the caller. */
+  readonly detail: string | undefined;
 
   constructor(
     readonly statusCode: number,
     message: string,
     readonly headers: Readonly<Record<string, string>> = {},
-    options?: ErrorOptions,
+    options?: HttpErrorOptions,
   ) {
     super(message, options);
+    this.detail = options?.detail;
   }
+}
+
+export interface HttpErrorOptions extends ErrorOptions {
+  /** Why, for the delivery log only. */
+  readonly detail?: string;
 }
 
 /** 400: the body is JSON but not a metric change we can read; the message names the field. */
@@ -30,8 +38,17 @@ export class InvalidPayloadError extends HttpError {
 export class UnauthorizedError extends HttpError {
   override name = 'UnauthorizedError';
 
+  constructor(message: string, options?: HttpErrorOptions) {
+    super(401, message, {}, options);
+  }
+}
+
+/** 422: an Idempotency-Key or webhook-id seen before, with a different body. */
+export class KeyReusedError extends HttpError {
+  override name = 'KeyReusedError';
+
   constructor(message: string) {
-    super(401, message);
+    super(422, message);
   }
 }
 

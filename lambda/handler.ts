@@ -17,7 +17,7 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { type FunctionConfig, readConfig } from './config.ts';
-import { deliveryKey } from './domain/delivery-key.ts';
+import { deliveryIdentity } from './domain/delivery-key.ts';
 import { readMetricChange } from './domain/metric-change.ts';
 import { ConfigurationError } from './errors.ts';
 import { jsonResponse, recordsJson } from './http-response.ts';
@@ -65,14 +65,14 @@ export function createHandler({
     .use(webhookAuth(secrets, () => now().getTime() / 1000))
     .use(jsonBody())
     .handler(async (event, context) => {
-      const { payload, text } = event.parsedBody;
+      const { payload, text, raw } = event.parsedBody;
       const change = readMetricChange(payload);
       const stored = await store.createSignalWithIssue({
         change,
         payload,
         payloadText: text,
         receivedAt: now(),
-        deliveryKey: deliveryKey(event.headers, text),
+        delivery: deliveryIdentity(event.headers, raw),
       });
       const { signal, issue } = stored.records;
       context.delivery = {

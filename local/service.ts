@@ -4,8 +4,7 @@
  * ${TABLE_NAME:-loop-signals} from the shared design, and the handler at
  * http://127.0.0.1:${PORT:-3000}/api/signals/posthog. Ctrl-C stops everything.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createHandler } from '../lambda/handler.ts';
@@ -14,16 +13,17 @@ import { StaticSecretSource } from '../lambda/secret/webhook-secret-source.ts';
 import { createDocumentClient } from '../lambda/storage/dynamodb-client.ts';
 import { DynamoDbSignalStore } from '../lambda/storage/signal-store.ts';
 import { ensureTable } from './create-table.ts';
-import { DATA_DIRECTORY, SECRET_FILE } from './data-directory.ts';
+import { DATA_DIRECTORY } from './data-directory.ts';
 import { LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';
 import { createHttpApiServer } from './http-server.ts';
 import { localSettings } from './settings.ts';
+import { localSecret } from './webhook-secret.ts';
 
 /** Starts DynamoDB Local, the table and the HTTP server; stops them all on SIGINT/SIGTERM. */
 export async function main(): Promise<void> {
   const inMemory = process.argv.includes('--in-memory');
   const { port, dynamoDbPort, tableName, webhookUrl } = localSettings(process.env);
-  const secret = webhookSecret();
+  const secret = localSecret(process.env);
 
   const dataDirectory = inMemory ? undefined : join(DATA_DIRECTORY, 'dynamodb');
   if (dataDirectory) mkdirSync(dataDirectory, { recursive: true });
@@ -68,25 +68,6 @@ export async function main(): Promise<void> {
       ].join('\n'),
     );
   });
-}
-
-/** The secret from POSTHOG_WEBHOOK_SECRET, else one kept under .data/ (generated and shown once). */
-function webhookSecret(): { value: string; description: string } {
-  const fromEnvironment = process.env.POSTHOG_WEBHOOK_SECRET;
-  if (fromEnvironment?.trim()) return { value: fromEnvironment, description: 'from POSTHOG_WEBHOOK_SECRET' };
-  if (existsSync(SECRET_FILE)) {
-    return {
-      value: readFileSync(SECRET_FILE, 'utf8').trim(),
-      description: `from ${SECRET_FILE} (export POSTHOG_WEBHOOK_SECRET=$(cat ${SECRET_FILE}))`,
-    };
-  }
-  mkdirSync(DATA_DIRECTORY, { recursive: true });
-  const value = randomBytes(32).toString('base64url');
-  writeFileSync(SECRET_FILE, `${value}\n`, { mode: 0o600 });
-  return {
-    value,
-    description: `generated and kept in ${SECRET_FILE}; shown this once:\n\n  export POSTHOG_WEBHOOK_SECRET=${value}\n`,
-  };
 }
 
 function once(action: () => Promise<void>): () => Promise<void> {

@@ -307,7 +307,7 @@ async function minimumWrites(client: ReturnType<typeof createDocumentClient>, ta
     payload,
     payloadText: JSON.stringify(payload),
     receivedAt: new Date(),
-    deliveryKey: `floor-${randomUUID()}`,
+    delivery: { key: `floor-${randomUUID()}`, source: 'body' as const, bodySha256: '' },
   };
   const records = loopRecordsFor(draft, {
     signalId: randomUUID(),
@@ -317,7 +317,7 @@ async function minimumWrites(client: ReturnType<typeof createDocumentClient>, ta
   await client.send(
     new TransactWriteCommand({
       TransactItems: [
-        { Put: { TableName: tableName, Item: { ...keys.delivery(draft.deliveryKey), entity: 'delivery' } } },
+        { Put: { TableName: tableName, Item: { ...keys.delivery(draft.delivery.key), entity: 'delivery' } } },
         { Put: { TableName: tableName, Item: signalItem(records.signal, payload) } },
         { Put: { TableName: tableName, Item: issueItem(records.issue, payload) } },
       ],

@@ -1,22 +1,57 @@
 import { createHash } from 'node:crypto';
+import { KeyReusedError } from '../errors.ts';
 
-/**
- * What makes two deliveries "the same" (SPEC §5): the `Idempotency-Key` header, else the
- * Standard Webhooks `webhook-id` header, else the raw body. Returned as `<source>:<sha256 hex>`
- * so keys from different sources never collide and any header length gives a short key.
- * Expects lower-cased header names.
- */
-export function deliveryKey(
-  headers: Readonly<Record<string, string | undefined>> | undefined,
-  body: string,
-): string {
-  const idempotencyKey = headers?.['idempotency-key']?.trim();
-  if (idempotencyKey) return `idempotency-key:${sha256(idempotencyKey)}`;
-  const webhookId = headers?.['webhook-id']?.trim();
-  if (webhookId) return `webhook-id:${sha256(webhookId)}`;
-  return `body:${sha256(body)}`;
+/** The headers that name a delivery, in the order they are looked for (lower-cased names). */
+const HEADER_SOURCES = ['idempotency-key', 'webhook-id'] as const;
+/** Where a delivery's key comes from: one of those headers, else the body. */
+export type DeliveryKeySource = (typeof HEADER_SOURCES)[number] | 'body';
+
+/** What tells one delivery from another (README "Idempotency"). */
+export interface DeliveryIdentity {
+  /** `<source>:<sha256 hex>`: sources never collide, and any header length gives a short key. */
+  readonly key: string;
+  readonly source: DeliveryKeySource;
+  /** SHA-256 (hex) of the raw body: a repeat has the same; a reused key does not. */
+  readonly bodySha256: string;
 }
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+/**
+ * The delivery's identity: keyed by the `Idempotency-Key` header, else the Standard Webhooks
+ * `webhook-id` header, else the raw body. Expects lower-cased header names.
+ */
+export function deliveryIdentity(
+  headers: Readonly<Record<string, string | undefined>> | undefined,
+  body: Buffer,
+): DeliveryIdentity {
+  const bodySha256 = sha256(body);
+  for (const source of HEADER_SOURCES) {
+    const value = headers?.[source]?.trim();
+    if (value) return { key: `${source}:${sha256(value)}`, source, bodySha256 };
+  }
+  return { key: `body:${bodySha256}`, source: 'body', bodySha256 };
+}
+
+/**
+ * A key names one message: an earlier delivery under the same key with another body is a
+ * different message, refused with 422 rather than answered with the first one's records (as the
+ * IETF Idempotency-Key draft and Stripe do). A record without a body hash predates the check.
+ */
+export function assertSameMessage(
+  earlier: { readonly bodySha256?: unknown },
+  delivery: DeliveryIdentity,
+): void {
+  if (earlier.bodySha256 === undefined || earlier.bodySha256 === delivery.bodySha256) return;
+  throw new KeyReusedError(
+    `${KEY_HEADER_NAMES[delivery.source]} reused with a different body: it names one message, already received within the dedup window; send a new message with a new key`,
+  );
+}
+
+const KEY_HEADER_NAMES: Readonly<Record<DeliveryKeySource, string>> = {
+  'idempotency-key': 'Idempotency-Key',
+  'webhook-id': 'webhook-id',
+  body: 'Body',
+};
+
+function sha256(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
 }

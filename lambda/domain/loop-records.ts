@@ -1,3 +1,4 @@
+import type { DeliveryIdentity } from './delivery-key.ts';
 import type { JsonObject } from './json.ts';
 import type { MetricChange } from './metric-change.ts';
 import { type Priority, priorityOf, type Severity, severityOf } from './severity.ts';
@@ -43,8 +44,8 @@ export interface SignalDraft {
   /** The body as received: JSON text that parses to `payload`. */
   readonly payloadText: string;
   readonly receivedAt: Date;
-  /** Identifies repeats of this delivery (see delivery-key.ts). */
-  readonly deliveryKey: string;
+  /** Identifies repeats of this delivery. */
+  readonly delivery: DeliveryIdentity;
 }
 
 /** Builds the signal and its linked issue for a draft, given the identifiers storage chose. */

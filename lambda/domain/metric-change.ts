@@ -1,4 +1,5 @@
 import { InvalidPayloadError } from '../errors.ts';
+import { parsePercentText } from './decimal-text.ts';
 import { isJsonObject, type JsonObject, type JsonValue, ownField } from './json.ts';
 import { type AlertReading, readPosthogAlert } from './posthog-alert.ts';
 
@@ -6,7 +7,10 @@ import { type AlertReading, readPosthogAlert } from './posthog-alert.ts';
 export interface MetricChange {
   /** Metric name, trimmed, 1–256 characters. */
   readonly name: string;
-  /** Percentage change, finite. */
+  /**
+   * Percentage change: finite, or ±Infinity where PostHog reports a change from zero (`inf%`);
+   * an explicit `value` field must be finite.
+   */
   readonly value: number;
   /** Period the change covers; `recent` when the payload names none. */
   readonly timeframe: string;
@@ -17,9 +21,6 @@ export interface MetricChange {
 export const MAX_NAME_LENGTH = 256;
 export const MAX_TIMEFRAME_LENGTH = 128;
 const DEFAULT_TIMEFRAME = 'recent';
-
-// A decimal number with optional sign, fraction and exponent, then optional spaces and one `%`.
-const PERCENT_TEXT = /^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*%?\s*$/;
 
 const EXPECTED_FIELDS =
   'expected name and value (a custom body), or the body of a PostHog insight alert (insight_name or alert_name, and breaches)';
@@ -86,11 +87,6 @@ function readValue(value: JsonValue | undefined, alert: AlertReading | undefined
     );
   }
   return number;
-}
-
-function parsePercentText(text: string): number {
-  const match = PERCENT_TEXT.exec(text);
-  return match?.[1] === undefined ? Number.NaN : Number(match[1]);
 }
 
 function readTimeframe(value: JsonValue | undefined, alert: AlertReading | undefined): string {

@@ -2,10 +2,17 @@ import type { MetricChange } from './metric-change.ts';
 
 /**
  * The triage issue's title: `PostHog: <name> <value>% (<timeframe>)`, the value in JavaScript's
- * shortest form, line breaks folded to spaces so the title stays one line.
+ * shortest form (`inf` / `-inf` for PostHog's change from zero), line breaks folded to spaces so
+ * the title stays one line.
  */
 export function titleOf(change: Pick<MetricChange, 'name' | 'value' | 'timeframe'>): string {
-  return `PostHog: ${oneLine(change.name)} ${String(change.value)}% (${oneLine(change.timeframe)})`;
+  return `PostHog: ${oneLine(change.name)} ${valueText(change.value)}% (${oneLine(change.timeframe)})`;
+}
+
+function valueText(value: number): string {
+  if (value === Number.POSITIVE_INFINITY) return 'inf';
+  if (value === Number.NEGATIVE_INFINITY) return '-inf';
+  return String(value);
 }
 
 function oneLine(text: string): string {

@@ -93,6 +93,7 @@ function errorDetails(error: Error | null): Record<string, string> {
   return {
     error: error.name,
     ...(error instanceof HttpError ? { reason: error.message } : {}),
+    ...(error instanceof HttpError && error.detail ? { detail: error.detail } : {}),
     ...(causeName ? { cause: causeName } : {}),
   };
 }

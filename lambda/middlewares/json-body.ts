@@ -6,8 +6,7 @@ import { HttpError } from '../errors.ts';
 /** Largest accepted body, in bytes after base64 decoding (SPEC §9). */
 export const MAX_BODY_BYTES = 128 * 1024;
 
-// `application/json`, optionally followed by parameters such as `; charset=utf-8`.
-const JSON_MEDIA_TYPE = /^application\/json[ \t]*(?:;|$)/i;
+const JSON_MEDIA_TYPE = 'application/json';
 
 /** The event after `jsonBody` has run. */
 export interface ParsedEvent extends APIGatewayProxyEventV2 {
@@ -16,6 +15,8 @@ export interface ParsedEvent extends APIGatewayProxyEventV2 {
     readonly payload: JsonObject;
     /** The body as decoded text. */
     readonly text: string;
+    /** The body's bytes exactly as received (the dedup hash and the durable queue use them). */
+    readonly raw: Buffer;
   };
 }
 
@@ -28,13 +29,12 @@ export function jsonBody(): MiddlewareObj<ParsedEvent> {
   return {
     before: (request) => {
       const { headers, body = '', isBase64Encoded } = request.event;
-      const contentType = headers?.['content-type']?.trim() ?? '';
-      if (!JSON_MEDIA_TYPE.test(contentType)) {
+      if (!isJsonMediaType(headers?.['content-type'])) {
         throw new HttpError(415, 'Unsupported Media Type: Content-Type must be application/json');
       }
 
-      const bytes = isBase64Encoded ? Buffer.from(body, 'base64') : undefined;
-      const size = bytes ? bytes.length : Buffer.byteLength(body, 'utf8');
+      const raw = Buffer.from(body, isBase64Encoded ? 'base64' : 'utf8');
+      const size = raw.length;
       if (size > MAX_BODY_BYTES) {
         throw new HttpError(
           413,
@@ -42,7 +42,7 @@ export function jsonBody(): MiddlewareObj<ParsedEvent> {
         );
       }
 
-      const text = bytes ? decodeUtf8(bytes) : body;
+      const text = isBase64Encoded ? decodeUtf8(raw) : body;
       let payload: unknown;
       try {
         payload = JSON.parse(text);
@@ -52,9 +52,17 @@ export function jsonBody(): MiddlewareObj<ParsedEvent> {
       if (!isJsonObject(payload)) {
         throw new HttpError(400, `Request body must be a JSON object, not ${describe(payload)}`);
       }
-      Object.assign(request.event, { parsedBody: { payload, text } });
+      Object.assign(request.event, { parsedBody: { payload, text, raw } });
     },
   };
+}
+
+/** `application/json` in any letter case, optionally followed by parameters such as `; charset=utf-8`. */
+function isJsonMediaType(contentType: string | undefined): boolean {
+  const value = contentType?.trim().toLowerCase() ?? '';
+  if (!value.startsWith(JSON_MEDIA_TYPE)) return false;
+  const rest = value.slice(JSON_MEDIA_TYPE.length).trimStart();
+  return rest === '' || rest.startsWith(';');
 }
 
 function decodeUtf8(bytes: Buffer): string {

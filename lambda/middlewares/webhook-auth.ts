@@ -2,7 +2,11 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { UnauthorizedError } from '../errors.ts';
 import { matchesSecret } from '../secret/secret-match.ts';
-import { standardWebhookVerifier } from '../secret/standard-webhooks.ts';
+import {
+  MIN_SIGNING_KEY_BYTES,
+  type SignatureCheck,
+  standardWebhookVerifier,
+} from '../secret/standard-webhooks.ts';
 import type { WebhookSecretSource } from '../secret/webhook-secret-source.ts';
 
 const SECRET_HEADER = 'x-posthog-secret';
@@ -19,22 +23,30 @@ export function webhookAuth(
 ): MiddlewareObj<APIGatewayProxyEventV2> {
   return {
     before: async (request) => {
-      // Configuration and secret-store failures answer before any header check (SPEC §2 order).
+      // Configuration and secret-store failures answer before any header check (README, "The HTTP contract").
       const accepted = await secrets.accepted();
-      const { signedBy, failure } = credentialOf(request.event, nowSeconds());
-      const signedByAny = (values: readonly string[]) => values.some((secret) => signedBy(secret));
-      if (signedByAny(accepted)) return;
+      const credential = credentialOf(request.event, nowSeconds());
+      let checks = accepted.map(credential.check);
+      if (checks.includes('match')) return;
       // The secret may have been rotated since it was cached.
       const refreshed = await secrets.refreshedAfterMismatch();
-      if (refreshed !== undefined && signedByAny(refreshed)) return;
-      throw new UnauthorizedError(failure);
+      if (refreshed !== undefined) {
+        checks = refreshed.map(credential.check);
+        if (checks.includes('match')) return;
+      }
+      throw new UnauthorizedError(credential.failure, {
+        ...(checks.every((check) => check === 'unusable-key') ? { detail: UNUSABLE_KEY } : {}),
+      });
     },
   };
 }
 
+// For the log only: the caller learns nothing about the secret.
+const UNUSABLE_KEY = `the configured secret is not valid base64 of at least ${MIN_SIGNING_KEY_BYTES} bytes (after an optional whsec_ prefix), so no signature can verify; header auth still works, or set a secret of letters and digits (length a multiple of 4)`;
+
 interface Credential {
   /** Whether this secret is the one the delivery proves knowledge of. */
-  readonly signedBy: (secret: string) => boolean;
+  readonly check: (secret: string) => SignatureCheck;
   /** What to answer when no accepted secret matches. */
   readonly failure: string;
 }
@@ -48,11 +60,14 @@ function credentialOf(event: APIGatewayProxyEventV2, nowSeconds: number): Creden
       { id: headers['webhook-id'], timestamp: headers['webhook-timestamp'], signature, body },
       nowSeconds,
     );
-    return { signedBy: verifier, failure: 'Invalid webhook signature' };
+    return { check: verifier, failure: 'Invalid webhook signature' };
   }
   const presented = headers[SECRET_HEADER];
   if (presented === undefined || presented.trim() === '') {
     throw new UnauthorizedError('Missing X-PostHog-Secret header');
   }
-  return { signedBy: (secret) => matchesSecret(presented, secret), failure: 'Invalid webhook secret' };
+  return {
+    check: (secret) => (matchesSecret(presented, secret) ? 'match' : 'mismatch'),
+    failure: 'Invalid webhook secret',
+  };
 }

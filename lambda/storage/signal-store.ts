@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import type { CancellationReason } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isTransientAwsError } from '../aws-errors.ts';
+import { assertSameMessage } from '../domain/delivery-key.ts';
 import { type LoopRecords, loopRecordsFor, type SignalDraft } from '../domain/loop-records.ts';
 import { ConfigurationError, DependencyUnavailableError, HttpError } from '../errors.ts';
 import { readIssuePartition } from './issue-partition.ts';
@@ -67,7 +65,7 @@ export class DynamoDbSignalStore implements SignalStore {
       const issueNumber = await this.nextIssueNumber();
       const records = loopRecordsFor(draft, { signalId: this.newId(), issueId: this.newId(), issueNumber });
       const written = await this.writeWithRetries(draft, records);
-      if (written === 'duplicate') return await this.replay(draft);
+      if (written.refusedBy) return await this.replay(draft, written.refusedBy);
       return { records, payloadJson: draft.payloadText, replayed: false };
     } catch (error) {
       throw asStorageError(error);
@@ -88,15 +86,22 @@ export class DynamoDbSignalStore implements SignalStore {
     return Number(Attributes?.value);
   }
 
-  private async writeWithRetries(draft: SignalDraft, records: LoopRecords): Promise<'written' | 'duplicate'> {
+  /**
+   * Writes the transaction; when a live dedup record refuses it, returns that record (DynamoDB
+   * hands it back with the cancellation, so a repeat costs no extra read to find it).
+   */
+  private async writeWithRetries(draft: SignalDraft, records: LoopRecords): Promise<{ refusedBy?: Item }> {
     let payload = encodePayload(draft.payload, draft.payloadText);
     for (let attempt = 0; ; attempt++) {
       try {
         await this.write(draft, records, payload);
-        return 'written';
+        return {};
       } catch (error) {
-        const reasons = cancellationCodes(error);
-        if (reasons[0] === 'ConditionalCheckFailed') return 'duplicate';
+        const [deliveryReason] = cancellationReasons(error);
+        if (deliveryReason?.Code === 'ConditionalCheckFailed') {
+          return { refusedBy: deliveryReason.Item ? unmarshall(deliveryReason.Item) : {} };
+        }
+        const reasons = cancellationReasons(error).map((reason) => reason.Code);
         const delay = CONFLICT_RETRY_DELAYS_MS[attempt];
         if (reasons.includes('TransactionConflict') && delay !== undefined) {
           await new Promise((resolve) => setTimeout(resolve, delay));
@@ -130,8 +135,9 @@ export class DynamoDbSignalStore implements SignalStore {
             Put: {
               TableName: this.tableName,
               Item: {
-                ...keys.delivery(draft.deliveryKey),
+                ...keys.delivery(draft.delivery.key),
                 entity: 'delivery',
+                bodySha256: draft.delivery.bodySha256,
                 signalId: records.signal.id,
                 issueId: records.issue.id,
                 createdAt: records.signal.createdAt,
@@ -143,6 +149,7 @@ export class DynamoDbSignalStore implements SignalStore {
                 '#expiresAt': TABLE_DESIGN.timeToLiveAttribute,
               },
               ExpressionAttributeValues: { ':now': now },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             },
           },
           putNew(signalItem(records.signal, payload)),
@@ -152,17 +159,11 @@ export class DynamoDbSignalStore implements SignalStore {
     );
   }
 
-  /** Reads back what the first delivery with this key created. */
-  private async replay(draft: SignalDraft): Promise<StoredDelivery> {
-    const { Item: delivery } = await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: keys.delivery(draft.deliveryKey),
-        ConsistentRead: true,
-      }),
-    );
-    const partition = await readIssuePartition(this.client, this.tableName, String(delivery?.issueId));
-    const signal = partition?.signals.find((item) => item.id === delivery?.signalId);
+  /** Reads back what the first delivery with this key created: one Query of its issue's partition. */
+  private async replay(draft: SignalDraft, delivery: Item): Promise<StoredDelivery> {
+    assertSameMessage(delivery, draft.delivery);
+    const partition = await readIssuePartition(this.client, this.tableName, String(delivery.issueId));
+    const signal = partition?.signals.find((item) => item.id === delivery.signalId);
     if (!partition || !signal) {
       throw new HttpError(409, 'This delivery repeats an earlier one whose signal no longer exists');
     }
@@ -175,9 +176,8 @@ export class DynamoDbSignalStore implements SignalStore {
   }
 }
 
-function cancellationCodes(error: unknown): string[] {
-  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-  return reasons.map((reason) => reason.Code ?? 'None');
+function cancellationReasons(error: unknown): CancellationReason[] {
+  return (error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
 }
 
 function asStorageError(error: unknown): Error {

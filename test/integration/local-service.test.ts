@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createHandler } from '../../lambda/handler.ts';
+import { signingKeyOf } from '../../lambda/secret/standard-webhooks.ts';
 import { StaticSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
 import { DynamoDbSignalStore } from '../../lambda/storage/signal-store.ts';
 import { createHttpApiServer } from '../../local/http-server.ts';
@@ -146,6 +147,9 @@ describe('npm start', () => {
     const first = await start({ POSTHOG_WEBHOOK_SECRET: '' });
     const secret = readFileSync(join(workDirectory, '.data/posthog-webhook-secret'), 'utf8').trim();
     expect(first.output()).toContain(`export POSTHOG_WEBHOOK_SECRET=${secret}`);
+    // Letters and digits: valid in the header and as a Standard Webhooks signing key.
+    expect(secret).toMatch(/^[A-Za-z0-9]{48}$/);
+    expect(signingKeyOf(secret)).toHaveLength(36);
 
     const created = await fetch(first.url, {
       method: 'POST',

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { deliveryIdentity } from '../../lambda/domain/delivery-key.ts';
 import type { JsonObject } from '../../lambda/domain/json.ts';
 import type { SignalDraft } from '../../lambda/domain/loop-records.ts';
 import { readMetricChange } from '../../lambda/domain/metric-change.ts';
-import { ConfigurationError, DependencyUnavailableError } from '../../lambda/errors.ts';
+import { ConfigurationError, DependencyUnavailableError, KeyReusedError } from '../../lambda/errors.ts';
 import { createDocumentClient } from '../../lambda/storage/dynamodb-client.ts';
 import { issueFromItem, signalFromItem } from '../../lambda/storage/items.ts';
 import { DynamoDbSignalStore } from '../../lambda/storage/signal-store.ts';
@@ -16,13 +17,18 @@ afterAll(() => client.destroy());
 
 const RECEIVED_AT = new Date('2026-11-27T10:00:00Z');
 
+/** A draft as the handler makes it, keyed by an Idempotency-Key (a fresh one unless given). */
 function draftFor(
   text: string,
-  { deliveryKey = randomUUID() as string, receivedAt = RECEIVED_AT } = {},
+  { idempotencyKey = randomUUID() as string, receivedAt = RECEIVED_AT } = {},
 ): SignalDraft {
   const payload = JSON.parse(text) as JsonObject;
-  return { change: readMetricChange(payload), payload, payloadText: text, receivedAt, deliveryKey };
+  const delivery = deliveryIdentity({ 'idempotency-key': idempotencyKey }, Buffer.from(text));
+  return { change: readMetricChange(payload), payload, payloadText: text, receivedAt, delivery };
 }
+
+const deliveryKeyOf = (idempotencyKey: string) =>
+  keys.delivery(deliveryIdentity({ 'idempotency-key': idempotencyKey }, Buffer.alloc(0)).key);
 
 const SAMPLE = '{"name":"page_load_time","value":35,"timeframe":"last_7_days"}';
 
@@ -144,9 +150,9 @@ describe('DynamoDbSignalStore deduplication against DynamoDB Local', () => {
 
   it('answers a repeat with the original signal and issue and writes nothing new', async () => {
     const store = new DynamoDbSignalStore(client, tableName);
-    const first = await store.createSignalWithIssue(draftFor(SAMPLE, { deliveryKey: 'key-1' }));
+    const first = await store.createSignalWithIssue(draftFor(SAMPLE, { idempotencyKey: 'key-1' }));
 
-    const repeat = await store.createSignalWithIssue(draftFor(SAMPLE, { deliveryKey: 'key-1' }));
+    const repeat = await store.createSignalWithIssue(draftFor(SAMPLE, { idempotencyKey: 'key-1' }));
 
     expect(repeat.replayed).toBe(true);
     expect(repeat.records).toEqual(first.records);
@@ -158,9 +164,9 @@ describe('DynamoDbSignalStore deduplication against DynamoDB Local', () => {
   it('replays a payload stored as text too', async () => {
     const store = new DynamoDbSignalStore(client, tableName);
     const text = '{"name":"m","value":1,"":1e300}';
-    await store.createSignalWithIssue(draftFor(text, { deliveryKey: 'key-text' }));
+    await store.createSignalWithIssue(draftFor(text, { idempotencyKey: 'key-text' }));
 
-    const repeat = await store.createSignalWithIssue(draftFor(text, { deliveryKey: 'key-text' }));
+    const repeat = await store.createSignalWithIssue(draftFor(text, { idempotencyKey: 'key-text' }));
 
     expect(repeat.payloadJson).toBe(text);
     expect(repeat.records.signal.payload).toEqual(JSON.parse(text));
@@ -168,10 +174,10 @@ describe('DynamoDbSignalStore deduplication against DynamoDB Local', () => {
 
   it('treats the same key after the window as a new delivery', async () => {
     const store = new DynamoDbSignalStore(client, tableName, { dedupWindowSeconds: 60 });
-    await store.createSignalWithIssue(draftFor(SAMPLE, { deliveryKey: 'key-2' }));
+    await store.createSignalWithIssue(draftFor(SAMPLE, { idempotencyKey: 'key-2' }));
 
     const later = await store.createSignalWithIssue(
-      draftFor(SAMPLE, { deliveryKey: 'key-2', receivedAt: new Date(RECEIVED_AT.getTime() + 61_000) }),
+      draftFor(SAMPLE, { idempotencyKey: 'key-2', receivedAt: new Date(RECEIVED_AT.getTime() + 61_000) }),
     );
 
     expect(later.replayed).toBe(false);
@@ -184,7 +190,7 @@ describe('DynamoDbSignalStore deduplication against DynamoDB Local', () => {
 
     const results = await Promise.all(
       Array.from({ length: 12 }, () =>
-        store.createSignalWithIssue(draftFor(SAMPLE, { deliveryKey: 'key-3' })),
+        store.createSignalWithIssue(draftFor(SAMPLE, { idempotencyKey: 'key-3' })),
       ),
     );
 
@@ -194,15 +200,70 @@ describe('DynamoDbSignalStore deduplication against DynamoDB Local', () => {
     expect([signals.length, issues.length]).toEqual([1, 1]);
   });
 
+  it('refuses a key reused with another body (422) and writes nothing for it', async () => {
+    const store = new DynamoDbSignalStore(client, tableName);
+    await store.createSignalWithIssue(draftFor(SAMPLE, { idempotencyKey: 'key-reused' }));
+
+    const reused = store.createSignalWithIssue(
+      draftFor('{"name":"page_load_time","value":36}', { idempotencyKey: 'key-reused' }),
+    );
+
+    await expect(reused).rejects.toThrow(KeyReusedError);
+    const { signals, issues } = await loopItems(client, tableName);
+    expect([signals.length, issues.length]).toEqual([1, 1]);
+  });
+
+  it('under one key, eight concurrent bodies make one signal and issue and seven 422s', async () => {
+    const store = new DynamoDbSignalStore(client, tableName);
+
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, n) =>
+        store.createSignalWithIssue(draftFor(`{"name":"m","value":${n}}`, { idempotencyKey: 'key-race' })),
+      ),
+    );
+
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    const refused = results.filter((result) => result.status === 'rejected');
+    expect(refused.map((result) => (result as PromiseRejectedResult).reason)).toEqual(
+      Array(7).fill(expect.any(KeyReusedError)),
+    );
+    const { signals, issues } = await loopItems(client, tableName);
+    expect([signals.length, issues.length]).toEqual([1, 1]);
+  });
+
+  it('costs a repeat one read after its refused transaction: the transaction hands back the record', async () => {
+    const counting = localDocumentClient();
+    const commands: string[] = [];
+    counting.middlewareStack.add(
+      (next, context) => (args) => {
+        commands.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const store = new DynamoDbSignalStore(counting, tableName);
+    await store.createSignalWithIssue(draftFor(SAMPLE, { idempotencyKey: 'key-count' }));
+    expect(commands).toEqual(['UpdateItemCommand', 'TransactWriteItemsCommand']);
+    commands.length = 0;
+
+    const repeat = await store.createSignalWithIssue(draftFor(SAMPLE, { idempotencyKey: 'key-count' }));
+
+    counting.destroy();
+    expect(repeat.replayed).toBe(true);
+    expect(commands).toEqual(['UpdateItemCommand', 'TransactWriteItemsCommand', 'QueryCommand']);
+  });
+
   it('leaves no dedup record behind when the transaction fails, so the retry succeeds', async () => {
     const ids = ['signal-a', 'issue-a', 'signal-b', 'issue-a', 'signal-c', 'issue-c'];
     const store = new DynamoDbSignalStore(client, tableName, { newId: () => ids.shift() ?? 'unexpected' });
     await store.createSignalWithIssue(draftFor(SAMPLE));
-    await expect(store.createSignalWithIssue(draftFor(SAMPLE, { deliveryKey: 'key-4' }))).rejects.toThrow();
-    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.delivery('key-4') }));
+    await expect(
+      store.createSignalWithIssue(draftFor(SAMPLE, { idempotencyKey: 'key-4' })),
+    ).rejects.toThrow();
+    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: deliveryKeyOf('key-4') }));
     expect(Item).toBeUndefined();
 
-    const retry = await store.createSignalWithIssue(draftFor(SAMPLE, { deliveryKey: 'key-4' }));
+    const retry = await store.createSignalWithIssue(draftFor(SAMPLE, { idempotencyKey: 'key-4' }));
 
     expect(retry.replayed).toBe(false);
     expect(retry.records.issue.id).toBe('issue-c');
@@ -210,9 +271,9 @@ describe('DynamoDbSignalStore deduplication against DynamoDB Local', () => {
 
   it('stores the dedup record with its TTL', async () => {
     const store = new DynamoDbSignalStore(client, tableName, { dedupWindowSeconds: 600 });
-    const { records } = await store.createSignalWithIssue(draftFor(SAMPLE, { deliveryKey: 'key-5' }));
+    const { records } = await store.createSignalWithIssue(draftFor(SAMPLE, { idempotencyKey: 'key-5' }));
 
-    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.delivery('key-5') }));
+    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: deliveryKeyOf('key-5') }));
 
     expect(Item).toMatchObject({
       entity: 'delivery',

@@ -1,6 +1,10 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 
-export const TEST_SECRET = 'test-secret-8f2a9c1e7b';
+/**
+ * Letters and digits, a multiple of 4 long, like the secrets the stack and `npm start` generate:
+ * valid for the header and as a Standard Webhooks signing key (24 bytes).
+ */
+export const TEST_SECRET = 'TestSecret8f2a9c1e7bLoopPostHog0';
 
 export interface EventOptions {
   /** Raw body text; objects are JSON-encoded. */

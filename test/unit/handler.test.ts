@@ -151,14 +151,16 @@ describe('handler: repeated deliveries', () => {
     expect(store.drafts).toHaveLength(1);
   });
 
-  it('treats the same Idempotency-Key as a repeat even with another body', async () => {
-    const { handler } = setup();
+  it('refuses the same Idempotency-Key with another body: 422, nothing written', async () => {
+    const { handler, store } = setup();
     const headers = headersWith({ 'idempotency-key': 'delivery-1' });
     await handler(webhookEvent({ body: payload, headers }), lambdaContext);
 
-    const repeat = await handler(webhookEvent({ body: { ...payload, value: 99 }, headers }), lambdaContext);
+    const reused = await handler(webhookEvent({ body: { ...payload, value: 99 }, headers }), lambdaContext);
 
-    expect(repeat.statusCode).toBe(200);
+    expect(reused.statusCode).toBe(422);
+    expect(bodyOf(reused).error).toMatch(/^Idempotency-Key reused with a different body/);
+    expect(store.drafts).toHaveLength(1);
   });
 
   it('creates a new signal for a different body without a key', async () => {

@@ -1,0 +1,51 @@
+/**
+ * Reading numbers out of text that arrives in a request, in one forward pass: no regular
+ * expression, so no input can make it backtrack (README "The HTTP contract": every check is
+ * linear in the body).
+ */
+
+/**
+ * The end of the unsigned decimal number that starts at `start` (`12`, `12.`, `12.5`, `.5`, each
+ * with an optional exponent such as `e-3`), or `start` itself when none starts there.
+ */
+export function scanUnsignedDecimal(text: string, start: number): number {
+  let index = skipDigits(text, start);
+  const integerDigits = index - start;
+  if (text[index] === '.') {
+    const fractionEnd = skipDigits(text, index + 1);
+    if (integerDigits === 0 && fractionEnd === index + 1) return start;
+    index = fractionEnd;
+  } else if (integerDigits === 0) {
+    return start;
+  }
+  if (text[index] === 'e' || text[index] === 'E') {
+    const signEnd = text[index + 1] === '+' || text[index + 1] === '-' ? index + 2 : index + 1;
+    const exponentEnd = skipDigits(text, signEnd);
+    // `1e` or `1e+` without digits: the number ends before the `e`.
+    if (exponentEnd > signEnd) index = exponentEnd;
+  }
+  return index;
+}
+
+/**
+ * The number in text such as `"35"`, `" -12.5 % "` or `"+1e3%"`: an optional sign, a decimal
+ * number, then optionally one `%`, with white space around either. NaN for anything else.
+ */
+export function parsePercentText(text: string): number {
+  let body = text.trim();
+  if (body.endsWith('%')) body = body.slice(0, -1).trimEnd();
+  const digitsStart = body[0] === '+' || body[0] === '-' ? 1 : 0;
+  const end = scanUnsignedDecimal(body, digitsStart);
+  return end > digitsStart && end === body.length ? Number(body) : Number.NaN;
+}
+
+/** True for an ASCII digit. */
+export function isDigit(character: string | undefined): boolean {
+  return character !== undefined && character >= '0' && character <= '9';
+}
+
+function skipDigits(text: string, start: number): number {
+  let index = start;
+  while (isDigit(text[index])) index++;
+  return index;
+}
