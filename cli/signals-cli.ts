@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../lambda/aws-clients.ts';
+import { neverAnswered } from '../lambda/aws-errors.ts';
 import { WEBHOOK_ROUTE } from '../lambda/route.ts';
-import { createDocumentClient } from '../lambda/storage/dynamodb-client.ts';
 import { LOCAL_AWS } from '../local/dynamodb-local.ts';
 import { type LocalSettings, localSettings } from '../local/settings.ts';
 import { existingLocalSecret } from '../local/webhook-secret.ts';
@@ -153,19 +154,11 @@ function tableTarget(options: Options, local: LocalSettings, env: NodeJS.Process
 }
 
 function explain(error: unknown, target: TableTarget): string {
-  const { name, code, $metadata } = error as {
-    name?: string;
-    code?: string;
-    $metadata?: { httpStatusCode?: number };
-  };
+  const { name } = error as { name?: string };
   if (name === 'ResourceNotFoundException') {
     return `Table "${target.tableName}" not found at ${target.where}.${target.local ? ' Is `npm start` running with the same TABLE_NAME?' : ''}`;
   }
-  if (
-    code === 'ECONNREFUSED' ||
-    name === 'TimeoutError' ||
-    ($metadata && $metadata.httpStatusCode === undefined)
-  ) {
+  if (neverAnswered(error)) {
     return `Cannot reach DynamoDB at ${target.where}.${target.local ? ' Start the service with `npm start` (it honours DYNAMODB_PORT), or pass --table for a deployed table.' : ''}`;
   }
   return `DynamoDB refused the request: ${name ?? 'Error'}: ${(error as Error).message}`;

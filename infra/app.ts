@@ -5,8 +5,9 @@ import { stackConfigFrom } from './config.ts';
 import { PosthogSignalsStack } from './stack.ts';
 
 const app = new App();
-new PosthogSignalsStack(app, 'LoopPosthogSignals', {
-  config: stackConfigFrom((key) => app.node.tryGetContext(key)),
+const config = stackConfigFrom((key) => app.node.tryGetContext(key));
+new PosthogSignalsStack(app, config.stackName, {
+  config,
   description: "Loop's PostHog integration: metric alerts become signals and triage issues",
 });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

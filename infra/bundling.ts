@@ -11,6 +11,8 @@ export const FUNCTION_BUNDLING: BundlingOptions = {
   target: 'node24',
   mainFields: ['module', 'main'],
   minify: true,
+  // Error and class names survive minification, so a logged error says what it was.
+  keepNames: true,
   sourceMap: false,
   externalModules: [],
   // Parts of the SDK still call require() for Node built-ins; ESM has no require without this.

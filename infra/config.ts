@@ -1,113 +1,123 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { z } from 'zod';
 
-/** Deployment settings, from CDK context (`cdk.json` or `cdk deploy -c key=value`). */
-export interface StackConfig {
-  /** API Gateway stage; `$default` serves the API at the root of its URL. @default '$default' */
-  readonly stageName: string;
-  /** Steady-state requests per second the stage accepts before answering 429. @default 50 */
-  readonly throttleRateLimit: number;
-  /** Burst of requests the stage accepts at once. @default 100 */
-  readonly throttleBurstLimit: number;
-  /** ARN of an existing Secrets Manager secret to use instead of generating one. @default undefined */
-  readonly webhookSecretArn?: string;
-  /** Retention of the function's and the API's log groups, in days. @default 30 */
-  readonly logRetentionDays: RetentionDays;
-  /** Address subscribed to alarm notifications. @default undefined (no subscription) */
-  readonly alarmEmail?: string;
-  /** How long a delivery is remembered, so a retry of it creates nothing new. @default 10 */
-  readonly dedupWindowMinutes: number;
-  /** How long the previous secret stays valid after a rotation. @default 24 */
-  readonly secretGraceHours: number;
-  /** Alarm when no delivery was accepted for this many hours. @default undefined (no such alarm) */
-  readonly quietPeriodHours?: number;
+const RETENTION_DAYS = Object.values(RetentionDays)
+  .filter((value): value is number => typeof value === 'number' && value > 0)
+  .sort((a, b) => a - b);
+
+/** Unset, null or empty: the default applies. */
+const absent = (value: unknown) => value === undefined || value === null || value === '';
+const shown = (value: unknown) => JSON.stringify(value);
+
+/** A string context value (trimmed), optionally matching `pattern`; undefined when absent. */
+function text(key: string, pattern?: { readonly test: RegExp; readonly accepts: string }) {
+  return z.unknown().transform((value, context): string | undefined => {
+    if (absent(value)) return undefined;
+    if (typeof value !== 'string') {
+      context.addIssue({ code: 'custom', message: `Context ${key} must be a string, got ${shown(value)}` });
+      return z.NEVER;
+    }
+    const trimmed = value.trim();
+    if (pattern && !pattern.test.test(trimmed)) {
+      context.addIssue({
+        code: 'custom',
+        message: `Context ${key} must be ${pattern.accepts}, got "${trimmed}"`,
+      });
+      return z.NEVER;
+    }
+    return trimmed;
+  });
 }
 
-/** Context keys, with what each accepts. */
-export const CONTEXT_KEYS = {
-  stageName: 'stageName',
-  throttleRateLimit: 'throttleRateLimit',
-  throttleBurstLimit: 'throttleBurstLimit',
-  webhookSecretArn: 'webhookSecretArn',
-  logRetentionDays: 'logRetentionDays',
-  alarmEmail: 'alarmEmail',
-  dedupWindowMinutes: 'dedupWindowMinutes',
-  secretGraceHours: 'secretGraceHours',
-  quietPeriodHours: 'quietPeriodHours',
-} as const;
+/** A whole number from `min` to `max` (a number, or text from `-c key=value`); `fallback` when absent. */
+function wholeNumber<Fallback extends number | undefined>(
+  key: string,
+  min: number,
+  max: number,
+  fallback: Fallback,
+) {
+  return z.unknown().transform((value, context): number | Fallback => {
+    if (absent(value)) return fallback;
+    const number = typeof value === 'number' ? value : Number(String(value).trim());
+    if (!Number.isInteger(number) || number < min || number > max) {
+      context.addIssue({
+        code: 'custom',
+        message: `Context ${key} must be a whole number from ${min} to ${max}, got ${shown(value)}`,
+      });
+      return z.NEVER;
+    }
+    return number;
+  });
+}
 
-const RETENTION_DAYS = new Set<number>(
-  Object.values(RetentionDays).filter((value): value is number => typeof value === 'number' && value > 0),
-);
-const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
-const STAGE_NAME = /^(\$default|[A-Za-z0-9_-]{1,128})$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/**
+ * Every deployment setting, from CDK context (`cdk.json` or `cdk deploy -c key=value`): the one
+ * list of context keys, what each accepts and its default. A wrong value fails `cdk synth` with a
+ * message naming the key, instead of failing a deployment.
+ */
+const STACK_CONTEXT = z
+  .object({
+    /** CloudFormation stack name; a second name deploys a second copy (staging, production). */
+    stackName: text('stackName', {
+      test: /^[A-Za-z][A-Za-z0-9-]{0,127}$/,
+      accepts: 'a CloudFormation stack name (a letter, then up to 127 letters, digits or -)',
+    }).transform((name) => name ?? 'LoopPosthogSignals'),
+    /** API Gateway stage; `$default` serves the API at the root of its URL. */
+    stageName: text('stageName', {
+      test: /^(\$default|[A-Za-z0-9_-]{1,128})$/,
+      accepts: '$default or 1-128 letters, digits, - or _',
+    }).transform((name) => name ?? '$default'),
+    /** Steady-state requests per second the stage accepts before answering 429. */
+    throttleRateLimit: wholeNumber('throttleRateLimit', 1, 10_000, 50),
+    /** Burst of requests the stage accepts at once. */
+    throttleBurstLimit: wholeNumber('throttleBurstLimit', 1, 5_000, 100),
+    /** ARN of an existing Secrets Manager secret to use instead of generating one. */
+    webhookSecretArn: text('webhookSecretArn', {
+      test: /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/,
+      accepts: 'a Secrets Manager secret ARN',
+    }),
+    /** Retention of the function's and the API's log groups, in days. */
+    logRetentionDays: wholeNumber('logRetentionDays', 1, 3653, 30).refine(
+      (days) => RETENTION_DAYS.includes(days),
+      {
+        error: (issue) =>
+          `Context logRetentionDays must be one of CloudWatch's values (${RETENTION_DAYS.join(', ')}), got ${shown(issue.input)}`,
+      },
+    ),
+    /** Address subscribed to alarm notifications. */
+    alarmEmail: text('alarmEmail', { test: /^[^\s@]+@[^\s@]+\.[^\s@]+$/, accepts: 'an e-mail address' }),
+    /** How long a delivery is remembered, so a retry of it creates nothing new (minutes). */
+    dedupWindowMinutes: wholeNumber('dedupWindowMinutes', 1, 10_080, 10),
+    /** How long the previous secret stays valid after a rotation (hours; 0 turns the grace off). */
+    secretGraceHours: wholeNumber('secretGraceHours', 0, 720, 24),
+    /** Alarm when no delivery was accepted for this many hours (0: no such alarm; CloudWatch evaluates at most 7 days). */
+    quietPeriodHours: wholeNumber('quietPeriodHours', 0, 168, 0).transform((hours) => hours || undefined),
+  })
+  .superRefine((config, context) => {
+    if (config.throttleBurstLimit < config.throttleRateLimit) {
+      context.addIssue({
+        code: 'custom',
+        message: `Context throttleBurstLimit (${config.throttleBurstLimit}) must be at least throttleRateLimit (${config.throttleRateLimit})`,
+      });
+    }
+  });
+
+/** Deployment settings, validated, with defaults applied (see STACK_CONTEXT for each). */
+export type StackConfig = Omit<z.output<typeof STACK_CONTEXT>, 'logRetentionDays'> & {
+  readonly logRetentionDays: RetentionDays;
+};
+
+/** The context keys the stack reads. */
+export const CONTEXT_KEYS = Object.keys(STACK_CONTEXT.shape) as (keyof typeof STACK_CONTEXT.shape)[];
 
 /**
  * Reads and validates the stack configuration. Throws an Error naming the context key and what
- * it accepts, so a wrong `-c` value fails `cdk synth` instead of a deployment.
+ * it accepts.
  */
 export function stackConfigFrom(tryGetContext: (key: string) => unknown): StackConfig {
-  const text = (key: string): string | undefined => {
-    const value = tryGetContext(key);
-    if (value === undefined || value === null || value === '') return undefined;
-    if (typeof value !== 'string')
-      throw new Error(`Context ${key} must be a string, got ${JSON.stringify(value)}`);
-    return value.trim();
-  };
-  const whole = (key: string, fallback: number, min: number, max: number): number => {
-    const value = tryGetContext(key);
-    if (value === undefined || value === null || value === '') return fallback;
-    const number = typeof value === 'number' ? value : Number(String(value).trim());
-    if (!Number.isInteger(number) || number < min || number > max) {
-      throw new Error(
-        `Context ${key} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`,
-      );
-    }
-    return number;
-  };
-
-  const stageName = text(CONTEXT_KEYS.stageName) ?? '$default';
-  if (!STAGE_NAME.test(stageName)) {
-    throw new Error(
-      `Context stageName must be $default or 1-128 letters, digits, - or _, got "${stageName}"`,
-    );
-  }
-  const throttleRateLimit = whole(CONTEXT_KEYS.throttleRateLimit, 50, 1, 10_000);
-  const throttleBurstLimit = whole(CONTEXT_KEYS.throttleBurstLimit, 100, 1, 5_000);
-  if (throttleBurstLimit < throttleRateLimit) {
-    throw new Error(
-      `Context throttleBurstLimit (${throttleBurstLimit}) must be at least throttleRateLimit (${throttleRateLimit})`,
-    );
-  }
-  const webhookSecretArn = text(CONTEXT_KEYS.webhookSecretArn);
-  if (webhookSecretArn !== undefined && !SECRET_ARN.test(webhookSecretArn)) {
-    throw new Error(
-      `Context webhookSecretArn must be a Secrets Manager secret ARN, got "${webhookSecretArn}"`,
-    );
-  }
-  const logRetentionDays = whole(CONTEXT_KEYS.logRetentionDays, 30, 1, 3653);
-  if (!RETENTION_DAYS.has(logRetentionDays)) {
-    throw new Error(
-      `Context logRetentionDays must be one of CloudWatch's values (${[...RETENTION_DAYS].sort((a, b) => a - b).join(', ')}), got ${logRetentionDays}`,
-    );
-  }
-  const alarmEmail = text(CONTEXT_KEYS.alarmEmail);
-  if (alarmEmail !== undefined && !EMAIL.test(alarmEmail)) {
-    throw new Error(`Context alarmEmail must be an e-mail address, got "${alarmEmail}"`);
-  }
-  const dedupWindowMinutes = whole(CONTEXT_KEYS.dedupWindowMinutes, 10, 1, 10_080);
-  const secretGraceHours = whole(CONTEXT_KEYS.secretGraceHours, 24, 0, 720);
-  // CloudWatch evaluates one period of at most 7 days.
-  const quietPeriodHours = whole(CONTEXT_KEYS.quietPeriodHours, 0, 0, 168);
-  return {
-    stageName,
-    throttleRateLimit,
-    throttleBurstLimit,
-    dedupWindowMinutes,
-    secretGraceHours,
-    logRetentionDays: logRetentionDays as RetentionDays,
-    ...(webhookSecretArn === undefined ? {} : { webhookSecretArn }),
-    ...(alarmEmail === undefined ? {} : { alarmEmail }),
-    ...(quietPeriodHours > 0 ? { quietPeriodHours } : {}),
-  };
+  const result = STACK_CONTEXT.safeParse(
+    Object.fromEntries(CONTEXT_KEYS.map((key) => [key, tryGetContext(key)])),
+  );
+  if (!result.success) throw new Error(result.error.issues[0]?.message ?? 'Invalid context');
+  return result.data as StackConfig;
 }

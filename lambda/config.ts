@@ -1,4 +1,4 @@
-/** Settings the function reads from its environment, once per instance. */
+/** Settings the functions read from their environment, once per instance. */
 export interface FunctionConfig {
   /** DynamoDB table for signals and issues (`TABLE_NAME`). */
   readonly tableName: string | undefined;
@@ -14,24 +14,29 @@ export interface FunctionConfig {
 
 /**
  * Reads the configuration. Never throws: a missing value is reported per request, as a 500 with
- * a clear message, so the function still answers (and logs) while misconfigured.
+ * a clear message, so the function still answers (and logs) while misconfigured. A malformed
+ * number falls back to its default rather than failing every delivery, and `warn` names the
+ * variable so the operator can fix it.
  */
-export function readConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig {
+export function readConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  warn: (message: string) => void = () => undefined,
+): FunctionConfig {
+  const number = (variable: string, fallback: number): number => {
+    const text = env[variable];
+    if (text === undefined || text.trim() === '') return fallback;
+    const value = Number(text);
+    if (Number.isFinite(value) && value >= 0) return value;
+    warn(`${variable} must be a number of 0 or more, not "${text}"; using the default ${fallback}`);
+    return fallback;
+  };
   return {
     tableName: nonEmpty(env.TABLE_NAME),
     secretArn: nonEmpty(env.POSTHOG_WEBHOOK_SECRET_ARN),
     secretValue: nonEmpty(env.POSTHOG_WEBHOOK_SECRET),
-    dedupWindowSeconds: positiveNumber(env.DEDUP_WINDOW_SECONDS, 600),
-    secretGraceHours: positiveNumber(env.SECRET_GRACE_HOURS, 24),
+    dedupWindowSeconds: number('DEDUP_WINDOW_SECONDS', 600),
+    secretGraceHours: number('SECRET_GRACE_HOURS', 24),
   };
-}
-
-// A malformed value falls back to the default rather than failing every delivery.
-function positiveNumber(value: string | undefined, fallback: number): number {
-  const number = Number(value);
-  return value !== undefined && value.trim() !== '' && Number.isFinite(number) && number >= 0
-    ? number
-    : fallback;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

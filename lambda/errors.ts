@@ -2,10 +2,9 @@
  * The one family of errors the function throws on purpose. Each carries the HTTP status it
  * answers with; `error-response` turns them into `{"error": message}`. Only errors below 500
  * expose their own message; a 5xx message is chosen here, never taken from an AWS error.
- * Names are spelled out: the minified bundle renames classes, and logs must stay readable.
+ * Each error's name is its class name (the bundle keeps names), so logs say which it was.
  */
 export class HttpError extends Error {
-  override name = 'HttpError';
   /** Why, for the delivery log only: never sent to the caller. */
   readonly detail: string | undefined;
 
@@ -16,6 +15,7 @@ export class HttpError extends Error {
     options?: HttpErrorOptions,
   ) {
     super(message, options);
+    this.name = new.target.name;
     this.detail = options?.detail;
   }
 }
@@ -27,8 +27,6 @@ export interface HttpErrorOptions extends ErrorOptions {
 
 /** 400: the body is JSON but not a metric change we can read; the message names the field. */
 export class InvalidPayloadError extends HttpError {
-  override name = 'InvalidPayloadError';
-
   constructor(message: string) {
     super(400, message);
   }
@@ -36,8 +34,6 @@ export class InvalidPayloadError extends HttpError {
 
 /** 401: the caller did not prove it knows the webhook secret. */
 export class UnauthorizedError extends HttpError {
-  override name = 'UnauthorizedError';
-
   constructor(message: string, options?: HttpErrorOptions) {
     super(401, message, {}, options);
   }
@@ -45,8 +41,6 @@ export class UnauthorizedError extends HttpError {
 
 /** 422: an Idempotency-Key or webhook-id seen before, with a different body. */
 export class KeyReusedError extends HttpError {
-  override name = 'KeyReusedError';
-
   constructor(message: string) {
     super(422, message);
   }
@@ -54,8 +48,6 @@ export class KeyReusedError extends HttpError {
 
 /** 500: the deployment is missing something it needs; the operator must fix it. */
 export class ConfigurationError extends HttpError {
-  override name = 'ConfigurationError';
-
   constructor(message: string, options?: ErrorOptions) {
     super(500, message, {}, options);
   }
@@ -69,8 +61,6 @@ export const RETRY_AFTER_SECONDS = 1;
  * nothing was written.
  */
 export class DependencyUnavailableError extends HttpError {
-  override name = 'DependencyUnavailableError';
-
   constructor(dependency: string, options?: ErrorOptions) {
     super(
       503,

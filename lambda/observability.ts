@@ -8,17 +8,15 @@ export const SERVICE_NAME = 'posthog-signals';
 export const METRICS_NAMESPACE = 'LoopPosthogSignals';
 
 /** What became of a delivery; each has a metric `Delivery<Outcome>`. */
-export type Outcome = 'created' | 'duplicate' | 'unauthorized' | 'invalid' | 'unconfigured' | 'failed';
-
-export const OUTCOMES: readonly Outcome[] = [
+export const OUTCOMES = [
   'created',
   'duplicate',
   'unauthorized',
   'invalid',
   'unconfigured',
   'failed',
-];
-export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
 
 /** Metric counting deliveries with this outcome, e.g. `DeliveryCreated`. */
 export function outcomeMetricName(outcome: Outcome): string {

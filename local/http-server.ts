@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { WebhookHandler } from '../lambda/handler.ts';
 import { WEBHOOK_ROUTE } from '../lambda/route.ts';
+import type { WebhookHandler } from '../lambda/webhook-handler.ts';
 
 // API Gateway HTTP APIs refuse payloads over 10 MB before the function sees them.
 const API_GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;

@@ -7,11 +7,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createHandler } from '../lambda/handler.ts';
+import { createDocumentClient } from '../lambda/aws-clients.ts';
 import { WEBHOOK_ROUTE } from '../lambda/route.ts';
 import { StaticSecretSource } from '../lambda/secret/webhook-secret-source.ts';
-import { createDocumentClient } from '../lambda/storage/dynamodb-client.ts';
 import { DynamoDbSignalStore } from '../lambda/storage/signal-store.ts';
+import { createHandler } from '../lambda/webhook-handler.ts';
 import { ensureTable } from './create-table.ts';
 import { DATA_DIRECTORY } from './data-directory.ts';
 import { LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';

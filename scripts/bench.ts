@@ -24,14 +24,14 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { buildSync } from 'esbuild';
 import { stackConfigFrom } from '../infra/config.ts';
 import { PosthogSignalsStack } from '../infra/stack.ts';
+import { createDocumentClient } from '../lambda/aws-clients.ts';
 import { loopRecordsFor } from '../lambda/domain/loop-records.ts';
 import { readMetricChange } from '../lambda/domain/metric-change.ts';
-import { createHandler } from '../lambda/handler.ts';
 import { StaticSecretSource } from '../lambda/secret/webhook-secret-source.ts';
-import { createDocumentClient } from '../lambda/storage/dynamodb-client.ts';
 import { issueItem, signalItem } from '../lambda/storage/items.ts';
 import { DynamoDbSignalStore } from '../lambda/storage/signal-store.ts';
 import { keys } from '../lambda/storage/table-design.ts';
+import { createHandler } from '../lambda/webhook-handler.ts';
 import { ensureTable } from '../local/create-table.ts';
 import { LOCAL_AWS, startDynamoDbLocal } from '../local/dynamodb-local.ts';
 import { createHttpApiServer } from '../local/http-server.ts';
@@ -86,7 +86,7 @@ function shippedBundle(outdir: string): string {
 function plainBundle(outdir: string): string {
   const outfile = join(outdir, 'plain', 'index.cjs');
   buildSync({
-    entryPoints: ['lambda/handler.ts'],
+    entryPoints: ['lambda/webhook-entry.ts'],
     bundle: true,
     platform: 'node',
     minify: true,

@@ -16,13 +16,13 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { SEVERITIES } from '../../lambda/domain/severity.ts';
 import {
   METRICS_NAMESPACE,
   OUTCOMES,
   type Outcome,
   outcomeMetricName,
   SERVICE_NAME,
-  SEVERITIES,
   severityMetricName,
 } from '../../lambda/observability.ts';
 

@@ -19,8 +19,6 @@ export interface WebhookFunctionProps {
   readonly dedupWindowMinutes: number;
   /** Grace period for the previous secret after a rotation, in hours (`SECRET_GRACE_HOURS`). */
   readonly secretGraceHours: number;
-  /** Path of the handler source. @default lambda/handler.ts at the project root */
-  readonly entry?: string;
 }
 
 /**
@@ -38,7 +36,7 @@ export class WebhookFunction extends Construct {
     const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
 
     this.function = new NodejsFunction(this, 'Function', {
-      entry: props.entry ?? 'lambda/handler.ts',
+      entry: 'lambda/webhook-entry.ts',
       handler: 'handler',
       // Named explicitly: NODEJS_LATEST would change bundling defaults under us.
       runtime: Runtime.NODEJS_24_X,

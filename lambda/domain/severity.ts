@@ -1,5 +1,7 @@
+/** Signal severities, most severe first. */
+export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 /** Signal severity, from the size of the metric change. */
-export type Severity = 'critical' | 'high' | 'medium' | 'low';
+export type Severity = (typeof SEVERITIES)[number];
 
 /** Issue priority: 1 is the most urgent. */
 export type Priority = 1 | 2 | 3 | 4;

@@ -84,16 +84,33 @@ function outcomeOf(status: number, error: Error | null): Outcome {
   return 'failed';
 }
 
-// Our own messages only, and the names of causes: AWS error texts can echo request data.
+// Our own messages only, and the names of causes: AWS error texts can echo request data. An
+// unexpected error (a bug) also gets its stack frames, without its message line, which could
+// quote the payload (JSON.parse and TypeError messages do).
 function errorDetails(error: Error | null): Record<string, string> {
   if (!error) return {};
   const cause = error.cause as { name?: unknown; code?: unknown } | undefined;
   const causeName =
     typeof cause?.code === 'string' ? cause.code : typeof cause?.name === 'string' ? cause.name : undefined;
+  const expected = error instanceof HttpError || isAwsError(error);
   return {
     error: error.name,
     ...(error instanceof HttpError ? { reason: error.message } : {}),
     ...(error instanceof HttpError && error.detail ? { detail: error.detail } : {}),
     ...(causeName ? { cause: causeName } : {}),
+    ...(expected ? {} : { stack: stackFrames(error) }),
   };
+}
+
+/** An AWS SDK service or network failure: it carries the SDK's response metadata. */
+function isAwsError(error: Error): boolean {
+  return '$metadata' in error;
+}
+
+function stackFrames(error: Error): string {
+  return (error.stack ?? '')
+    .split('\n')
+    .filter((line) => line.trimStart().startsWith('at '))
+    .map((line) => line.trim())
+    .join('\n');
 }

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { isJsonObject, type JsonObject } from '../domain/json.ts';
 import { HttpError } from '../errors.ts';
 
-/** Largest accepted body, in bytes after base64 decoding (SPEC §9). */
+/** Largest accepted body, in bytes after base64 decoding (README "Limits"). */
 export const MAX_BODY_BYTES = 128 * 1024;
 
 const JSON_MEDIA_TYPE = 'application/json';

@@ -22,7 +22,7 @@ export async function readIssuePartition(
       TableName: tableName,
       KeyConditionExpression: '#pk = :pk',
       ExpressionAttributeNames: { '#pk': TABLE_DESIGN.partitionKey },
-      ExpressionAttributeValues: { ':pk': keys.issue(issueId).pk },
+      ExpressionAttributeValues: { ':pk': keys.issue(issueId)[TABLE_DESIGN.partitionKey] },
       ConsistentRead: true,
     }),
   );

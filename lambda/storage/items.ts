@@ -1,6 +1,6 @@
 import type { Issue, Signal } from '../domain/loop-records.ts';
 import { decodePayload, type StoredPayload } from './payload-encoding.ts';
-import { KEY_ATTRIBUTES, keys } from './table-design.ts';
+import { issueKeys, KEY_ATTRIBUTES, signalKeys } from './table-design.ts';
 
 /** A raw table item as the document client reads it. */
 export type Item = Record<string, unknown>;
@@ -8,10 +8,7 @@ export type Item = Record<string, unknown>;
 /** The table item for a signal: Loop's fields, `entity`, and its keys. */
 export function signalItem(signal: Signal, payload: StoredPayload): Item {
   return {
-    ...keys.signal(signal.issueId, signal.id),
-    gsi1pk: keys.signalLookup(signal.id),
-    gsi2pk: keys.signalFeed,
-    gsi2sk: keys.signalFeedOrder(signal.createdAt, signal.id),
+    ...signalKeys(signal),
     entity: 'signal',
     ...signal,
     payload,
@@ -21,10 +18,7 @@ export function signalItem(signal: Signal, payload: StoredPayload): Item {
 /** The table item for an issue: Loop's fields, `entity`, and its keys. */
 export function issueItem(issue: Issue, payload: StoredPayload): Item {
   return {
-    ...keys.issue(issue.id),
-    gsi1pk: keys.issueLookup(issue.number),
-    gsi2pk: keys.triageQueue,
-    gsi2sk: keys.triageOrder(issue.priority, issue.createdAt, issue.id),
+    ...issueKeys(issue),
     entity: 'issue',
     ...issue,
     signalPayload: payload,

@@ -13,17 +13,23 @@
  * issue by number. `queue` (a few attributes) lists the triage queue by priority then age, and
  * the newest signals; an issue leaves the queue when its status leaves `triage`.
  */
+const PARTITION_KEY = 'pk';
+const SORT_KEY = 'sk';
+const LOOKUP_KEY = 'gsi1pk';
+const QUEUE_KEY = 'gsi2pk';
+const QUEUE_ORDER = 'gsi2sk';
+
 export const TABLE_DESIGN = {
-  partitionKey: 'pk',
-  sortKey: 'sk',
+  partitionKey: PARTITION_KEY,
+  sortKey: SORT_KEY,
   /** Epoch seconds; DynamoDB TTL deletes items (dedup records) after it. */
   timeToLiveAttribute: 'expiresAt',
   indexes: {
-    lookup: { name: 'lookup', partitionKey: 'gsi1pk', projection: { type: 'KEYS_ONLY' } },
+    lookup: { name: 'lookup', partitionKey: LOOKUP_KEY, projection: { type: 'KEYS_ONLY' } },
     queue: {
       name: 'queue',
-      partitionKey: 'gsi2pk',
-      sortKey: 'gsi2sk',
+      partitionKey: QUEUE_KEY,
+      sortKey: QUEUE_ORDER,
       projection: {
         type: 'INCLUDE',
         attributes: [
@@ -44,20 +50,54 @@ export const TABLE_DESIGN = {
 } as const;
 
 /** Every key attribute of the table and its indexes (all strings). */
-export const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi2pk', 'gsi2sk'] as const;
+export const KEY_ATTRIBUTES = [PARTITION_KEY, SORT_KEY, LOOKUP_KEY, QUEUE_KEY, QUEUE_ORDER] as const;
+
+const ISSUE_PREFIX = 'ISSUE#';
 
 /** Key builders: the only place that knows how keys are spelled. */
 export const keys = {
-  issue: (issueId: string) => ({ pk: `ISSUE#${issueId}`, sk: 'ISSUE' }),
-  issueIdOf: (issuePartitionKey: string) => issuePartitionKey.replace(/^ISSUE#/, ''),
-  signal: (issueId: string, signalId: string) => ({ pk: `ISSUE#${issueId}`, sk: `SIGNAL#${signalId}` }),
-  issueNumberCounter: { pk: 'COUNTER', sk: 'ISSUE_NUMBER' },
-  delivery: (deliveryKey: string) => ({ pk: `DELIVERY#${deliveryKey}`, sk: 'DELIVERY' }),
+  issue: (issueId: string) => ({ [PARTITION_KEY]: `${ISSUE_PREFIX}${issueId}`, [SORT_KEY]: 'ISSUE' }),
+  issueIdOf: (issuePartitionKey: string) =>
+    issuePartitionKey.startsWith(ISSUE_PREFIX)
+      ? issuePartitionKey.slice(ISSUE_PREFIX.length)
+      : issuePartitionKey,
+  signal: (issueId: string, signalId: string) => ({
+    [PARTITION_KEY]: `${ISSUE_PREFIX}${issueId}`,
+    [SORT_KEY]: `SIGNAL#${signalId}`,
+  }),
+  issueNumberCounter: { [PARTITION_KEY]: 'COUNTER', [SORT_KEY]: 'ISSUE_NUMBER' },
+  delivery: (deliveryKey: string) => ({ [PARTITION_KEY]: `DELIVERY#${deliveryKey}`, [SORT_KEY]: 'DELIVERY' }),
   issueLookup: (issueNumber: number) => `ISSUE_NUMBER#${issueNumber}`,
   signalLookup: (signalId: string) => `SIGNAL#${signalId}`,
   triageQueue: 'TRIAGE',
-  triageOrder: (priority: number, createdAt: string, issueId: string) =>
-    `${priority}#${createdAt}#${issueId}`,
   signalFeed: 'SIGNALS',
-  signalFeedOrder: (createdAt: string, signalId: string) => `${createdAt}#${signalId}`,
 } as const;
+
+/** All five key attributes of a signal item: its issue's partition, `lookup` and the `SIGNALS` feed. */
+export function signalKeys(signal: {
+  readonly id: string;
+  readonly issueId: string;
+  readonly createdAt: string;
+}) {
+  return {
+    ...keys.signal(signal.issueId, signal.id),
+    [LOOKUP_KEY]: keys.signalLookup(signal.id),
+    [QUEUE_KEY]: keys.signalFeed,
+    [QUEUE_ORDER]: `${signal.createdAt}#${signal.id}`,
+  };
+}
+
+/** All five key attributes of an issue item: its partition, `lookup` and the `TRIAGE` queue. */
+export function issueKeys(issue: {
+  readonly id: string;
+  readonly number: number;
+  readonly priority: number;
+  readonly createdAt: string;
+}) {
+  return {
+    ...keys.issue(issue.id),
+    [LOOKUP_KEY]: keys.issueLookup(issue.number),
+    [QUEUE_KEY]: keys.triageQueue,
+    [QUEUE_ORDER]: `${issue.priority}#${issue.createdAt}#${issue.id}`,
+  };
+}

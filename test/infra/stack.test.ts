@@ -1,9 +1,12 @@
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Capture, Match } from 'aws-cdk-lib/assertions';
+import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { stackConfigFrom } from '../../infra/config.ts';
+import { WebhookApi } from '../../infra/constructs/webhook-api.ts';
 import { PosthogSignalsStack } from '../../infra/stack.ts';
-import { synthStack } from '../support/stack.ts';
+import { CDK_JSON_CONTEXT, synthStack } from '../support/stack.ts';
 
 const EXISTING_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:posthog-webhook-AbCdEf';
 
@@ -258,12 +261,17 @@ describe('stack configuration', () => {
     [{ dedupWindowMinutes: 0 }, 'Context dedupWindowMinutes must be a whole number from 1 to 10080, got 0'],
     [{ secretGraceHours: -1 }, 'Context secretGraceHours must be a whole number from 0 to 720, got -1'],
     [{ quietPeriodHours: 200 }, 'Context quietPeriodHours must be a whole number from 0 to 168, got 200'],
+    [
+      { stackName: 'loop posthog' },
+      'Context stackName must be a CloudFormation stack name (a letter, then up to 127 letters, digits or -), got "loop posthog"',
+    ],
   ])('rejects %p', (context, message) => {
     expect(() => stackConfigFrom((key) => (context as Record<string, unknown>)[key])).toThrow(message);
   });
 
   it('defaults every setting', () => {
     expect(stackConfigFrom(() => undefined)).toEqual({
+      stackName: 'LoopPosthogSignals',
       stageName: '$default',
       throttleRateLimit: 50,
       throttleBurstLimit: 100,
@@ -274,12 +282,49 @@ describe('stack configuration', () => {
   });
 });
 
+describe('upgrading a stack deployed before the constructs were split', () => {
+  it('keeps the logical IDs of the table, the secret, the API and its stage: updated in place, never replaced', () => {
+    const { template } = synthStack();
+    const resources = template.toJSON().Resources as Record<string, { Type: string }>;
+    // A replaced API would change the URL in PostHog, a replaced secret its value, and a second
+    // `$default` stage cannot be created before the first is deleted.
+    expect(resources).toMatchObject({
+      SignalsTable89526324: { Type: 'AWS::DynamoDB::Table' },
+      WebhookSecretF21E29CC: { Type: 'AWS::SecretsManager::Secret' },
+      ApiF70053CD: { Type: 'AWS::ApiGatewayV2::Api' },
+      Stage0E8C2AF5: { Type: 'AWS::ApiGatewayV2::Stage' },
+      ApiAccessLogsE9DF007D: { Type: 'AWS::Logs::LogGroup' },
+    });
+  });
+});
+
+describe('the API construct', () => {
+  it('refuses a burst limit below the rate limit', () => {
+    const stack = new Stack(new App());
+    const fn = new LambdaFunction(stack, 'Fn', {
+      runtime: Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: Code.fromInline('export const handler = () => {}'),
+    });
+    expect(
+      () =>
+        new WebhookApi(stack, 'Api', {
+          function: fn,
+          stageName: '$default',
+          throttleRateLimit: 20,
+          throttleBurstLimit: 10,
+          logRetention: RetentionDays.ONE_MONTH,
+        }),
+    ).toThrow('throttleBurstLimit (10) must be at least throttleRateLimit (20)');
+  });
+});
+
 describe('cdk-nag AwsSolutionsChecks', () => {
   it.each([
     [{}],
     [{ webhookSecretArn: EXISTING_SECRET_ARN, alarmEmail: 'oncall@example.com', quietPeriodHours: 6 }],
   ])('finds nothing unacknowledged (context %p)', (context) => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+    const app = new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context } });
     new PosthogSignalsStack(app, 'NagStack', {
       config: stackConfigFrom((key) => app.node.tryGetContext(key)),
     });

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../lambda/aws-clients.ts';
 import { deliveryIdentity } from '../../lambda/domain/delivery-key.ts';
 import type { JsonObject } from '../../lambda/domain/json.ts';
 import type { SignalDraft } from '../../lambda/domain/loop-records.ts';
 import { readMetricChange } from '../../lambda/domain/metric-change.ts';
 import { ConfigurationError, DependencyUnavailableError, KeyReusedError } from '../../lambda/errors.ts';
-import { createDocumentClient } from '../../lambda/storage/dynamodb-client.ts';
 import { issueFromItem, signalFromItem } from '../../lambda/storage/items.ts';
 import { DynamoDbSignalStore } from '../../lambda/storage/signal-store.ts';
 import { keys } from '../../lambda/storage/table-design.ts';

@@ -1,15 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { stackConfigFrom } from '../../infra/config.ts';
 import { PosthogSignalsStack } from '../../infra/stack.ts';
 
-/** Synthesizes the stack with the given context, without bundling (esbuild) unless asked. */
+/** The context `cdk synth` reads from cdk.json (feature flags and defaults), so tests see the deployed template. */
+export const CDK_JSON_CONTEXT = JSON.parse(readFileSync(join(__dirname, '../../cdk.json'), 'utf8'))
+  .context as Record<string, unknown>;
+
+/** Synthesizes the stack with cdk.json's context plus the given one, without bundling (esbuild) unless asked. */
 export function synthStack(
   context: Record<string, unknown> = {},
   { bundle = false, outdir }: { bundle?: boolean; outdir?: string } = {},
 ) {
   const app = new App({
-    context: { ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }), ...context },
+    context: { ...CDK_JSON_CONTEXT, ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }), ...context },
     ...(outdir ? { outdir } : {}),
   });
   const stack = new PosthogSignalsStack(app, 'TestStack', {

@@ -19,14 +19,18 @@ describe('readConfig', () => {
     });
   });
 
-  it('treats blank values as unset and falls back to defaults for malformed numbers', () => {
+  it('treats blank values as unset and falls back to defaults for malformed numbers, naming each', () => {
+    const warnings: string[] = [];
     expect(
-      readConfig({
-        TABLE_NAME: ' ',
-        POSTHOG_WEBHOOK_SECRET: '',
-        DEDUP_WINDOW_SECONDS: 'ten',
-        SECRET_GRACE_HOURS: '-1',
-      }),
+      readConfig(
+        {
+          TABLE_NAME: ' ',
+          POSTHOG_WEBHOOK_SECRET: '',
+          DEDUP_WINDOW_SECONDS: 'ten',
+          SECRET_GRACE_HOURS: '-1',
+        },
+        (message) => warnings.push(message),
+      ),
     ).toEqual({
       tableName: undefined,
       secretArn: undefined,
@@ -34,5 +38,15 @@ describe('readConfig', () => {
       dedupWindowSeconds: 600,
       secretGraceHours: 24,
     });
+    expect(warnings).toEqual([
+      'DEDUP_WINDOW_SECONDS must be a number of 0 or more, not "ten"; using the default 600',
+      'SECRET_GRACE_HOURS must be a number of 0 or more, not "-1"; using the default 24',
+    ]);
+  });
+
+  it('warns about nothing when every value is well formed or absent', () => {
+    const warn = jest.fn();
+    readConfig({ DEDUP_WINDOW_SECONDS: '60' }, warn);
+    expect(warn).not.toHaveBeenCalled();
   });
 });

@@ -1,11 +1,11 @@
 import { ConfigurationError, DependencyUnavailableError } from '../../lambda/errors.ts';
-import { createHandler } from '../../lambda/handler.ts';
 import { OUTCOMES, outcomeMetricName } from '../../lambda/observability.ts';
 import {
   MissingSecretSource,
   StaticSecretSource,
   type WebhookSecretSource,
 } from '../../lambda/secret/webhook-secret-source.ts';
+import { createHandler } from '../../lambda/webhook-handler.ts';
 import { headersWith, lambdaContext, TEST_SECRET, webhookEvent } from '../support/events.ts';
 import { captureOutput } from '../support/output.ts';
 import { RecordingStore } from '../support/recording-store.ts';
@@ -173,16 +173,20 @@ describe('one log line and one outcome metric per delivery', () => {
       }),
     ]);
     expect(outcomeMetrics(emf)).toEqual({ DeliveryFailed: 1 });
+    expect(logs[0]).not.toHaveProperty('stack');
     expect(text).not.toContain(TEST_SECRET);
   });
 
-  it('an unexpected error is failed too, with a generic answer', async () => {
+  it('an unexpected error is failed too, with a generic answer, logged with its stack but not its message', async () => {
     const store = new RecordingStore();
-    store.failWith = new TypeError('boom');
-    const { result, logs, emf } = await deliver(undefined, { store });
+    store.failWith = new TypeError(`Unexpected token in "${MARKER}"`);
+    const { result, logs, emf, text } = await deliver(undefined, { store });
     expect(result.statusCode).toBe(500);
     expect(logs).toEqual([expect.objectContaining({ outcome: 'failed', error: 'TypeError' })]);
     expect(logs[0]).not.toHaveProperty('reason');
+    // Where it happened, to debug it; never what the message may quote of the payload.
+    expect(logs[0]?.stack).toMatch(/^at .*delivery-log\.test\.ts:\d+:\d+\)?$/m);
+    expect(text).not.toContain(MARKER);
     expect(outcomeMetrics(emf)).toEqual({ DeliveryFailed: 1 });
   });
 });

@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
-import { createHandler } from '../../lambda/handler.ts';
 import { signingKeyOf, standardWebhookVerifier } from '../../lambda/secret/standard-webhooks.ts';
 import { StaticSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
+import { createHandler } from '../../lambda/webhook-handler.ts';
 import { bodyOf, lambdaContext, TEST_SECRET, webhookEvent } from '../support/events.ts';
 import { captureOutputPerTest } from '../support/output.ts';
 import { RecordingStore } from '../support/recording-store.ts';

@@ -1,5 +1,5 @@
+import { createSecretsManagerClient } from '../../lambda/aws-clients.ts';
 import { ConfigurationError, DependencyUnavailableError } from '../../lambda/errors.ts';
-import { createSecretsManagerClient } from '../../lambda/secret/secrets-manager-client.ts';
 import { SecretsManagerSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
 import {
   awsErrorReply,

@@ -1,10 +1,10 @@
 import { DependencyUnavailableError } from '../../lambda/errors.ts';
-import { createHandler } from '../../lambda/handler.ts';
 import {
   MissingSecretSource,
   StaticSecretSource,
   type WebhookSecretSource,
 } from '../../lambda/secret/webhook-secret-source.ts';
+import { createHandler } from '../../lambda/webhook-handler.ts';
 import { bodyOf, headersWith, lambdaContext, TEST_SECRET, webhookEvent } from '../support/events.ts';
 import { captureOutput } from '../support/output.ts';
 import { RecordingStore } from '../support/recording-store.ts';
@@ -171,7 +171,7 @@ describe('handler: repeated deliveries', () => {
   });
 });
 
-describe('handler: every refusal of SPEC §2, in order', () => {
+describe('handler: every refusal of README "The HTTP contract", in order', () => {
   async function refusal(event: ReturnType<typeof webhookEvent>, secrets?: WebhookSecretSource) {
     const { handler, store } = setup(secrets);
     const result = await handler(event, lambdaContext);

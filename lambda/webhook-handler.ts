@@ -9,32 +9,24 @@
  *   500                                  deployment misconfigured (e.g. no secret)
  *   503 + Retry-After                    Secrets Manager or DynamoDB unavailable; nothing written
  *
- * Every error body is {"error": "..."} (see middlewares/error-response.ts).
+ * Every error body is {"error": "..."} (see middlewares/error-response.ts). The dependencies are
+ * handed in: webhook-entry.ts wires the production ones, the local run and the tests their own.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { type FunctionConfig, readConfig } from './config.ts';
 import { deliveryIdentity } from './domain/delivery-key.ts';
 import { readMetricChange } from './domain/metric-change.ts';
-import { ConfigurationError } from './errors.ts';
 import { jsonResponse, recordsJson } from './http-response.ts';
 import { type DeliveryContext, deliveryLog } from './middlewares/delivery-log.ts';
 import { errorResponse } from './middlewares/error-response.ts';
 import { jsonBody, type ParsedEvent } from './middlewares/json-body.ts';
 import { webhookAuth } from './middlewares/webhook-auth.ts';
 import { logger, metrics } from './observability.ts';
-import { createSecretsManagerClient } from './secret/secrets-manager-client.ts';
-import {
-  MissingSecretSource,
-  SecretsManagerSecretSource,
-  StaticSecretSource,
-  type WebhookSecretSource,
-} from './secret/webhook-secret-source.ts';
-import { createDocumentClient } from './storage/dynamodb-client.ts';
-import { DynamoDbSignalStore, type SignalStore } from './storage/signal-store.ts';
+import type { WebhookSecretSource } from './secret/webhook-secret-source.ts';
+import type { SignalStore } from './storage/signal-store.ts';
 
 /** What the handler needs from the outside world. */
 export interface HandlerDependencies {
@@ -89,32 +81,3 @@ export function createHandler({
   // Middy's typings add an options argument that only the inner handler receives.
   return chain as unknown as WebhookHandler;
 }
-
-/** The production dependencies, from the environment (SDK clients are created, not connected). */
-export function dependenciesFromConfig(config: FunctionConfig): HandlerDependencies {
-  return { secrets: secretSourceFor(config), store: storeFor(config) };
-}
-
-function secretSourceFor(config: FunctionConfig): WebhookSecretSource {
-  if (config.secretArn) {
-    return new SecretsManagerSecretSource(createSecretsManagerClient(), config.secretArn, {
-      previousGraceMs: config.secretGraceHours * 3_600_000,
-    });
-  }
-  if (config.secretValue) return new StaticSecretSource(config.secretValue);
-  return new MissingSecretSource();
-}
-
-function storeFor(config: FunctionConfig): SignalStore {
-  const { tableName } = config;
-  if (!tableName) {
-    return {
-      createSignalWithIssue: () => Promise.reject(new ConfigurationError('TABLE_NAME not configured')),
-    };
-  }
-  return new DynamoDbSignalStore(createDocumentClient(), tableName, {
-    dedupWindowSeconds: config.dedupWindowSeconds,
-  });
-}
-
-export const handler = createHandler(dependenciesFromConfig(readConfig()));

@@ -1,0 +1,101 @@
+import { type CfnResource, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { WEBHOOK_ROUTE } from '../../lambda/route.ts';
+
+export interface WebhookApiProps {
+  /** The function behind the one route. */
+  readonly function: IFunction;
+  /** API stage; `$default` serves at the root of the API URL. */
+  readonly stageName: string;
+  /** Steady requests per second before API Gateway answers 429. */
+  readonly throttleRateLimit: number;
+  /** Burst size (at least the rate limit). */
+  readonly throttleBurstLimit: number;
+  /** Retention of the access log group. */
+  readonly logRetention: RetentionDays;
+}
+
+/**
+ * The HTTP API: the one route `POST /api/signals/posthog` (Lambda proxy, payload format 2.0) on
+ * one throttled stage with JSON access logs. An HTTP API is cheaper and faster than a REST API,
+ * and all a webhook needs.
+ */
+export class WebhookApi extends Construct {
+  readonly api: HttpApi;
+  /** The full URL to paste into PostHog. */
+  readonly webhookUrl: string;
+
+  constructor(scope: Construct, id: string, props: WebhookApiProps) {
+    super(scope, id);
+    if (props.throttleBurstLimit < props.throttleRateLimit) {
+      throw new Error(
+        `throttleBurstLimit (${props.throttleBurstLimit}) must be at least throttleRateLimit (${props.throttleRateLimit})`,
+      );
+    }
+    // `Default`: the API keeps the logical ID it had before this construct existed (see stableLogicalId).
+    this.api = new HttpApi(this, 'Default', {
+      apiName: `${Stack.of(this).stackName}-posthog-webhooks`,
+      createDefaultStage: false,
+      description: 'PostHog webhooks for Loop',
+    });
+    this.api.addRoutes({
+      path: WEBHOOK_ROUTE.path,
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration('Webhook', props.function),
+    });
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    keepLogicalId(accessLogs, 'ApiAccessLogsE9DF007D');
+    const stage = new HttpStage(this, 'Stage', {
+      httpApi: this.api,
+      stageName: props.stageName,
+      autoDeploy: true,
+      throttle: { rateLimit: props.throttleRateLimit, burstLimit: props.throttleBurstLimit },
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: accessLogFormat() },
+    });
+    keepLogicalId(stage, 'Stage0E8C2AF5');
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'PostHog webhooks cannot send IAM, JWT or Lambda-authorizer credentials; the function authenticates every delivery with the shared secret (X-PostHog-Secret or Standard Webhooks signature) before reading the body.',
+    });
+    this.webhookUrl = `${stage.url.replace(/\/$/, '')}${WEBHOOK_ROUTE.path}`;
+  }
+}
+
+/**
+ * Stacks deployed before the API had a construct of its own created these resources under these
+ * logical IDs. Keeping them makes an upgrade an update in place: a new ID would replace the stage
+ * (CloudFormation cannot create a second `$default` stage first, so the update would fail).
+ */
+function keepLogicalId(construct: Construct, logicalId: string): void {
+  (construct.node.defaultChild as CfnResource).overrideLogicalId(logicalId);
+}
+
+function accessLogFormat(): AccessLogFormat {
+  return AccessLogFormat.custom(
+    JSON.stringify({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      requestTime: '$context.requestTime',
+      method: '$context.httpMethod',
+      routeKey: '$context.routeKey',
+      path: '$context.path',
+      status: '$context.status',
+      protocol: '$context.protocol',
+      responseLength: '$context.responseLength',
+      responseLatency: '$context.responseLatency',
+      integrationLatency: '$context.integrationLatency',
+      integrationStatus: '$context.integrationStatus',
+      integrationError: '$context.integrationErrorMessage',
+      userAgent: '$context.identity.userAgent',
+    }),
+  );
+}

@@ -1,0 +1,32 @@
+/**
+ * The AWS clients the functions use, one factory each, all with the same fail-fast settings.
+ * Endpoints come from the usual AWS settings (`AWS_ENDPOINT_URL_DYNAMODB`, …), which is how the
+ * local run and the tests point them at DynamoDB Local and stand-ins.
+ */
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient, type SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/** Settings shared by every AWS client: fail fast enough to answer inside PostHog's 3 s timeout. */
+export const FAST_FAIL_CLIENT_CONFIG = {
+  // Two attempts: one retry absorbs a blip; more would push a 503 past PostHog's deadline.
+  maxAttempts: 2,
+  // Without throwOnRequestTimeout the SDK only logs a warning when requestTimeout passes.
+  requestHandler: { connectionTimeout: 500, requestTimeout: 800, throwOnRequestTimeout: true },
+} as const;
+
+/**
+ * A document client that stores JavaScript numbers exactly: doubles beyond 2^53 are written as
+ * their shortest decimal text (DynamoDB keeps 38 digits) and read back as numbers, not BigInt.
+ */
+export function createDocumentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient({ ...FAST_FAIL_CLIENT_CONFIG, ...config }), {
+    marshallOptions: { allowImpreciseNumbers: true },
+    unmarshallOptions: { wrapNumbers: (text: string) => Number(text) },
+  });
+}
+
+/** A Secrets Manager client. */
+export function createSecretsManagerClient(config: SecretsManagerClientConfig = {}): SecretsManagerClient {
+  return new SecretsManagerClient({ ...FAST_FAIL_CLIENT_CONFIG, ...config });
+}

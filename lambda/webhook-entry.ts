@@ -1,0 +1,12 @@
+/**
+ * The webhook function's entry (the module Lambda loads): reads the environment once, builds the
+ * production parts and hands them to the handler. SDK clients are created here, not connected.
+ */
+import { readConfig } from './config.ts';
+import { logger } from './observability.ts';
+import { createHandler } from './webhook-handler.ts';
+import { secretSourceFor, signalStoreFor } from './wiring.ts';
+
+const config = readConfig(process.env, (message) => logger.warn(message));
+
+export const handler = createHandler({ secrets: secretSourceFor(config), store: signalStoreFor(config) });
