@@ -10,6 +10,8 @@ export interface FunctionConfig {
   readonly dedupWindowSeconds: number;
   /** How long the previous secret stays valid after a rotation (`SECRET_GRACE_HOURS`, default 24). */
   readonly secretGraceHours: number;
+  /** SQS queue of deliveries waiting for storage (`DELIVERY_QUEUE_URL`); none in the local run. */
+  readonly deliveryQueueUrl: string | undefined;
 }
 
 /**
@@ -36,6 +38,7 @@ export function readConfig(
     secretValue: nonEmpty(env.POSTHOG_WEBHOOK_SECRET),
     dedupWindowSeconds: number('DEDUP_WINDOW_SECONDS', 600),
     secretGraceHours: number('SECRET_GRACE_HOURS', 24),
+    deliveryQueueUrl: nonEmpty(env.DELIVERY_QUEUE_URL),
   };
 }
 

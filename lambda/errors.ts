@@ -56,12 +56,18 @@ export class ConfigurationError extends HttpError {
 /** Seconds a sender should wait before retrying after a 503. */
 export const RETRY_AFTER_SECONDS = 1;
 
+/** The dependencies whose outages answer 503, as callers read them. */
+export type Dependency = 'Secret store' | 'Storage';
+
 /**
  * 503: a dependency (Secrets Manager, DynamoDB) failed in a way that a retry can fix;
  * nothing was written.
  */
 export class DependencyUnavailableError extends HttpError {
-  constructor(dependency: string, options?: ErrorOptions) {
+  constructor(
+    readonly dependency: Dependency,
+    options?: HttpErrorOptions,
+  ) {
     super(
       503,
       `${dependency} is temporarily unavailable; retry later`,

@@ -7,10 +7,11 @@ export const SERVICE_NAME = 'posthog-signals';
 /** CloudWatch namespace of the delivery metrics; the stack's alarms and dashboard read it. */
 export const METRICS_NAMESPACE = 'LoopPosthogSignals';
 
-/** What became of a delivery; each has a metric `Delivery<Outcome>`. */
+/** What became of a delivery at the webhook; each has a metric `Delivery<Outcome>`. */
 export const OUTCOMES = [
   'created',
   'duplicate',
+  'queued',
   'unauthorized',
   'invalid',
   'unconfigured',
@@ -18,8 +19,16 @@ export const OUTCOMES = [
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-/** Metric counting deliveries with this outcome, e.g. `DeliveryCreated`. */
-export function outcomeMetricName(outcome: Outcome): string {
+/**
+ * What became of a queued delivery at the drain: written (or found written already), rejected
+ * for good (e.g. its key was reused with another body), to be retried, or given up on (its last
+ * attempt failed: SQS moves it to the dead-letter queue). Each has a metric `Delivery<Outcome>`.
+ */
+export const DRAIN_OUTCOMES = ['drained', 'rejected', 'retried', 'deadLettered'] as const;
+export type DrainOutcome = (typeof DRAIN_OUTCOMES)[number];
+
+/** Metric counting deliveries with this outcome, e.g. `DeliveryCreated`, `DeliveryDeadLettered`. */
+export function outcomeMetricName(outcome: Outcome | DrainOutcome): string {
   return `Delivery${capitalised(outcome)}`;
 }
 

@@ -5,8 +5,13 @@
 import { readConfig } from './config.ts';
 import { logger } from './observability.ts';
 import { createHandler } from './webhook-handler.ts';
-import { secretSourceFor, signalStoreFor } from './wiring.ts';
+import { deliveryQueueFor, secretSourceFor, signalStoreFor } from './wiring.ts';
 
 const config = readConfig(process.env, (message) => logger.warn(message));
+const queue = deliveryQueueFor(config);
 
-export const handler = createHandler({ secrets: secretSourceFor(config), store: signalStoreFor(config) });
+export const handler = createHandler({
+  secrets: secretSourceFor(config),
+  store: signalStoreFor(config),
+  ...(queue ? { queue } : {}),
+});

@@ -1,10 +1,11 @@
 /**
- * The production parts, built from the configuration: the entry modules (webhook-entry.ts and,
- * for the queue drain, drain-entry.ts) call these; nothing else reads the environment.
+ * The production parts, built from the configuration: the entry modules (webhook-entry.ts and
+ * drain-entry.ts) call these; nothing else reads the environment.
  */
 import { createDocumentClient, createSecretsManagerClient } from './aws-clients.ts';
 import type { FunctionConfig } from './config.ts';
 import { ConfigurationError } from './errors.ts';
+import { SqsDeliveryQueue } from './queue/delivery-queue.ts';
 import {
   MissingSecretSource,
   SecretsManagerSecretSource,
@@ -35,4 +36,9 @@ export function signalStoreFor(config: FunctionConfig): SignalStore {
   return new DynamoDbSignalStore(createDocumentClient(), tableName, {
     dedupWindowSeconds: config.dedupWindowSeconds,
   });
+}
+
+/** The SQS delivery queue, when one is configured (not in the local run). */
+export function deliveryQueueFor(config: FunctionConfig): SqsDeliveryQueue | undefined {
+  return config.deliveryQueueUrl ? new SqsDeliveryQueue(config.deliveryQueueUrl) : undefined;
 }

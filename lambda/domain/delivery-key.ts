@@ -2,9 +2,12 @@ import { createHash } from 'node:crypto';
 import { KeyReusedError } from '../errors.ts';
 
 /** The headers that name a delivery, in the order they are looked for (lower-cased names). */
-const HEADER_SOURCES = ['idempotency-key', 'webhook-id'] as const;
+export const KEY_HEADERS = ['idempotency-key', 'webhook-id'] as const;
+export type KeyHeader = (typeof KEY_HEADERS)[number];
+/** The key headers a delivery carried. */
+export type KeyHeaders = Partial<Record<KeyHeader, string>>;
 /** Where a delivery's key comes from: one of those headers, else the body. */
-export type DeliveryKeySource = (typeof HEADER_SOURCES)[number] | 'body';
+export type DeliveryKeySource = KeyHeader | 'body';
 
 /** What tells one delivery from another (README "Idempotency"). */
 export interface DeliveryIdentity {
@@ -24,11 +27,21 @@ export function deliveryIdentity(
   body: Buffer,
 ): DeliveryIdentity {
   const bodySha256 = sha256(body);
-  for (const source of HEADER_SOURCES) {
+  for (const source of KEY_HEADERS) {
     const value = headers?.[source]?.trim();
     if (value) return { key: `${source}:${sha256(value)}`, source, bodySha256 };
   }
   return { key: `body:${bodySha256}`, source: 'body', bodySha256 };
+}
+
+/** Just the key headers of a request (lower-cased names), e.g. to queue a delivery without the rest. */
+export function keyHeadersOf(headers: Readonly<Record<string, string | undefined>> | undefined): KeyHeaders {
+  const picked: KeyHeaders = {};
+  for (const name of KEY_HEADERS) {
+    const value = headers?.[name];
+    if (value !== undefined) picked[name] = value;
+  }
+  return picked;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { HttpError } from '../errors.ts';
+
 /** What `JSON.parse` can return. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
 export interface JsonObject {
@@ -15,4 +17,41 @@ export function isJsonObject(value: unknown): value is JsonObject {
  */
 export function ownField(object: JsonObject, key: string): JsonValue | undefined {
   return Object.hasOwn(object, key) ? object[key] : undefined;
+}
+
+/** A request body read as a JSON object, with the text it was read from. */
+export interface JsonBody {
+  /** The body as `JSON.parse` gave it; always an object. */
+  readonly payload: JsonObject;
+  /** The body as decoded text. */
+  readonly text: string;
+}
+
+/**
+ * Reads raw body bytes as a JSON object: UTF-8 (strictly), then JSON, then an object; each
+ * failure is a 400 that says which. The webhook and the queue drain read a body through here, so
+ * a queued delivery is read exactly as it would have been when it arrived.
+ */
+export function parseJsonObject(raw: Buffer): JsonBody {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch {
+    throw new HttpError(400, 'Request body is not valid UTF-8');
+  }
+  let payload: unknown;
+  try {
+    payload = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'Request body is not valid JSON');
+  }
+  if (!isJsonObject(payload)) {
+    throw new HttpError(400, `Request body must be a JSON object, not ${describe(payload)}`);
+  }
+  return { payload, text };
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }

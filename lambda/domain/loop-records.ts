@@ -1,6 +1,6 @@
-import type { DeliveryIdentity } from './delivery-key.ts';
-import type { JsonObject } from './json.ts';
-import type { MetricChange } from './metric-change.ts';
+import { type DeliveryIdentity, deliveryIdentity, type KeyHeaders } from './delivery-key.ts';
+import type { JsonBody, JsonObject } from './json.ts';
+import { type MetricChange, readMetricChange } from './metric-change.ts';
 import { type Priority, priorityOf, type Severity, severityOf } from './severity.ts';
 import { titleOf } from './title.ts';
 
@@ -46,6 +46,24 @@ export interface SignalDraft {
   readonly receivedAt: Date;
   /** Identifies repeats of this delivery. */
   readonly delivery: DeliveryIdentity;
+}
+
+/**
+ * The draft of one delivery: the metric change its body holds, and the identity its key headers
+ * (or, without them, its bytes) give it. Throws InvalidPayloadError for a body that is not one.
+ */
+export function signalDraftOf(
+  body: JsonBody & { readonly raw: Buffer },
+  keyHeaders: KeyHeaders | undefined,
+  receivedAt: Date,
+): SignalDraft {
+  return {
+    change: readMetricChange(body.payload),
+    payload: body.payload,
+    payloadText: body.text,
+    receivedAt,
+    delivery: deliveryIdentity(keyHeaders, body.raw),
+  };
 }
 
 /** Builds the signal and its linked issue for a draft, given the identifiers storage chose. */

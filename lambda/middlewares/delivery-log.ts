@@ -6,12 +6,15 @@ import type { Severity } from '../domain/severity.ts';
 import { ConfigurationError, HttpError } from '../errors.ts';
 import { type Outcome, outcomeMetricName, severityMetricName } from '../observability.ts';
 
-/** What the handler tells the delivery log about a stored delivery. */
+/** What the handler tells the delivery log about an accepted delivery. */
 export interface DeliveryFacts {
   readonly metricName: string;
   readonly severity: Severity;
-  readonly signalId: string;
-  readonly issueId: string;
+  /** Once stored. */
+  readonly signalId?: string;
+  readonly issueId?: string;
+  /** Once queued: the name of the storage failure that made it wait. */
+  readonly storageFailure?: string | undefined;
 }
 
 /** The Lambda context as the handler sees it: the delivery log's slot for facts. */
@@ -58,7 +61,7 @@ export function deliveryLog(
       status,
       requestId: request.event.requestContext?.requestId,
       latencyMs: Math.round((clock() - startedAt) * 10) / 10,
-      ...(facts && (outcome === 'created' || outcome === 'duplicate') ? facts : {}),
+      ...(facts && status < 300 ? facts : {}),
       ...errorDetails(request.error),
     };
     if (status >= 500) logger.error('delivery', line);
@@ -78,20 +81,21 @@ export function deliveryLog(
 function outcomeOf(status: number, error: Error | null): Outcome {
   if (status === 201) return 'created';
   if (status === 200) return 'duplicate';
+  if (status === 202) return 'queued';
   if (status === 401) return 'unauthorized';
   if (error instanceof ConfigurationError) return 'unconfigured';
   if (status >= 400 && status < 500) return 'invalid';
   return 'failed';
 }
 
-// Our own messages only, and the names of causes: AWS error texts can echo request data. An
-// unexpected error (a bug) also gets its stack frames, without its message line, which could
-// quote the payload (JSON.parse and TypeError messages do).
-function errorDetails(error: Error | null): Record<string, string> {
+/**
+ * What a log line says of a failure: our own messages only, and the names of causes (AWS error
+ * texts can echo request data). An unexpected error (a bug) also gets its stack frames, without
+ * its message line, which could quote the payload (JSON.parse and TypeError messages do).
+ */
+export function errorDetails(error: Error | null): Record<string, string> {
   if (!error) return {};
-  const cause = error.cause as { name?: unknown; code?: unknown } | undefined;
-  const causeName =
-    typeof cause?.code === 'string' ? cause.code : typeof cause?.name === 'string' ? cause.name : undefined;
+  const causeName = nameOf(error.cause);
   const expected = error instanceof HttpError || isAwsError(error);
   return {
     error: error.name,
@@ -100,6 +104,12 @@ function errorDetails(error: Error | null): Record<string, string> {
     ...(causeName ? { cause: causeName } : {}),
     ...(expected ? {} : { stack: stackFrames(error) }),
   };
+}
+
+/** A failure's network code (`ECONNREFUSED`) or else its name (`ThrottlingException`); never its text. */
+export function nameOf(failure: unknown): string | undefined {
+  const { name, code } = (failure ?? {}) as { name?: unknown; code?: unknown };
+  return typeof code === 'string' ? code : typeof name === 'string' ? name : undefined;
 }
 
 /** An AWS SDK service or network failure: it carries the SDK's response metadata. */

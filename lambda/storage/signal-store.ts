@@ -6,6 +6,7 @@ import { isTransientAwsError } from '../aws-errors.ts';
 import { assertSameMessage } from '../domain/delivery-key.ts';
 import { type LoopRecords, loopRecordsFor, type SignalDraft } from '../domain/loop-records.ts';
 import { ConfigurationError, DependencyUnavailableError, HttpError } from '../errors.ts';
+import { QUEUED_COPY_LIFETIME_DAYS } from '../queue/queue-policy.ts';
 import { readIssuePartition } from './issue-partition.ts';
 import { type Item, issueFromItem, issueItem, signalFromItem, signalItem } from './items.ts';
 import { encodePayload, payloadJson, type StoredPayload } from './payload-encoding.ts';
@@ -118,7 +119,8 @@ export class DynamoDbSignalStore implements SignalStore {
   }
 
   private async write(draft: SignalDraft, records: LoopRecords, payload: StoredPayload): Promise<void> {
-    const now = Math.floor(draft.receivedAt.getTime() / 1000);
+    const receivedAt = Math.floor(draft.receivedAt.getTime() / 1000);
+    const dedupUntil = receivedAt + this.dedupWindowSeconds;
     const putNew = (item: Item) => ({
       Put: {
         TableName: this.tableName,
@@ -131,7 +133,9 @@ export class DynamoDbSignalStore implements SignalStore {
       new TransactWriteCommand({
         TransactItems: [
           {
-            // TTL deletes expired records only eventually, so an expired one counts as absent.
+            // The window is measured between arrivals, so the drain, writing a queued delivery
+            // later, judges it as the webhook would have. The record itself lives on (TTL) until
+            // no queued copy of the delivery can still arrive.
             Put: {
               TableName: this.tableName,
               Item: {
@@ -141,14 +145,18 @@ export class DynamoDbSignalStore implements SignalStore {
                 signalId: records.signal.id,
                 issueId: records.issue.id,
                 createdAt: records.signal.createdAt,
-                [TABLE_DESIGN.timeToLiveAttribute]: now + this.dedupWindowSeconds,
+                dedupUntil,
+                [TABLE_DESIGN.timeToLiveAttribute]: dedupUntil + QUEUED_COPY_LIFETIME_DAYS * 86_400,
               },
-              ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt <= :now',
+              // Records written before `dedupUntil` existed expired with the window.
+              ConditionExpression:
+                'attribute_not_exists(#pk) OR #dedupUntil <= :receivedAt OR (attribute_not_exists(#dedupUntil) AND #expiresAt <= :receivedAt)',
               ExpressionAttributeNames: {
                 '#pk': TABLE_DESIGN.partitionKey,
+                '#dedupUntil': 'dedupUntil',
                 '#expiresAt': TABLE_DESIGN.timeToLiveAttribute,
               },
-              ExpressionAttributeValues: { ':now': now },
+              ExpressionAttributeValues: { ':receivedAt': receivedAt },
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             },
           },

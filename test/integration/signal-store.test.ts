@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../lambda/aws-clients.ts';
 import { deliveryIdentity } from '../../lambda/domain/delivery-key.ts';
 import type { JsonObject } from '../../lambda/domain/json.ts';
@@ -269,7 +269,51 @@ describe('DynamoDbSignalStore deduplication against DynamoDB Local', () => {
     expect(retry.records.issue.id).toBe('issue-c');
   });
 
-  it('stores the dedup record with its TTL', async () => {
+  it('measures the window between arrivals, so a delivery written late is judged as on arrival', async () => {
+    const store = new DynamoDbSignalStore(client, tableName, { dedupWindowSeconds: 600 });
+    const at = (seconds: number) => new Date(RECEIVED_AT.getTime() + seconds * 1000);
+    await store.createSignalWithIssue(draftFor(SAMPLE, { idempotencyKey: 'key-late', receivedAt: at(0) }));
+
+    // Copies drained hours later, of deliveries that arrived 2 s before and 5 min after it.
+    const earlier = await store.createSignalWithIssue(
+      draftFor(SAMPLE, { idempotencyKey: 'key-late', receivedAt: at(-2) }),
+    );
+    const later = await store.createSignalWithIssue(
+      draftFor(SAMPLE, { idempotencyKey: 'key-late', receivedAt: at(300) }),
+    );
+    // A new firing 11 minutes after: a new delivery.
+    const next = await store.createSignalWithIssue(
+      draftFor(SAMPLE, { idempotencyKey: 'key-late', receivedAt: at(660) }),
+    );
+
+    expect([earlier.replayed, later.replayed, next.replayed]).toEqual([true, true, false]);
+  });
+
+  it('lets a dedup record written before the window had its own attribute expire with its TTL', async () => {
+    const store = new DynamoDbSignalStore(client, tableName, { dedupWindowSeconds: 600 });
+    const old = draftFor(SAMPLE, { idempotencyKey: 'key-old' });
+    await client.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          ...keys.delivery(old.delivery.key),
+          entity: 'delivery',
+          signalId: 's',
+          issueId: 'i',
+          expiresAt: RECEIVED_AT.getTime() / 1000 + 600,
+        },
+      }),
+    );
+    const within = store.createSignalWithIssue(old);
+    await expect(within).rejects.toMatchObject({ statusCode: 409 });
+
+    const after = await store.createSignalWithIssue(
+      draftFor(SAMPLE, { idempotencyKey: 'key-old', receivedAt: new Date(RECEIVED_AT.getTime() + 601_000) }),
+    );
+    expect(after.replayed).toBe(false);
+  });
+
+  it('stores the dedup record with its window and its TTL', async () => {
     const store = new DynamoDbSignalStore(client, tableName, { dedupWindowSeconds: 600 });
     const { records } = await store.createSignalWithIssue(draftFor(SAMPLE, { idempotencyKey: 'key-5' }));
 
@@ -279,7 +323,9 @@ describe('DynamoDbSignalStore deduplication against DynamoDB Local', () => {
       entity: 'delivery',
       signalId: records.signal.id,
       issueId: records.issue.id,
-      expiresAt: RECEIVED_AT.getTime() / 1000 + 600,
+      dedupUntil: RECEIVED_AT.getTime() / 1000 + 600,
+      // Kept (TTL) until no queued copy can still arrive: 4 + 14 + 4 days after the window.
+      expiresAt: RECEIVED_AT.getTime() / 1000 + 600 + 22 * 86_400,
     });
   });
 });

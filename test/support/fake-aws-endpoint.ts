@@ -1,3 +1,4 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -16,7 +17,7 @@ export interface ReceivedCall {
 }
 
 /**
- * A stand-in for an AWS JSON-protocol service (Secrets Manager, DynamoDB) on 127.0.0.1, so the
+ * A stand-in for an AWS JSON-protocol service (Secrets Manager, SQS, DynamoDB) on 127.0.0.1, so the
  * real SDK clients are exercised through their HTTP layer, failures included.
  */
 export class FakeAwsEndpoint {
@@ -87,6 +88,12 @@ export function secretValueReply(secret: string, createdDate = new Date('2020-01
       CreatedDate: createdDate.getTime() / 1000,
     },
   };
+}
+
+/** SQS's answer to SendMessage (the SDK checks the MD5 of the body it sent). */
+export function sendMessageReply(call: ReceivedCall, messageId = randomUUID()): Reply {
+  const md5 = createHash('md5').update(String(call.body.MessageBody), 'utf8').digest('hex');
+  return { status: 200, body: { MessageId: messageId, MD5OfMessageBody: md5 } };
 }
 
 /** An AWS error answer, as the JSON protocols send them. */

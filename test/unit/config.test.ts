@@ -9,6 +9,7 @@ describe('readConfig', () => {
         POSTHOG_WEBHOOK_SECRET: 'plain',
         DEDUP_WINDOW_SECONDS: '120',
         SECRET_GRACE_HOURS: '0',
+        DELIVERY_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/deliveries',
       }),
     ).toEqual({
       tableName: 'signals',
@@ -16,6 +17,7 @@ describe('readConfig', () => {
       secretValue: 'plain',
       dedupWindowSeconds: 120,
       secretGraceHours: 0,
+      deliveryQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/deliveries',
     });
   });
 

@@ -1,0 +1,67 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { FAST_FAIL_CLIENT_CONFIG } from '../aws-clients.ts';
+import { retryDelaySeconds } from './queue-policy.ts';
+import { encodeQueuedDelivery, type QueuedDelivery } from './queued-delivery.ts';
+
+/** Where a delivery goes when storage is down, to be written later by the drain. */
+export interface DeliveryQueue {
+  /** Resolves once the queue holds the delivery durably; rejects when it cannot. */
+  send(delivery: QueuedDelivery): Promise<void>;
+}
+
+/** How the drain spaces out its attempts at a delivery that keeps failing. */
+export interface RetryBackoff {
+  /** Keeps the record out of sight until its next attempt is due (best effort: never throws). */
+  postpone(receiptHandle: string, receiveCount: number): Promise<void>;
+}
+
+/**
+ * The SQS queue of deliveries. The SQS client is loaded on first use, not with the function:
+ * the queue is the fallback path, and a delivery that never needs it pays nothing for it.
+ */
+export class SqsDeliveryQueue implements DeliveryQueue, RetryBackoff {
+  private client: Promise<SqsModule> | undefined;
+
+  constructor(
+    private readonly queueUrl: string,
+    private readonly clientConfig: ConstructorParameters<typeof SQSClient>[0] = {},
+  ) {}
+
+  async send(delivery: QueuedDelivery): Promise<void> {
+    const { sqs, SendMessageCommand } = await this.sqs();
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: encodeQueuedDelivery(delivery) }),
+    );
+  }
+
+  /** Exponential back-off: the message becomes visible again only when its next attempt is due. */
+  async postpone(receiptHandle: string, receiveCount: number): Promise<void> {
+    try {
+      const { sqs, ChangeMessageVisibilityCommand } = await this.sqs();
+      await sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: this.queueUrl,
+          ReceiptHandle: receiptHandle,
+          VisibilityTimeout: retryDelaySeconds(receiveCount),
+        }),
+      );
+    } catch {
+      // The queue's own visibility timeout then spaces the attempts instead.
+    }
+  }
+
+  private sqs(): Promise<SqsModule> {
+    this.client ??= import('@aws-sdk/client-sqs').then((module) => ({
+      sqs: new module.SQSClient({ ...FAST_FAIL_CLIENT_CONFIG, ...this.clientConfig }),
+      SendMessageCommand: module.SendMessageCommand,
+      ChangeMessageVisibilityCommand: module.ChangeMessageVisibilityCommand,
+    }));
+    return this.client;
+  }
+}
+
+interface SqsModule {
+  readonly sqs: SQSClient;
+  readonly SendMessageCommand: typeof import('@aws-sdk/client-sqs').SendMessageCommand;
+  readonly ChangeMessageVisibilityCommand: typeof import('@aws-sdk/client-sqs').ChangeMessageVisibilityCommand;
+}

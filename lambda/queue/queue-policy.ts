@@ -1,0 +1,30 @@
+/**
+ * How the delivery queue retries (README "No accepted alert is lost"): shared by the drain, which
+ * backs off and knows a record's last attempt, and the stack, which sets the queues up.
+ */
+export const QUEUE_POLICY = {
+  /** Receives before SQS moves a delivery to the dead-letter queue. */
+  maxReceiveCount: 10,
+  /** Wait after the first failed attempt; doubled after each further one (60 s, 2 min, 4 min, …). */
+  firstRetryDelaySeconds: 60,
+  /** The longest wait between attempts: ten attempts span about four hours. */
+  maxRetryDelaySeconds: 3_600,
+  /** How long the queue keeps a delivery (SQS's default). */
+  queueRetentionDays: 4,
+  /** How long the dead-letter queue keeps one (SQS's maximum). */
+  deadLetterRetentionDays: 14,
+} as const;
+
+/** Seconds to wait before the next attempt, after attempt `receiveCount` (1 for the first) failed. */
+export function retryDelaySeconds(receiveCount: number): number {
+  const doublings = Math.max(0, Math.min(receiveCount - 1, 30));
+  return Math.min(QUEUE_POLICY.firstRetryDelaySeconds * 2 ** doublings, QUEUE_POLICY.maxRetryDelaySeconds);
+}
+
+/**
+ * How long a copy of a delivery can still be in the queues after it arrived: the queue's
+ * retention, then the dead-letter queue's, then the queue's again after a redrive. A dedup record
+ * must outlive that, or a late copy would be written a second time.
+ */
+export const QUEUED_COPY_LIFETIME_DAYS =
+  2 * QUEUE_POLICY.queueRetentionDays + QUEUE_POLICY.deadLetterRetentionDays;
