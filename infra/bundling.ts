@@ -1,21 +1,148 @@
-import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AssetHashType, DockerImage } from 'aws-cdk-lib';
+import { Code } from 'aws-cdk-lib/aws-lambda';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
+
+/** The functions of the stack, by the entry module Lambda loads. */
+export const FUNCTION_ENTRIES = {
+  webhook: 'lambda/webhook-entry.ts',
+  drain: 'lambda/drain-entry.ts',
+} as const;
+export type FunctionName = keyof typeof FUNCTION_ENTRIES;
+
+/** The module Lambda loads. */
+export const HANDLER_FILE = 'index.mjs';
+/** The function's handler setting: `handler`, exported by HANDLER_FILE. */
+export const LAMBDA_HANDLER = 'index.handler';
+/** The function's code, loaded by HANDLER_FILE. */
+const MAIN_FILE = 'main.cjs';
 
 /**
- * How the function is bundled, for the fastest cold start: one minified ESM file that contains
- * the AWS SDK (externalModules: [] — loading it from one bundle beats resolving it from
- * node_modules at run time, and pins the SDK version the tests ran), module-first resolution for
- * the SDK's ESM builds, no source maps. Bundled by the locally installed esbuild, never Docker.
+ * What Lambda loads: a few lines of ESM that require() the CommonJS main file and wait for its
+ * `ready` promise (an ES module may await at the top; a CommonJS one cannot). Init thus does the
+ * waiting — the secret fetch and the first connections — before the first request.
  */
-export const FUNCTION_BUNDLING: BundlingOptions = {
-  format: OutputFormat.ESM,
+const HANDLER_MODULE = `import { createRequire } from 'node:module';
+const main = createRequire(import.meta.url)('./${MAIN_FILE}');
+await main.ready;
+export const handler = main.handler;
+`;
+
+const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+const COMMON: BuildOptions = {
+  bundle: true,
+  platform: 'node',
   target: 'node24',
+  // The ESM builds of the SDK: smaller after tree shaking than the CommonJS ones.
   mainFields: ['module', 'main'],
   minify: true,
-  // Error and class names survive minification, so a logged error says what it was.
+  // Class and function names survive minification, so a logged error or stack says what it was.
   keepNames: true,
-  sourceMap: false,
-  externalModules: [],
-  // Parts of the SDK still call require() for Node built-ins; ESM has no require without this.
-  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-  forceDockerBundling: false,
+  logLevel: 'warning',
+  absWorkingDir: PROJECT_ROOT,
 };
+
+/**
+ * Bundles one function for the fastest cold start, measured on Node 24 (`npm run bench`):
+ *
+ * - `main.cjs`: everything a delivery needs, as one minified CommonJS file with the AWS SDK
+ *   inside. Node 24 loads CommonJS faster than ESM (cheaper compile; a built-in `require()`d
+ *   does not build an ESM facade that reads every export, lazy getters included). `index.mjs`,
+ *   which Lambda loads, requires it and awaits its `ready` (see HANDLER_MODULE).
+ * - `lazy/*.mjs`: every module reached only through a dynamic `import()` — the SQS client of the
+ *   durable-intake fallback, the SDK's credential providers for environments without credentials
+ *   in the environment (not Lambda), event streams — as ESM chunks loaded on first use. A cold
+ *   delivery never parses them. Their shared code is split among them, not with `index.js`.
+ *
+ * No source maps: `--enable-source-maps` costs about a third more module load (measured by
+ * `npm run bench`); names are kept, so stack frames still say which function failed.
+ */
+export async function bundleFunction(entry: string, outdir: string): Promise<void> {
+  const lazy = new Map<string, string>();
+  await build({
+    ...COMMON,
+    entryPoints: [entry],
+    outfile: join(outdir, MAIN_FILE),
+    format: 'cjs',
+    plugins: [lazyDynamicImports(lazy)],
+  });
+  writeFileSync(join(outdir, HANDLER_FILE), HANDLER_MODULE);
+  if (lazy.size === 0) return;
+  await build({
+    ...COMMON,
+    entryPoints: Object.fromEntries(lazy),
+    outdir: join(outdir, 'lazy'),
+    format: 'esm',
+    splitting: true,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    // CommonJS inside these ESM chunks may require() Node built-ins.
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+  });
+}
+
+/** Keeps each module that is only imported dynamically out of the main file (see bundleFunction). */
+function lazyDynamicImports(lazy: Map<string, string>): Plugin {
+  return {
+    name: 'lazy-dynamic-imports',
+    setup(bundle) {
+      bundle.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind !== 'dynamic-import' || args.pluginData === 'resolving' || isBuiltin(args.path))
+          return undefined;
+        const resolved = await bundle.resolve(args.path, {
+          kind: args.kind,
+          resolveDir: args.resolveDir,
+          importer: args.importer,
+          pluginData: 'resolving',
+        });
+        if (resolved.errors.length > 0) return { errors: resolved.errors };
+        const name = moduleName(args.path, resolved.path);
+        lazy.set(name, resolved.path);
+        return { path: `./lazy/${name}.mjs`, external: true };
+      });
+    },
+  };
+}
+
+/** A file name for a lazily loaded module: its package path, or its path inside the project. */
+function moduleName(specifier: string, resolvedPath: string): string {
+  const readable = specifier.startsWith('.') ? relative(PROJECT_ROOT, resolvedPath) : specifier;
+  return readable
+    .replace(/^.*node_modules\//, '')
+    .replace(/\.[cm]?[jt]s$/, '')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+/**
+ * The Lambda code of one function, bundled by bundleFunction at synth time with the esbuild in
+ * node_modules (never Docker). CDK's local bundling must be synchronous and esbuild plugins are
+ * not, so it runs `infra/bundle-cli.ts` in a child process. The asset is named by its output.
+ */
+export function functionCode(name: FunctionName): Code {
+  const tsx = createRequire(import.meta.url).resolve('tsx/cli');
+  return Code.fromAsset(join(PROJECT_ROOT, 'lambda'), {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Required by the API, never pulled: local bundling always succeeds or throws.
+      image: DockerImage.fromRegistry('local-bundling-only'),
+      // Part of the asset's cache key, so that each function gets its own bundle.
+      command: ['infra/bundle-cli.ts', name],
+      local: {
+        tryBundle(outputDir) {
+          execFileSync(process.execPath, [tsx, join(PROJECT_ROOT, 'infra/bundle-cli.ts'), name, outputDir], {
+            stdio: ['ignore', 'inherit', 'inherit'],
+          });
+          return true;
+        },
+      },
+    },
+  });
+}

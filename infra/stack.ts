@@ -1,19 +1,25 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { EventSourceMapping } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import type { StackConfig } from './config.ts';
+import { DeliveryQueue } from './constructs/delivery-queue.ts';
 import { Monitoring } from './constructs/monitoring.ts';
+import { SignalsFunction } from './constructs/signals-function.ts';
 import { SignalsTable } from './constructs/signals-table.ts';
 import { WebhookApi } from './constructs/webhook-api.ts';
-import { WebhookFunction } from './constructs/webhook-function.ts';
 import { WebhookSecret } from './constructs/webhook-secret.ts';
 
 export interface PosthogSignalsStackProps extends StackProps {
   readonly config: StackConfig;
 }
 
+// A batch of ten deliveries written in parallel, each at worst ~4 s with the fail-fast SDK settings.
+const DRAIN_TIMEOUT = Duration.seconds(30);
+
 /**
  * Loop's PostHog integration: HTTP API `POST /api/signals/posthog` → the webhook function →
- * the signals table, with the webhook secret in Secrets Manager, alarms and a dashboard.
+ * the signals table, with the webhook secret in Secrets Manager; while the table is unavailable,
+ * deliveries wait in an SQS queue that the drain function writes from; alarms and a dashboard.
  */
 export class PosthogSignalsStack extends Stack {
   constructor(scope: Construct, id: string, props: PosthogSignalsStackProps) {
@@ -24,13 +30,60 @@ export class PosthogSignalsStack extends Stack {
     const { secret } = new WebhookSecret(this, 'WebhookSecret', {
       ...(config.webhookSecretArn ? { existingSecretArn: config.webhookSecretArn } : {}),
     });
-    const webhook = new WebhookFunction(this, 'Webhook', {
-      table,
-      secret,
-      logRetention: config.logRetentionDays,
-      dedupWindowMinutes: config.dedupWindowMinutes,
-      secretGraceHours: config.secretGraceHours,
+    const { queue, deadLetterQueue } = new DeliveryQueue(this, 'DeliveryQueue', {
+      drainTimeout: DRAIN_TIMEOUT,
     });
+    const dedupWindow = String(config.dedupWindowMinutes * 60);
+
+    const webhook = new SignalsFunction(this, 'Webhook', {
+      name: 'webhook',
+      description: 'POST /api/signals/posthog: PostHog alerts become Loop signals and triage issues',
+      logRetention: config.logRetentionDays,
+      environment: {
+        TABLE_NAME: table.tableName,
+        POSTHOG_WEBHOOK_SECRET_ARN: secret.secretArn,
+        DEDUP_WINDOW_SECONDS: dedupWindow,
+        SECRET_GRACE_HOURS: String(config.secretGraceHours),
+        DELIVERY_QUEUE_URL: queue.queueUrl,
+      },
+    });
+    secret.grantRead(webhook);
+    // The counter is an UpdateItem, TransactWriteItems is authorised per item as PutItem, a repeat
+    // reads its issue's partition (Query), and init opens the connection with a GetItem.
+    webhook.allow(
+      ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem'],
+      [table.tableArn],
+    );
+    // Only sending: not grantSendMessages, which adds GetQueueAttributes and GetQueueUrl.
+    webhook.allow(['sqs:SendMessage'], [queue.queueArn]);
+
+    const drain = new SignalsFunction(this, 'Drain', {
+      name: 'drain',
+      description: 'Writes the deliveries queued while DynamoDB was unavailable',
+      logRetention: config.logRetentionDays,
+      timeout: DRAIN_TIMEOUT,
+      environment: {
+        TABLE_NAME: table.tableName,
+        DEDUP_WINDOW_SECONDS: dedupWindow,
+        DELIVERY_QUEUE_URL: queue.queueUrl,
+      },
+    });
+    drain.allow(['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:Query'], [table.tableArn]);
+    // What the event source mapping needs to consume the queue, and the back-off (visibility).
+    drain.allow(
+      ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'],
+      [queue.queueArn],
+    );
+    const source = new EventSourceMapping(this, 'DrainSource', {
+      target: drain.function,
+      eventSourceArn: queue.queueArn,
+      batchSize: 10,
+      reportBatchItemFailures: true,
+      // Two batches at a time: a table that just came back is not flooded.
+      maxConcurrency: 2,
+    });
+    source.node.addDependency(drain);
+
     const { api, webhookUrl } = new WebhookApi(this, 'Api', {
       function: webhook.function,
       stageName: config.stageName,
@@ -40,8 +93,11 @@ export class PosthogSignalsStack extends Stack {
     });
     const monitoring = new Monitoring(this, 'Monitoring', {
       function: webhook.function,
+      drain: drain.function,
       api,
       table,
+      queue,
+      deadLetterQueue,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
       ...(config.quietPeriodHours ? { quietPeriodHours: config.quietPeriodHours } : {}),
     });
@@ -57,6 +113,12 @@ export class PosthogSignalsStack extends Stack {
       value: `aws secretsmanager get-secret-value --region ${this.region} --secret-id ${secret.secretArn} --query SecretString --output text`,
       description: 'Prints the secret for the X-PostHog-Secret header in PostHog',
     });
+    new CfnOutput(this, 'DeliveryQueueUrl', { value: queue.queueUrl });
+    new CfnOutput(this, 'DeadLetterQueueUrl', {
+      value: deadLetterQueue.queueUrl,
+      description: 'Deliveries that failed every attempt (see the README runbook to redrive them)',
+    });
+    new CfnOutput(this, 'DeadLetterQueueArn', { value: deadLetterQueue.queueArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.topic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName });
   }

@@ -1,17 +1,27 @@
 /**
- * The webhook function's entry (the module Lambda loads): reads the environment once, builds the
- * production parts and hands them to the handler. SDK clients are created here, not connected.
+ * The webhook function's code entry (loaded by the bundle's index.mjs, see infra/bundling.ts):
+ * reads the environment once, builds the production parts and hands them to the handler.
  */
 import { readConfig } from './config.ts';
 import { logger } from './observability.ts';
+import { settleWithin } from './warm-up.ts';
 import { createHandler } from './webhook-handler.ts';
 import { deliveryQueueFor, secretSourceFor, signalStoreFor } from './wiring.ts';
 
+/** The most a cold start waits for the secret and the first connections before serving. */
+const INIT_WAIT_MS = 1_000;
+
 const config = readConfig(process.env, (message) => logger.warn(message));
+const secrets = secretSourceFor(config);
+const store = signalStoreFor(config);
 const queue = deliveryQueueFor(config);
 
-export const handler = createHandler({
-  secrets: secretSourceFor(config),
-  store: signalStoreFor(config),
-  ...(queue ? { queue } : {}),
-});
+export const handler = createHandler({ secrets, store, ...(queue ? { queue } : {}) });
+
+/**
+ * Init does the waiting: the secret fetch (both versions at once when both may count) and the
+ * DynamoDB connection start now, while Lambda gives init a full CPU, and index.mjs awaits this
+ * before the first request. No write happens here, and none can be caused by a request that is
+ * not authenticated: the store only reads.
+ */
+export const ready = settleWithin([secrets.accepted(), store.warmUp()], INIT_WAIT_MS);

@@ -83,8 +83,8 @@ export function createHandler({
           .send({ body: event.parsedBody.raw, keyHeaders, receivedAt, requestId })
           .catch((queueError: unknown) => {
             throw new DependencyUnavailableError('Storage', {
-              cause: error,
-              detail: `the delivery queue is unavailable too (${(queueError as Error).name})`,
+              cause: error.cause,
+              detail: `the delivery queue is unavailable too (${nameOf(queueError)})`,
             });
           });
         context.delivery = { ...facts, storageFailure: nameOf(error.cause) };

@@ -29,9 +29,8 @@ export function secretSourceFor(config: FunctionConfig): WebhookSecretSource {
 export function signalStoreFor(config: FunctionConfig): SignalStore {
   const { tableName } = config;
   if (!tableName) {
-    return {
-      createSignalWithIssue: () => Promise.reject(new ConfigurationError('TABLE_NAME not configured')),
-    };
+    const unconfigured = () => Promise.reject(new ConfigurationError('TABLE_NAME not configured'));
+    return { createSignalWithIssue: unconfigured, warmUp: unconfigured };
   }
   return new DynamoDbSignalStore(createDocumentClient(), tableName, {
     dedupWindowSeconds: config.dedupWindowSeconds,

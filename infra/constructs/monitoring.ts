@@ -15,9 +15,12 @@ import { type ITable, Operation } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SEVERITIES } from '../../lambda/domain/severity.ts';
 import {
+  DRAIN_OUTCOMES,
+  type DrainOutcome,
   METRICS_NAMESPACE,
   OUTCOMES,
   type Outcome,
@@ -27,9 +30,16 @@ import {
 } from '../../lambda/observability.ts';
 
 export interface MonitoringProps {
+  /** The webhook function. */
   readonly function: IFunction;
+  /** The function that drains the delivery queue. */
+  readonly drain: IFunction;
   readonly api: IHttpApi;
   readonly table: ITable;
+  /** Deliveries waiting for storage. */
+  readonly queue: IQueue;
+  /** Deliveries that failed every attempt. */
+  readonly deadLetterQueue: IQueue;
   /** Address subscribed to the alarm topic. @default no subscription */
   readonly alarmEmail?: string;
   /** Alarm when no delivery was accepted for this many hours. @default no such alarm */
@@ -60,8 +70,9 @@ interface AlarmSpec {
 
 /**
  * What on-call needs from CloudWatch alone: an SNS topic for alarms, the alarms, and a
- * dashboard of deliveries by outcome, signals by severity, latency, errors, throttles and
- * DynamoDB capacity. Deliveries are bursty and often rare, so missing data never alarms.
+ * dashboard of deliveries by outcome, signals by severity, latency, errors, throttles, DynamoDB
+ * capacity and the delivery queue. Deliveries are bursty and often rare, so missing data never
+ * alarms.
  */
 export class Monitoring extends Construct {
   readonly topic: Topic;
@@ -70,7 +81,7 @@ export class Monitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const { api, table } = props;
+    const { api, table, queue, deadLetterQueue, drain } = props;
     const fn = props.function;
 
     this.topic = new Topic(this, 'AlarmTopic', {
@@ -90,7 +101,7 @@ export class Monitoring extends Construct {
         metric: customMetric(outcomeMetricName('failed')),
         threshold: 1,
         description:
-          'A delivery failed (503 while DynamoDB or Secrets Manager was unavailable, or an unexpected 500); PostHog retries up to 3 times. First check: function logs, outcome="failed", field "cause".',
+          'A delivery failed (503 while Secrets Manager was unavailable, or DynamoDB and the delivery queue both; or an unexpected 500); PostHog retries up to 3 times. First check: function logs, outcome="failed", fields "cause" and "detail".',
       },
       {
         id: 'Misconfigured',
@@ -153,6 +164,37 @@ export class Monitoring extends Construct {
         description:
           'DynamoDB returned server errors. First check: the AWS Health Dashboard for DynamoDB in this region.',
       },
+      {
+        id: 'DeadLetteredDeliveries',
+        metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: FIVE_MINUTES,
+          statistic: 'Maximum',
+        }),
+        threshold: 1,
+        description:
+          'A delivery accepted while DynamoDB was unavailable failed every attempt (about four hours of retries) and waits in the dead-letter queue (kept 14 days). First check: drain logs, outcome="deadLettered"; fix the cause, then redrive (README runbook "Dead-lettered deliveries").',
+      },
+      {
+        id: 'QueuedDeliveryAge',
+        metric: queue.metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES, statistic: 'Maximum' }),
+        threshold: 15 * 60,
+        description:
+          'A delivery has waited in the delivery queue for more than 15 minutes: DynamoDB is still unavailable to the drain, or the drain is failing. First check: drain logs, outcome="retried", field "cause"; the DynamoDbThrottles and DynamoDbSystemErrors alarms.',
+      },
+      {
+        id: 'RejectedQueuedDeliveries',
+        metric: customMetric(outcomeMetricName('rejected')),
+        threshold: 1,
+        description:
+          'A delivery answered 202 (queued) could not be written when drained: it was refused for good, e.g. its Idempotency-Key had been used with another body (422). First check: drain logs, outcome="rejected", fields "status" and "reason".',
+      },
+      {
+        id: 'DrainErrors',
+        metric: drain.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        threshold: 1,
+        description:
+          'The drain function crashed or timed out (a failing delivery is reported, not thrown). First check: the drain log group for "Task timed out" or uncaught errors.',
+      },
     ];
 
     if (props.quietPeriodHours) {
@@ -214,6 +256,19 @@ export class Monitoring extends Construct {
         table.metricConsumedWriteCapacityUnits({ statistic: 'Sum', label: 'WCU' }),
         table.metricConsumedReadCapacityUnits({ statistic: 'Sum', label: 'RCU' }),
       ]),
+      graph(
+        'Delivery queue: waiting deliveries',
+        [
+          queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', label: 'waiting' }),
+          queue.metricApproximateNumberOfMessagesNotVisible({ statistic: 'Maximum', label: 'being retried' }),
+          deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            statistic: 'Maximum',
+            label: 'dead-lettered',
+          }),
+        ],
+        [queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', label: 'oldest waiting (s)' })],
+      ),
+      graph('Queued deliveries drained, by outcome', DRAIN_OUTCOMES.map(deliveryMetric)),
       new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }),
     );
   }
@@ -230,6 +285,6 @@ function customMetric(metricName: string): Metric {
 }
 
 // Labelled for the dashboard; alarms take the plain metric (a label turns it into a math expression).
-function deliveryMetric(outcome: Outcome): Metric {
+function deliveryMetric(outcome: Outcome | DrainOutcome): Metric {
   return customMetric(outcomeMetricName(outcome)).with({ label: outcome });
 }

@@ -52,13 +52,18 @@ interface CachedSecret {
   readonly current: string;
   /** The pre-rotation value and until when it is accepted. */
   readonly previous?: { readonly value: string; readonly acceptedUntil: number };
+  /** When the grace period of the current version's rotation ends (0: none). */
+  readonly graceEndsAt: number;
   readonly fetchedAt: number;
 }
 
+type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
 /**
- * The secret from AWS Secrets Manager, cached. Concurrent requests share one fetch. A failed
- * fetch is not cached, so the next request tries again. Within the grace period after a
- * rotation, the `AWSPREVIOUS` value is accepted too (fetched only then).
+ * The secret from AWS Secrets Manager, cached. Concurrent requests share one fetch (so a fetch
+ * started during init serves the first request). A failed fetch is not cached, so the next
+ * request tries again. Within the grace period after a rotation, the `AWSPREVIOUS` value is
+ * accepted too; both versions are fetched at once whenever the previous one may count.
  *
  * Hand-written rather than Powertools' `getSecret`: the early re-fetch on a mismatch needs the
  * age of the cached copy, and the grace period the version's creation date; Powertools exposes
@@ -107,16 +112,27 @@ export class SecretsManagerSecretSource implements WebhookSecretSource {
   }
 
   private async fetchFromSecretsManager(): Promise<CachedSecret> {
+    // The previous version may count on the first fetch (the rotation date is not known yet) and
+    // within a grace period: then both are fetched at once, not one after the other.
+    const previousMayCount =
+      this.previousGraceMs > 0 && (this.cached === undefined || this.now() < this.cached.graceEndsAt);
+    const previousFetch = previousMayCount ? settled(this.version('AWSPREVIOUS')) : undefined;
     const current = await this.version('AWSCURRENT');
     if (!current?.SecretString)
       throw new ConfigurationError('The webhook secret in Secrets Manager is empty or binary');
     const rotatedAt = current.CreatedDate?.getTime();
-    const acceptedUntil = rotatedAt === undefined ? 0 : rotatedAt + this.previousGraceMs;
-    const previous =
-      this.now() < acceptedUntil ? (await this.version('AWSPREVIOUS'))?.SecretString : undefined;
+    const graceEndsAt = rotatedAt === undefined ? 0 : rotatedAt + this.previousGraceMs;
+    let previous: string | undefined;
+    if (this.now() < graceEndsAt) {
+      // A rotation since the last fetch: the previous version was not asked for yet.
+      const fetched = await (previousFetch ?? settled(this.version('AWSPREVIOUS')));
+      if (!fetched.ok) throw fetched.error;
+      previous = fetched.value?.SecretString;
+    }
     this.cached = {
       current: current.SecretString,
-      ...(previous ? { previous: { value: previous, acceptedUntil } } : {}),
+      ...(previous ? { previous: { value: previous, acceptedUntil: graceEndsAt } } : {}),
+      graceEndsAt,
       fetchedAt: this.now(),
     };
     return this.cached;
@@ -136,4 +152,12 @@ export class SecretsManagerSecretSource implements WebhookSecretSource {
       });
     }
   }
+}
+
+/** A promise's outcome as a value, so one fetched alongside another never rejects unobserved. */
+function settled<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error }),
+  );
 }

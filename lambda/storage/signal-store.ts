@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { CancellationReason } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isTransientAwsError } from '../aws-errors.ts';
 import { assertSameMessage } from '../domain/delivery-key.ts';
@@ -28,6 +33,11 @@ export interface SignalStore {
    * the dedup window, writes nothing and returns what the first one created.
    */
   createSignalWithIssue(draft: SignalDraft): Promise<StoredDelivery>;
+  /**
+   * Opens the connection (and resolves credentials and the endpoint) ahead of the first delivery,
+   * by a read that changes nothing. Rejects when storage is unreachable; nothing depends on it.
+   */
+  warmUp(): Promise<void>;
 }
 
 export interface DynamoDbSignalStoreOptions {
@@ -71,6 +81,17 @@ export class DynamoDbSignalStore implements SignalStore {
     } catch (error) {
       throw asStorageError(error);
     }
+  }
+
+  async warmUp(): Promise<void> {
+    await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.issueNumberCounter,
+        ProjectionExpression: '#pk',
+        ExpressionAttributeNames: { '#pk': TABLE_DESIGN.partitionKey },
+      }),
+    );
   }
 
   private async nextIssueNumber(): Promise<number> {

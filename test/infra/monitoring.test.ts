@@ -40,6 +40,8 @@ describe('monitoring', () => {
     ['LambdaErrors', 'AWS/Lambda', 'Errors', 1],
     ['LambdaThrottles', 'AWS/Lambda', 'Throttles', 1],
     ['Api5xx', 'AWS/ApiGateway', '5xx', 3],
+    ['RejectedQueuedDeliveries', 'LoopPosthogSignals', 'DeliveryRejected', 1],
+    ['DrainErrors', 'AWS/Lambda', 'Errors', 1],
   ])(
     'alarms on %s (%s %s ≥ %d in 5 minutes), notifying the topic on alarm and recovery',
     (name, namespace, metric, threshold) => {
@@ -89,8 +91,22 @@ describe('monitoring', () => {
     });
   });
 
+  it.each([
+    ['DeadLetteredDeliveries', 'ApproximateNumberOfMessagesVisible', 1],
+    ['QueuedDeliveryAge', 'ApproximateAgeOfOldestMessage', 900],
+  ])('alarms on %s (%s maximum ≥ %d)', (name, metric, threshold) => {
+    expect(alarm(name)).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: metric,
+      Statistic: 'Maximum',
+      Threshold: threshold,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [{ Ref: topicId }],
+    });
+  });
+
   it('describes every alarm with what it means and what to check first', () => {
-    expect(Object.keys(alarms)).toHaveLength(9);
+    expect(Object.keys(alarms)).toHaveLength(13);
     for (const { Properties } of Object.values(alarms))
       expect(Properties.AlarmDescription).toMatch(/First check: .{10,}/);
   });
@@ -119,6 +135,8 @@ describe('monitoring', () => {
       'Errors',
       'Throttles',
       'DynamoDB consumed capacity',
+      'Delivery queue: waiting deliveries',
+      'Queued deliveries drained, by outcome',
       'Alarms',
     ]) {
       expect(text).toContain(title);
@@ -130,6 +148,10 @@ describe('monitoring', () => {
       'DeliveryInvalid',
       'DeliveryUnconfigured',
       'DeliveryFailed',
+      'DeliveryQueued',
+      'DeliveryDrained',
+      'DeliveryDeadLettered',
+      'ApproximateAgeOfOldestMessage',
       'SignalsCritical',
       'SignalsLow',
       'ConsumedWriteCapacityUnits',

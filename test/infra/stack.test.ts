@@ -1,5 +1,5 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
-import { Capture, Match } from 'aws-cdk-lib/assertions';
+import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -7,6 +7,9 @@ import { stackConfigFrom } from '../../infra/config.ts';
 import { WebhookApi } from '../../infra/constructs/webhook-api.ts';
 import { PosthogSignalsStack } from '../../infra/stack.ts';
 import { CDK_JSON_CONTEXT, synthStack } from '../support/stack.ts';
+
+/** CloudFormation JSON as the assertions library types it. */
+type TemplateJson = ReturnType<Template['toJSON']>;
 
 const EXISTING_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:posthog-webhook-AbCdEf';
 
@@ -52,72 +55,91 @@ describe('the HTTP API', () => {
   });
 });
 
-describe('the function', () => {
+describe('the functions', () => {
   const { template } = synthStack();
+  const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: TemplateJson }>;
+  const typeOf = (reference: unknown) => {
+    const text = JSON.stringify(reference);
+    return Object.entries(resources).find(([id]) => text.includes(`"${id}"`))?.[1].Type;
+  };
+  /** The function whose environment has exactly these variables. */
+  const functionWith = (variables: string[]) => {
+    const found = Object.values(resources).filter(
+      (resource) =>
+        resource.Type === 'AWS::Lambda::Function' &&
+        Object.keys(resource.Properties.Environment.Variables).sort().join() === [...variables].sort().join(),
+    );
+    expect(found).toHaveLength(1);
+    return found[0]?.Properties ?? {};
+  };
+  const webhook = () =>
+    functionWith([
+      'TABLE_NAME',
+      'POSTHOG_WEBHOOK_SECRET_ARN',
+      'DEDUP_WINDOW_SECONDS',
+      'SECRET_GRACE_HOURS',
+      'DELIVERY_QUEUE_URL',
+    ]);
+  const drain = () => functionWith(['TABLE_NAME', 'DEDUP_WINDOW_SECONDS', 'DELIVERY_QUEUE_URL']);
+  /** Every statement of the policies of a function's role, as actions → the type of resource. */
+  const grantsOf = (fn: TemplateJson) => {
+    const roleId = fn.Role['Fn::GetAtt'][0];
+    const policies = Object.values(resources).filter(
+      (resource) =>
+        resource.Type === 'AWS::IAM::Policy' && JSON.stringify(resource.Properties.Roles).includes(roleId),
+    );
+    return policies
+      .flatMap(
+        (policy) =>
+          policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+      )
+      .map((statement) => ({ actions: [statement.Action].flat().sort(), on: typeOf(statement.Resource) }));
+  };
 
-  it('runs Node.js 24 on arm64 with JSON logs, 512 MB and a 10 s timeout', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 1);
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs24.x',
-      Architectures: ['arm64'],
-      MemorySize: 512,
-      Timeout: 10,
-      Handler: 'index.handler',
-      LoggingConfig: Match.objectLike({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO' }),
-    });
+  it('are two, both Node.js 24 on arm64 with JSON logs and 512 MB, loaded from index.mjs', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 2);
+    for (const fn of [webhook(), drain()]) {
+      expect(fn).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        MemorySize: 512,
+        Handler: 'index.handler',
+        LoggingConfig: expect.objectContaining({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO' }),
+      });
+    }
+    expect(webhook().Timeout).toBe(10);
+    expect(drain().Timeout).toBe(30);
   });
 
-  it('gets the table name and the secret ARN through its environment', () => {
-    const table = new Capture();
-    const secret = new Capture();
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: {
-        Variables: {
-          TABLE_NAME: { Ref: table },
-          POSTHOG_WEBHOOK_SECRET_ARN: { Ref: secret },
-          DEDUP_WINDOW_SECONDS: '600',
-          SECRET_GRACE_HOURS: '24',
-        },
-      },
-    });
-    const resources = template.toJSON().Resources;
-    expect(resources[table.asString()].Type).toBe('AWS::DynamoDB::Table');
-    expect(resources[secret.asString()].Type).toBe('AWS::SecretsManager::Secret');
+  it('give the webhook the table, the secret and the queue through its environment', () => {
+    const variables = webhook().Environment.Variables;
+    expect(typeOf(variables.TABLE_NAME)).toBe('AWS::DynamoDB::Table');
+    expect(typeOf(variables.POSTHOG_WEBHOOK_SECRET_ARN)).toBe('AWS::SecretsManager::Secret');
+    // The queue URL is the queue's Ref, set by the stack.
+    expect(variables.DELIVERY_QUEUE_URL).toEqual({ Ref: expect.any(String) });
+    expect(typeOf(variables.DELIVERY_QUEUE_URL)).toBe('AWS::SQS::Queue');
+    expect(variables).toMatchObject({ DEDUP_WINDOW_SECONDS: '600', SECRET_GRACE_HOURS: '24' });
+    expect(drain().Environment.Variables.DELIVERY_QUEUE_URL).toEqual(variables.DELIVERY_QUEUE_URL);
   });
 
-  it('takes the dedup window and the secret grace period from context', () => {
+  it('take the dedup window and the secret grace period from context', () => {
     const { template: configured } = synthStack({ dedupWindowMinutes: 30, secretGraceHours: 0 });
     configured.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ DEDUP_WINDOW_SECONDS: '1800', SECRET_GRACE_HOURS: '0' }) },
     });
   });
 
-  it('logs to its own log group with the configured retention', () => {
+  it('log to log groups of their own with the configured retention', () => {
     const { template: configured } = synthStack({ logRetentionDays: 90 });
-    const logGroup = new Capture();
-    configured.hasResourceProperties('AWS::Lambda::Function', {
-      LoggingConfig: { LogGroup: { Ref: logGroup } },
-    });
-    expect(configured.toJSON().Resources[logGroup.asString()].Properties.RetentionInDays).toBe(90);
+    const functions = Object.values(configured.findResources('AWS::Lambda::Function'));
+    const groups = functions.map((fn) => fn.Properties.LoggingConfig.LogGroup.Ref as string);
+    expect(new Set(groups).size).toBe(2);
+    for (const group of groups)
+      expect(configured.toJSON().Resources[group].Properties.RetentionInDays).toBe(90);
   });
 
-  it('may write its logs, read the one secret and put/update/read items in the one table, and nothing else', () => {
-    const statements = new Capture();
-    template.resourceCountIs('AWS::IAM::Policy', 1);
-    template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: statements } });
-    const granted = (statements.asArray() as { Action: string | string[]; Resource: unknown }[]).map(
-      (statement) => ({
-        actions: [statement.Action].flat().sort(),
-        resource: statement.Resource,
-      }),
-    );
-    const resources = template.toJSON().Resources as Record<string, { Type: string }>;
-    const typeOf = (resource: unknown) => {
-      const text = JSON.stringify(resource);
-      return Object.entries(resources).find(([id]) => text.includes(`"${id}"`))?.[1].Type;
-    };
-
-    expect(granted.map((grant) => ({ actions: grant.actions, on: typeOf(grant.resource) }))).toEqual([
+  it('let the webhook write its logs, read the one secret, write and read the one table, and only send to the queue', () => {
+    expect(grantsOf(webhook())).toEqual([
       { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], on: 'AWS::Logs::LogGroup' },
       {
         actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
@@ -127,9 +149,80 @@ describe('the function', () => {
         actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
         on: 'AWS::DynamoDB::Table',
       },
+      { actions: ['sqs:SendMessage'], on: 'AWS::SQS::Queue' },
     ]);
-    expect(JSON.stringify(statements.asArray())).not.toContain('*');
+  });
+
+  it('let the drain write its logs, write the one table, and only consume the queue', () => {
+    expect(grantsOf(drain())).toEqual([
+      { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], on: 'AWS::Logs::LogGroup' },
+      { actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], on: 'AWS::DynamoDB::Table' },
+      {
+        actions: [
+          'sqs:ChangeMessageVisibility',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+          'sqs:ReceiveMessage',
+        ],
+        on: 'AWS::SQS::Queue',
+      },
+    ]);
+  });
+
+  it('grant nothing with a wildcard and use no managed policy', () => {
+    for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+      expect(JSON.stringify(policy.Properties.PolicyDocument)).not.toContain('*');
+    }
     template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+  });
+});
+
+describe('the delivery queue', () => {
+  const { template } = synthStack();
+  const queues = template.findResources('AWS::SQS::Queue');
+  const [deliveriesId, deliveries] =
+    Object.entries(queues).find(([, queue]) => queue.Properties.RedrivePolicy) ?? [];
+  const [deadLettersId, deadLetters] = Object.entries(queues).find(([id]) => id !== deliveriesId) ?? [];
+
+  it('is a standard queue with a dead-letter queue after 10 attempts, both encrypted', () => {
+    expect(Object.keys(queues)).toHaveLength(2);
+    expect(deliveries?.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 4 * 86_400,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadLettersId, 'Arn'] }, maxReceiveCount: 10 },
+    });
+    expect(deliveries?.Properties.FifoQueue).toBeUndefined();
+    expect(deadLetters?.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 86_400,
+    });
+  });
+
+  it('hides a received delivery six times as long as the drain may take', () => {
+    expect(deliveries?.Properties.VisibilityTimeout).toBe(6 * 30);
+  });
+
+  it('accepts only TLS', () => {
+    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
+    expect(policies).toHaveLength(2);
+    for (const policy of policies) {
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+    }
+  });
+
+  it('feeds the drain in batches of 10, reporting failed items, two batches at a time', () => {
+    const drainId = Object.entries(template.findResources('AWS::Lambda::Function')).find(
+      ([, fn]) => fn.Properties.Timeout === 30,
+    )?.[0];
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: drainId },
+      EventSourceArn: { 'Fn::GetAtt': [deliveriesId, 'Arn'] },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
   });
 });
 
@@ -208,11 +301,14 @@ describe('the secret', () => {
 describe('the outputs', () => {
   const { template } = synthStack();
 
-  it('give the webhook URL, the secret, the table and the command that prints the secret', () => {
+  it('give the webhook URL, the secret, the table, the queues and the command that prints the secret', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(Object.keys(outputs).sort()).toEqual([
       'AlarmTopicArn',
       'DashboardName',
+      'DeadLetterQueueArn',
+      'DeadLetterQueueUrl',
+      'DeliveryQueueUrl',
       'GetWebhookSecretCommand',
       'TableName',
       'WebhookSecretArn',

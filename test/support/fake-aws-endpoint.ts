@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 
 /** How the fake answers one request. */
 export type Reply =
-  | { readonly status: number; readonly body: object }
+  | { readonly status: number; readonly body: object; readonly delayMs?: number }
   /** Never answer (the client's timeout must fire). */
   | { readonly hang: true }
   /** Drop the connection without a response. */
@@ -22,6 +22,8 @@ export interface ReceivedCall {
  */
 export class FakeAwsEndpoint {
   readonly calls: ReceivedCall[] = [];
+  /** When each call arrived (Date.now()), in the order of `calls`. */
+  readonly callTimes: number[] = [];
   reply: (call: ReceivedCall) => Reply = () => ({ status: 500, body: { __type: 'InternalFailure' } });
   private readonly sockets = new Set<Socket>();
 
@@ -44,6 +46,7 @@ export class FakeAwsEndpoint {
           body: text ? JSON.parse(text) : {},
         };
         fake.calls.push(call);
+        fake.callTimes.push(Date.now());
         fake.answer(fake.reply(call), response);
       });
     });
@@ -67,11 +70,15 @@ export class FakeAwsEndpoint {
       return;
     }
     const body = JSON.stringify(reply.body);
-    response.writeHead(reply.status, {
-      'content-type': 'application/x-amz-json-1.1',
-      'content-length': Buffer.byteLength(body),
-    });
-    response.end(body);
+    const send = () => {
+      response.writeHead(reply.status, {
+        'content-type': 'application/x-amz-json-1.1',
+        'content-length': Buffer.byteLength(body),
+      });
+      response.end(body);
+    };
+    if (reply.delayMs) setTimeout(send, reply.delayMs);
+    else send();
   }
 }
 

@@ -1,12 +1,15 @@
-// Loads a bundled handler the way the Lambda Node.js runtime does (ESM, via import()) in a fresh
-// process, invokes it with the event in argv[3], and prints the result as JSON.
+// Loads a shipped function the way the Lambda Node.js runtime loads index.mjs (import()), in a
+// fresh process, then invokes its handler with each event in argv[3] (a JSON array) in turn, and
+// prints, as its last line, when it was loaded and what each invocation returned.
 import { pathToFileURL } from 'node:url';
 
-const [bundleFile, eventJson] = process.argv.slice(2);
+const [handlerFile, eventsJson] = process.argv.slice(2);
 const started = performance.now();
-const module = await import(pathToFileURL(bundleFile).href);
+const module = await import(pathToFileURL(handlerFile).href);
 const loadedMs = performance.now() - started;
+const loadedAt = Date.now();
 const context = { awsRequestId: 'bundle-test', getRemainingTimeInMillis: () => 10_000 };
-const result = await module.handler(JSON.parse(eventJson), context);
-// Last line: the handler's own log and metric lines come before it.
-process.stdout.write(`\n${JSON.stringify({ loadedMs, result })}\n`);
+const results = [];
+for (const event of JSON.parse(eventsJson)) results.push(await module.handler(event, context));
+// Last line: the function's own log and metric lines come before it.
+process.stdout.write(`\n${JSON.stringify({ loadedMs, loadedAt, results })}\n`);

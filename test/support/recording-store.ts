@@ -11,6 +11,8 @@ export class RecordingStore implements SignalStore {
   failWith: Error | undefined;
   private readonly byKey = new Map<string, { records: LoopRecords; bodySha256: string }>();
 
+  async warmUp(): Promise<void> {}
+
   async createSignalWithIssue(draft: SignalDraft): Promise<StoredDelivery> {
     if (this.failWith) throw this.failWith;
     const earlier = this.byKey.get(draft.delivery.key);

@@ -20,6 +20,9 @@ describe('SecretsManagerSecretSource (real SDK client, fake Secrets Manager over
   });
   afterEach(() => secretsManager.close());
 
+  /** The calls for the current version (the previous one is asked for alongside it at first). */
+  const currentCalls = () => secretsManager.calls.filter((call) => call.body.VersionStage === 'AWSCURRENT');
+
   const source = (options = {}) =>
     new SecretsManagerSecretSource(
       createSecretsManagerClient(fakeClientConfig(secretsManager.url)),
@@ -41,11 +44,10 @@ describe('SecretsManagerSecretSource (real SDK client, fake Secrets Manager over
     clock += 2_000;
     expect(await secrets.accepted()).toEqual(['second']);
 
-    expect(secretsManager.calls).toHaveLength(2);
-    expect(secretsManager.calls[0]).toEqual({
-      target: 'secretsmanager.GetSecretValue',
-      body: { SecretId: SECRET_ARN, VersionStage: 'AWSCURRENT' },
-    });
+    expect(currentCalls()).toEqual([
+      { target: 'secretsmanager.GetSecretValue', body: { SecretId: SECRET_ARN, VersionStage: 'AWSCURRENT' } },
+      { target: 'secretsmanager.GetSecretValue', body: { SecretId: SECRET_ARN, VersionStage: 'AWSCURRENT' } },
+    ]);
   });
 
   it('shares one fetch between concurrent cold requests', async () => {
@@ -55,7 +57,7 @@ describe('SecretsManagerSecretSource (real SDK client, fake Secrets Manager over
     const results = await Promise.all(Array.from({ length: 10 }, () => secrets.accepted()));
 
     expect(results.every((values) => values[0] === 'only')).toBe(true);
-    expect(secretsManager.calls).toHaveLength(1);
+    expect(currentCalls()).toHaveLength(1);
   });
 
   it('re-fetches after a mismatch only when the cached copy is older than 30 s', async () => {
@@ -69,7 +71,7 @@ describe('SecretsManagerSecretSource (real SDK client, fake Secrets Manager over
     clock += 2_000;
     expect(await secrets.refreshedAfterMismatch()).toEqual(['rotated']);
     expect(await secrets.accepted()).toEqual(['rotated']);
-    expect(secretsManager.calls).toHaveLength(2);
+    expect(currentCalls()).toHaveLength(2);
   });
 
   it.each([
@@ -163,7 +165,7 @@ describe('SecretsManagerSecretSource (real SDK client, fake Secrets Manager over
     it('accepts the previous value within 24 hours of the rotation', async () => {
       rotated(1);
       expect(await source().accepted()).toEqual(['new-secret', 'old-secret']);
-      expect(secretsManager.calls.map((call) => call.body.VersionStage)).toEqual([
+      expect(secretsManager.calls.map((call) => call.body.VersionStage).sort()).toEqual([
         'AWSCURRENT',
         'AWSPREVIOUS',
       ]);
@@ -180,10 +182,39 @@ describe('SecretsManagerSecretSource (real SDK client, fake Secrets Manager over
       expect(secretsManager.calls).toHaveLength(2);
     });
 
-    it('does not fetch the previous value once the grace period is over', async () => {
+    it('asks for both versions at once, not one after the other', async () => {
+      secretsManager.reply = (call) => ({
+        ...(call.body.VersionStage === 'AWSPREVIOUS'
+          ? secretValueReply('old-secret')
+          : secretValueReply('new-secret', new Date(clock - HOUR))),
+        delayMs: 300,
+      });
+      const started = Date.now();
+      expect(await source().accepted()).toEqual(['new-secret', 'old-secret']);
+      expect(Date.now() - started).toBeLessThan(550);
+    });
+
+    it('stops asking for the previous value once the grace period is over', async () => {
       rotated(25);
-      expect(await source().accepted()).toEqual(['new-secret']);
-      expect(secretsManager.calls).toHaveLength(1);
+      const secrets = source();
+      expect(await secrets.accepted()).toEqual(['new-secret']);
+      secretsManager.calls.length = 0;
+
+      clock += 301_000;
+      expect(await secrets.accepted()).toEqual(['new-secret']);
+
+      expect(secretsManager.calls.map((call) => call.body.VersionStage)).toEqual(['AWSCURRENT']);
+    });
+
+    it('asks for the previous value when a refresh finds a rotation', async () => {
+      rotated(25);
+      const secrets = source();
+      await secrets.accepted();
+      rotated(0.1);
+
+      clock += 301_000;
+
+      expect(await secrets.accepted()).toEqual(['new-secret', 'old-secret']);
     });
 
     it('accepts only the current value of a secret never rotated', async () => {

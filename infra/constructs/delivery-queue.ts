@@ -1,0 +1,39 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { QUEUE_POLICY } from '../../lambda/queue/queue-policy.ts';
+
+export interface DeliveryQueueProps {
+  /** The drain's timeout: a received delivery stays hidden at least six times as long (AWS's advice). */
+  readonly drainTimeout: Duration;
+}
+
+/**
+ * Where deliveries wait while DynamoDB is unavailable (README "No accepted alert is lost"): a
+ * standard queue, and a dead-letter queue for those that failed every attempt, kept 14 days.
+ * Both encrypted (SQS-managed keys) and reachable only over TLS.
+ */
+export class DeliveryQueue extends Construct {
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+
+  constructor(scope: Construct, id: string, props: DeliveryQueueProps) {
+    super(scope, id);
+    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(QUEUE_POLICY.deadLetterRetentionDays),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This is the dead-letter queue of the delivery queue; a dead-letter queue has none of its own.',
+    });
+    this.queue = new Queue(this, 'Deliveries', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(QUEUE_POLICY.queueRetentionDays),
+      visibilityTimeout: Duration.seconds(props.drainTimeout.toSeconds() * 6),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: QUEUE_POLICY.maxReceiveCount },
+    });
+  }
+}

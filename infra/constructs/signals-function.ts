@@ -1,0 +1,75 @@
+import { Duration } from 'aws-cdk-lib';
+import {
+  type IGrantable,
+  type IPrincipal,
+  PolicyStatement,
+  Role,
+  ServicePrincipal,
+} from 'aws-cdk-lib/aws-iam';
+import {
+  ApplicationLogLevel,
+  Architecture,
+  Function as LambdaFunction,
+  LoggingFormat,
+  Runtime,
+} from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { type FunctionName, functionCode, LAMBDA_HANDLER } from '../bundling.ts';
+
+export interface SignalsFunctionProps {
+  /** Which of the project's functions (its entry module, see infra/bundling.ts). */
+  readonly name: FunctionName;
+  /** What it does, for the console. */
+  readonly description: string;
+  /** Its environment: the variables lambda/config.ts reads. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Retention of its log group. */
+  readonly logRetention: RetentionDays;
+  /** @default 10 seconds */
+  readonly timeout?: Duration;
+}
+
+/**
+ * One function of this project, set up the one way they all are: Node.js 24 on arm64, 512 MB,
+ * bundled for a fast cold start (infra/bundling.ts), JSON logs in a log group of its own, and a
+ * role of its own that starts with nothing but writing those logs. `allow` adds each permission
+ * explicitly: no wildcards, no managed policies.
+ */
+export class SignalsFunction extends Construct implements IGrantable {
+  readonly function: LambdaFunction;
+  readonly grantPrincipal: IPrincipal;
+  private readonly role: Role;
+
+  constructor(scope: Construct, id: string, props: SignalsFunctionProps) {
+    super(scope, id);
+    const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
+    // A role of our own: the managed AWSLambdaBasicExecutionRole may create any log group.
+    this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    this.grantPrincipal = this.role;
+
+    this.function = new LambdaFunction(this, 'Function', {
+      description: props.description,
+      code: functionCode(props.name),
+      handler: LAMBDA_HANDLER,
+      // Named explicitly: a default runtime would change under us.
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      // 512 MB: Lambda scales CPU with memory, and module load + TLS handshakes dominate a cold
+      // delivery that must finish inside PostHog's 3 s. Deliveries are rare, so cost is small.
+      memorySize: 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel.INFO,
+      logGroup,
+      role: this.role,
+      environment: { ...props.environment },
+    });
+    this.allow(['logs:CreateLogStream', 'logs:PutLogEvents'], [logGroup.logGroupArn]);
+  }
+
+  /** Lets the function do exactly these actions on exactly these resources. */
+  allow(actions: string[], resources: string[]): void {
+    this.role.addToPolicy(new PolicyStatement({ actions, resources }));
+  }
+}
