@@ -22,13 +22,13 @@ export const LAMBDA_HANDLER = 'index.handler';
 const MAIN_FILE = 'main.cjs';
 
 /**
- * What Lambda loads: a few lines of ESM that require() the CommonJS main file and wait for its
- * `ready` promise (an ES module may await at the top; a CommonJS one cannot). Init thus does the
- * waiting — the secret fetch and the first connections — before the first request.
+ * What Lambda loads: a few lines of ESM that require() the CommonJS main file and await its
+ * `warmUp()`, where it has one (an ES module may await at the top; a CommonJS one cannot). Init
+ * thus does the waiting — the secret fetch and the first connections — before the first request.
  */
 const HANDLER_MODULE = `import { createRequire } from 'node:module';
 const main = createRequire(import.meta.url)('./${MAIN_FILE}');
-await main.ready;
+await main.warmUp?.();
 export const handler = main.handler;
 `;
 
@@ -53,19 +53,25 @@ const COMMON: BuildOptions = {
  * - `main.cjs`: everything a delivery needs, as one minified CommonJS file with the AWS SDK
  *   inside. Node 24 loads CommonJS faster than ESM (cheaper compile; a built-in `require()`d
  *   does not build an ESM facade that reads every export, lazy getters included). `index.mjs`,
- *   which Lambda loads, requires it and awaits its `ready` (see HANDLER_MODULE).
+ *   which Lambda loads, requires it and awaits its `warmUp()` (see HANDLER_MODULE).
  * - `lazy/*.mjs`: every module reached only through a dynamic `import()` — the SQS client of the
  *   durable-intake fallback, the SDK's credential providers for environments without credentials
  *   in the environment (not Lambda), event streams — as ESM chunks loaded on first use. A cold
  *   delivery never parses them. Their shared code is split among them, not with `index.js`.
  *
- * No source maps: `--enable-source-maps` costs about a third more module load (measured by
- * `npm run bench`); names are kept, so stack frames still say which function failed.
+ * No source maps (`sourceMap` is for the bench): under `--enable-source-maps` the main file loads
+ * about a third slower (`npm run bench`); names are kept, so stack frames still say which
+ * function failed.
  */
-export async function bundleFunction(entry: string, outdir: string): Promise<void> {
+export async function bundleFunction(
+  entry: string,
+  outdir: string,
+  { sourceMap = false }: { readonly sourceMap?: boolean } = {},
+): Promise<void> {
   const lazy = new Map<string, string>();
   await build({
     ...COMMON,
+    sourcemap: sourceMap,
     entryPoints: [entry],
     outfile: join(outdir, MAIN_FILE),
     format: 'cjs',

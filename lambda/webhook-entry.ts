@@ -19,9 +19,12 @@ const queue = deliveryQueueFor(config);
 export const handler = createHandler({ secrets, store, ...(queue ? { queue } : {}) });
 
 /**
- * Init does the waiting: the secret fetch (both versions at once when both may count) and the
- * DynamoDB connection start now, while Lambda gives init a full CPU, and index.mjs awaits this
- * before the first request. No write happens here, and none can be caused by a request that is
- * not authenticated: the store only reads.
+ * Init does the waiting: index.mjs (see infra/bundling.ts) calls this once, while Lambda gives
+ * init a full CPU, and awaits it before the first request: the secret fetch (both versions at
+ * once when both may count) and the DynamoDB connection. Nothing is written, and a request that
+ * is not authenticated causes nothing either: the store only reads. Never rejects, and waits at
+ * most INIT_WAIT_MS; the first request waits for whatever is still in flight.
  */
-export const ready = settleWithin([secrets.accepted(), store.warmUp()], INIT_WAIT_MS);
+export function warmUp(): Promise<void> {
+  return settleWithin([secrets.accepted(), store.warmUp()], INIT_WAIT_MS);
+}

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Template } from 'aws-cdk-lib/assertions';
+import { FakeAwsEndpoint, secretValueReply, sendMessageReply } from '../../dev/fake-aws-endpoint.ts';
+import { freePort } from '../../dev/free-port.ts';
+import { LAMBDA_NODE } from '../../dev/lambda-node.ts';
 import { createTestTable, localDocumentClient, localEndpoint, loopItems } from '../support/dynamodb.ts';
 import { webhookEvent } from '../support/events.ts';
-import { FakeAwsEndpoint, secretValueReply, sendMessageReply } from '../support/fake-aws-endpoint.ts';
-import { freePort } from '../support/free-port.ts';
-import { LAMBDA_NODE } from '../support/node24.ts';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../..');
@@ -86,7 +86,7 @@ describe('the shipped functions (cdk synth, then Node.js 24)', () => {
   async function invoke(dir: string, events: unknown[], env: Record<string, string>): Promise<Invocation> {
     const { stdout } = await run(
       LAMBDA_NODE,
-      [join(ROOT, 'test/support/invoke-bundle.mjs'), join(dir, 'index.mjs'), JSON.stringify(events)],
+      [join(ROOT, 'dev/invoke-bundle.mjs'), join(dir, 'index.mjs'), JSON.stringify(events)],
       {
         env: {
           PATH: process.env.PATH,

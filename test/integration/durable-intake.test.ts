@@ -3,6 +3,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import fc from 'fast-check';
+import { FakeAwsEndpoint, fakeClientConfig, sendMessageReply } from '../../dev/fake-aws-endpoint.ts';
+import { freePort } from '../../dev/free-port.ts';
 import { createDocumentClient } from '../../lambda/aws-clients.ts';
 import { deliveryIdentity } from '../../lambda/domain/delivery-key.ts';
 import { createDrainHandler } from '../../lambda/drain-handler.ts';
@@ -16,8 +18,6 @@ import { keys } from '../../lambda/storage/table-design.ts';
 import { createHandler } from '../../lambda/webhook-handler.ts';
 import { allItems, createTestTable, localDocumentClient, loopItems } from '../support/dynamodb.ts';
 import { bodyOf, headersWith, lambdaContext, TEST_SECRET, webhookEvent } from '../support/events.ts';
-import { FakeAwsEndpoint, fakeClientConfig, sendMessageReply } from '../support/fake-aws-endpoint.ts';
-import { freePort } from '../support/free-port.ts';
 import { captureOutputPerTest } from '../support/output.ts';
 
 /**

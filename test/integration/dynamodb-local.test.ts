@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from '../../dev/free-port.ts';
 import { startDynamoDbLocal } from '../../local/dynamodb-local.ts';
-import { freePort } from '../support/free-port.ts';
 
 describe('starting DynamoDB Local', () => {
   let scratch: string;

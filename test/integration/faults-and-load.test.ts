@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { freePort } from '../../dev/free-port.ts';
 import { StaticSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
 import { DynamoDbSignalStore } from '../../lambda/storage/signal-store.ts';
 import { createHandler } from '../../lambda/webhook-handler.ts';
@@ -12,7 +13,6 @@ import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from '../../local/d
 import { createHttpApiServer } from '../../local/http-server.ts';
 import { createTestTable, localDocumentClient, loopItems } from '../support/dynamodb.ts';
 import { TEST_SECRET } from '../support/events.ts';
-import { freePort } from '../support/free-port.ts';
 import { captureOutputPerTest } from '../support/output.ts';
 
 /** Serves a handler over the local HTTP server and returns a function that POSTs a body to it. */

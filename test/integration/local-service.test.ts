@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from '../../dev/free-port.ts';
 import { signingKeyOf } from '../../lambda/secret/standard-webhooks.ts';
 import { StaticSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
 import { DynamoDbSignalStore } from '../../lambda/storage/signal-store.ts';
@@ -11,7 +12,6 @@ import { createHandler } from '../../lambda/webhook-handler.ts';
 import { createHttpApiServer } from '../../local/http-server.ts';
 import { createTestTable, localDocumentClient, loopItems } from '../support/dynamodb.ts';
 import { TEST_SECRET } from '../support/events.ts';
-import { freePort } from '../support/free-port.ts';
 import { captureOutputPerTest } from '../support/output.ts';
 
 const README_BODY = '{"name": "page_load_time", "value": 35, "timeframe": "last_7_days"}';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { awsErrorReply, FakeAwsEndpoint, fakeClientConfig } from '../../dev/fake-aws-endpoint.ts';
 import { createDocumentClient } from '../../lambda/aws-clients.ts';
 import { deliveryIdentity } from '../../lambda/domain/delivery-key.ts';
 import type { JsonObject } from '../../lambda/domain/json.ts';
@@ -10,7 +11,6 @@ import { issueFromItem, signalFromItem } from '../../lambda/storage/items.ts';
 import { DynamoDbSignalStore } from '../../lambda/storage/signal-store.ts';
 import { keys } from '../../lambda/storage/table-design.ts';
 import { createTestTable, localDocumentClient, loopItems } from '../support/dynamodb.ts';
-import { awsErrorReply, FakeAwsEndpoint, fakeClientConfig } from '../support/fake-aws-endpoint.ts';
 
 const client = localDocumentClient();
 afterAll(() => client.destroy());

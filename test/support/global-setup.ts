@@ -1,5 +1,5 @@
+import { freePort } from '../../dev/free-port.ts';
 import { startDynamoDbLocal } from '../../local/dynamodb-local.ts';
-import { freePort } from './free-port.ts';
 
 /** Starts one in-memory DynamoDB Local for the whole run; test files find it through the env. */
 export default async function globalSetup(): Promise<void> {

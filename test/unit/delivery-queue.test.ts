@@ -1,4 +1,10 @@
 import fc from 'fast-check';
+import {
+  awsErrorReply,
+  FakeAwsEndpoint,
+  fakeClientConfig,
+  sendMessageReply,
+} from '../../dev/fake-aws-endpoint.ts';
 import { DependencyUnavailableError, KeyReusedError } from '../../lambda/errors.ts';
 import { type DeliveryQueue, SqsDeliveryQueue } from '../../lambda/queue/delivery-queue.ts';
 import { QUEUE_POLICY, retryDelaySeconds } from '../../lambda/queue/queue-policy.ts';
@@ -11,12 +17,6 @@ import {
 import { StaticSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
 import { createHandler } from '../../lambda/webhook-handler.ts';
 import { bodyOf, headersWith, lambdaContext, TEST_SECRET, webhookEvent } from '../support/events.ts';
-import {
-  awsErrorReply,
-  FakeAwsEndpoint,
-  fakeClientConfig,
-  sendMessageReply,
-} from '../support/fake-aws-endpoint.ts';
 import { captureOutputPerTest } from '../support/output.ts';
 import { RecordingStore } from '../support/recording-store.ts';
 

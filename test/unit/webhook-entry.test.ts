@@ -1,6 +1,6 @@
+import { FakeAwsEndpoint, secretValueReply } from '../../dev/fake-aws-endpoint.ts';
+import { freePort } from '../../dev/free-port.ts';
 import { bodyOf, lambdaContext, TEST_SECRET, webhookEvent } from '../support/events.ts';
-import { FakeAwsEndpoint, secretValueReply } from '../support/fake-aws-endpoint.ts';
-import { freePort } from '../support/free-port.ts';
 import { captureOutputPerTest } from '../support/output.ts';
 
 type Entry = typeof import('../../lambda/webhook-entry.ts');
@@ -41,10 +41,10 @@ describe('the webhook entry: init does the waiting, boundedly', () => {
     return entry as Entry;
   }
 
-  it('asks for the secret while loading, so the first request finds it cached', async () => {
+  it('asks for the secret when warmed up at init, so the first request finds it cached', async () => {
     secretsManager.reply = () => secretValueReply(TEST_SECRET);
     const entry = await loadEntry();
-    await entry.ready;
+    await entry.warmUp();
     const fetchedAtInit = secretsManager.calls.length;
 
     const result = await entry.handler(webhookEvent({ body: '{"name":"m","value":1}' }), lambdaContext);
@@ -57,9 +57,9 @@ describe('the webhook entry: init does the waiting, boundedly', () => {
 
   it('is ready within about a second when Secrets Manager does not answer, and the request then answers 503', async () => {
     secretsManager.reply = () => ({ hang: true });
-    const started = Date.now();
     const entry = await loadEntry();
-    await entry.ready;
+    const started = Date.now();
+    await entry.warmUp();
     expect(Date.now() - started).toBeLessThan(1_500);
 
     const result = await entry.handler(webhookEvent({ body: '{"name":"m","value":1}' }), lambdaContext);
@@ -70,6 +70,6 @@ describe('the webhook entry: init does the waiting, boundedly', () => {
   it('is ready, not failed, when Secrets Manager refuses', async () => {
     secretsManager.reply = () => ({ status: 500, body: { __type: 'InternalServiceError' } });
     const entry = await loadEntry();
-    await expect(entry.ready).resolves.toBeUndefined();
+    await expect(entry.warmUp()).resolves.toBeUndefined();
   });
 });

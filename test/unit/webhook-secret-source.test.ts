@@ -1,12 +1,12 @@
-import { createSecretsManagerClient } from '../../lambda/aws-clients.ts';
-import { ConfigurationError, DependencyUnavailableError } from '../../lambda/errors.ts';
-import { SecretsManagerSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
 import {
   awsErrorReply,
   FakeAwsEndpoint,
   fakeClientConfig,
   secretValueReply,
-} from '../support/fake-aws-endpoint.ts';
+} from '../../dev/fake-aws-endpoint.ts';
+import { createSecretsManagerClient } from '../../lambda/aws-clients.ts';
+import { ConfigurationError, DependencyUnavailableError } from '../../lambda/errors.ts';
+import { SecretsManagerSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:posthog-webhook-AbCdEf';
 
