@@ -219,8 +219,10 @@ function instrumentedStore(endpoint: string, tableName: string) {
   );
   client.middlewareStack.add(
     (next) => (args) => {
-      const request = args.request as { path: string; headers: Record<string, string>; body: string };
-      requests.push({ path: request.path, headers: { ...request.headers }, body: String(request.body) });
+      const request = args.request as { path: string; headers: Record<string, string>; body: unknown };
+      const body =
+        typeof request.body === 'string' ? request.body : Buffer.from(request.body as Uint8Array).toString();
+      requests.push({ path: request.path, headers: { ...request.headers }, body });
       return next(args);
     },
     { step: 'finalizeRequest', priority: 'low', name: 'recordRequests' },
