@@ -5,6 +5,7 @@
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient, type SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import type { SQSClient, SQSClientConfig } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** Settings shared by every AWS client: fail fast enough to answer inside PostHog's 3 s timeout. */
@@ -29,4 +30,13 @@ export function createDocumentClient(config: DynamoDBClientConfig = {}): DynamoD
 /** A Secrets Manager client. */
 export function createSecretsManagerClient(config: SecretsManagerClientConfig = {}): SecretsManagerClient {
   return new SecretsManagerClient({ ...FAST_FAIL_CLIENT_CONFIG, ...config });
+}
+
+/**
+ * An SQS client, loaded on first use: only the webhook's fallback path and the drain's back-off
+ * need it, so a delivery that never does pays nothing for it (the bundle keeps it in `lazy/`).
+ */
+export async function createSqsClient(config: SQSClientConfig = {}): Promise<SQSClient> {
+  const { SQSClient } = await import('@aws-sdk/client-sqs');
+  return new SQSClient({ ...FAST_FAIL_CLIENT_CONFIG, ...config });
 }

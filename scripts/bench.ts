@@ -27,7 +27,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { apiGatewayEvent } from '../dev/api-gateway-event.ts';
 import { FakeAwsEndpoint, secretValueReply } from '../dev/fake-aws-endpoint.ts';
 import { freePort } from '../dev/free-port.ts';
@@ -77,9 +77,8 @@ function percentile(values: number[], p: number): number {
 }
 const median = (values: number[]) => percentile(values, 50);
 
-/** The entry bundled as esbuild bundles by default for Node: CommonJS, main-first, minified. */
-async function plainBundle(outdir: string): Promise<string> {
-  const outfile = join(outdir, 'plain', 'index.js');
+/** The webhook entry bundled into `outfile`: minified, for Node, with `options` on top. */
+async function bundleWebhook(outfile: string, options: BuildOptions = {}): Promise<string> {
   await build({
     entryPoints: [FUNCTION_ENTRIES.webhook],
     absWorkingDir: ROOT,
@@ -88,30 +87,24 @@ async function plainBundle(outdir: string): Promise<string> {
     minify: true,
     outfile,
     logLevel: 'silent',
+    ...options,
   });
   return outfile;
 }
 
-/** The previous shipped format: one minified ESM file with the SDK inside, module-first. */
-async function previousBundle(outdir: string): Promise<string> {
-  const outfile = join(outdir, 'previous', 'index.mjs');
-  await build({
-    entryPoints: [FUNCTION_ENTRIES.webhook],
-    absWorkingDir: ROOT,
-    bundle: true,
-    platform: 'node',
+/** As esbuild bundles by default for Node: CommonJS, main-first. */
+const plainBundle = (outdir: string) => bundleWebhook(join(outdir, 'plain', 'index.js'));
+
+/** The previous shipped format: one ESM file with the SDK inside, module-first. */
+const previousBundle = (outdir: string) =>
+  bundleWebhook(join(outdir, 'previous', 'index.mjs'), {
     format: 'esm',
     target: 'node24',
     mainFields: ['module', 'main'],
-    minify: true,
-    outfile,
-    logLevel: 'silent',
     banner: {
       js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
     },
   });
-  return outfile;
-}
 
 /** The shipped bundle again, with source maps, for the --enable-source-maps figure. */
 async function sourceMappedBundle(outdir: string): Promise<string> {

@@ -1,5 +1,5 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
-import { FAST_FAIL_CLIENT_CONFIG } from '../aws-clients.ts';
+import type { SQSClient, SQSClientConfig } from '@aws-sdk/client-sqs';
+import { createSqsClient } from '../aws-clients.ts';
 import { retryDelaySeconds } from './queue-policy.ts';
 import { encodeQueuedDelivery, type QueuedDelivery } from './queued-delivery.ts';
 
@@ -24,7 +24,7 @@ export class SqsDeliveryQueue implements DeliveryQueue, RetryBackoff {
 
   constructor(
     private readonly queueUrl: string,
-    private readonly clientConfig: ConstructorParameters<typeof SQSClient>[0] = {},
+    private readonly clientConfig: SQSClientConfig = {},
   ) {}
 
   async send(delivery: QueuedDelivery): Promise<void> {
@@ -51,11 +51,13 @@ export class SqsDeliveryQueue implements DeliveryQueue, RetryBackoff {
   }
 
   private sqs(): Promise<SqsModule> {
-    this.client ??= import('@aws-sdk/client-sqs').then((module) => ({
-      sqs: new module.SQSClient({ ...FAST_FAIL_CLIENT_CONFIG, ...this.clientConfig }),
-      SendMessageCommand: module.SendMessageCommand,
-      ChangeMessageVisibilityCommand: module.ChangeMessageVisibilityCommand,
-    }));
+    this.client ??= Promise.all([createSqsClient(this.clientConfig), import('@aws-sdk/client-sqs')]).then(
+      ([sqs, module]) => ({
+        sqs,
+        SendMessageCommand: module.SendMessageCommand,
+        ChangeMessageVisibilityCommand: module.ChangeMessageVisibilityCommand,
+      }),
+    );
     return this.client;
   }
 }
