@@ -54,7 +54,7 @@ export async function main(): Promise<void> {
     const url = webhookUrl;
     console.log(
       [
-        `DynamoDB Local: ${dynamoDb.endpoint} (${inMemory ? 'in memory' : `data in ${dataDirectory}`}, shared database)`,
+        `DynamoDB Local: ${dynamoDb.endpoint} (${inMemory ? 'in memory' : `data in ${dataDirectory}`}, shared database; it listens on all interfaces and accepts any credentials)`,
         `Table: ${tableName}${created ? ' (created)' : ''}`,
         `Secret: ${secret.description}`,
         '',
