@@ -1,5 +1,6 @@
 /**
- * The queue drain function's entry (the module Lambda loads): reads the environment once, builds
+ * The queue drain's code entry (loaded by the bundle's index.mjs, see infra/bundling.ts): reads the
+ * environment once, builds
  * the store and the queue's back-off, and hands them to the drain.
  */
 import { readConfig } from './config.ts';
