@@ -1,7 +1,6 @@
 /**
- * The queue drain's code entry (loaded by the bundle's index.mjs, see infra/bundling.ts): reads the
- * environment once, builds
- * the store and the queue's back-off, and hands them to the drain.
+ * The queue drain's code entry (loaded by the bundle's index.mjs, see infra/bundling.ts): reads
+ * the environment once, builds the store and the queue's back-off, and hands them to the drain.
  */
 import { readConfig } from './config.ts';
 import { createDrainHandler } from './drain-handler.ts';
