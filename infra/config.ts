@@ -108,7 +108,7 @@ export type StackConfig = Omit<z.output<typeof STACK_CONTEXT>, 'logRetentionDays
 };
 
 /** The context keys the stack reads. */
-export const CONTEXT_KEYS = Object.keys(STACK_CONTEXT.shape) as (keyof typeof STACK_CONTEXT.shape)[];
+const CONTEXT_KEYS = Object.keys(STACK_CONTEXT.shape) as (keyof typeof STACK_CONTEXT.shape)[];
 
 /**
  * Reads and validates the stack configuration. Throws an Error naming the context key and what

@@ -9,7 +9,7 @@ import type { SQSClient, SQSClientConfig } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** Settings shared by every AWS client: fail fast enough to answer inside PostHog's 3 s timeout. */
-export const FAST_FAIL_CLIENT_CONFIG = {
+const FAST_FAIL_CLIENT_CONFIG = {
   // Two attempts: one retry absorbs a blip; more would push a 503 past PostHog's deadline.
   maxAttempts: 2,
   // Without throwOnRequestTimeout the SDK only logs a warning when requestTimeout passes.

@@ -42,7 +42,7 @@ export function localSecret(env: NodeJS.ProcessEnv): LocalSecret {
  * 48 letters and digits (about 286 bits), like the stack's generated secret: it pastes cleanly
  * into a header and is valid base64 (36 bytes), so it also works as a Standard Webhooks key.
  */
-export function generateSecret(): string {
+function generateSecret(): string {
   let secret = '';
   for (let index = 0; index < GENERATED_LENGTH; index++) secret += ALPHABET[randomInt(ALPHABET.length)];
   return secret;

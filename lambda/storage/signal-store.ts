@@ -119,13 +119,13 @@ export class DynamoDbSignalStore implements SignalStore {
         await this.write(draft, records, payload);
         return {};
       } catch (error) {
-        const [deliveryReason] = cancellationReasons(error);
+        const reasons = cancellationReasons(error);
+        const [deliveryReason] = reasons;
         if (deliveryReason?.Code === 'ConditionalCheckFailed') {
           return { refusedBy: deliveryReason.Item ? unmarshall(deliveryReason.Item) : {} };
         }
-        const reasons = cancellationReasons(error).map((reason) => reason.Code);
         const delay = CONFLICT_RETRY_DELAYS_MS[attempt];
-        if (reasons.includes('TransactionConflict') && delay !== undefined) {
+        if (reasons.some((reason) => reason.Code === 'TransactionConflict') && delay !== undefined) {
           await new Promise((resolve) => setTimeout(resolve, delay));
           continue;
         }
