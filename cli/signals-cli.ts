@@ -2,11 +2,17 @@ import { parseArgs } from 'node:util';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../lambda/aws-clients.ts';
 import { neverAnswered } from '../lambda/aws-errors.ts';
-import { WEBHOOK_ROUTE } from '../lambda/route.ts';
+import { WEBHOOK_ROUTE } from '../lambda/http/routes.ts';
+import {
+  type IssueDetail,
+  SignalQueries,
+  type SignalRow,
+  type TriageRow,
+} from '../lambda/storage/read-model.ts';
 import { LOCAL_AWS } from '../local/dynamodb-local.ts';
+import { SAMPLE_DELIVERY } from '../local/sample-delivery.ts';
 import { type LocalSettings, localSettings } from '../local/settings.ts';
 import { existingLocalSecret } from '../local/webhook-secret.ts';
-import { type IssueDetail, SignalQueries, type SignalRow, type TriageRow } from './signal-queries.ts';
 import { escapeControls } from './terminal-text.ts';
 
 export const USAGE = `Usage: npm run signals -- <command> [options]
@@ -24,9 +30,6 @@ Options:
   --endpoint URL          DynamoDB endpoint (default: the local service, 127.0.0.1:$DYNAMODB_PORT)
   --url URL               test-delivery target (default: http://127.0.0.1:$PORT${WEBHOOK_ROUTE.path})
   --secret VALUE          test-delivery secret (default: $POSTHOG_WEBHOOK_SECRET or .data/posthog-webhook-secret)`;
-
-/** The sample delivery from the README and Loop's PostHog docs. */
-export const SAMPLE_DELIVERY = '{"name": "page_load_time", "value": 35, "timeframe": "last_7_days"}';
 
 export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
@@ -84,7 +87,7 @@ export async function runCli(args: string[], terminal: CliIo): Promise<number> {
       const rows = await queries.newestSignals(limit);
       io.out(options.json ? prettyJson(rows) : signalTable(rows, now));
     } else if (command === 'triage') {
-      const rows = await queries.triageQueue(limit);
+      const rows = await queries.triageIssues(limit);
       io.out(options.json ? prettyJson(rows) : triageTable(rows, now));
     } else {
       const detail = await queries.find(String(reference));

@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import type { StackConfig } from './config.ts';
 import { DeliveryQueue } from './constructs/delivery-queue.ts';
 import { Monitoring } from './constructs/monitoring.ts';
-import { SignalsFunction } from './constructs/signals-function.ts';
+import { ServiceFunction } from './constructs/service-function.ts';
 import { SignalsTable } from './constructs/signals-table.ts';
 import { WebhookApi } from './constructs/webhook-api.ts';
 import { WebhookSecret } from './constructs/webhook-secret.ts';
@@ -35,7 +35,7 @@ export class PosthogSignalsStack extends Stack {
     });
     const dedupWindow = String(config.dedupWindowMinutes * 60);
 
-    const webhook = new SignalsFunction(this, 'Webhook', {
+    const webhook = new ServiceFunction(this, 'Webhook', {
       name: 'webhook',
       description: 'POST /api/signals/posthog: PostHog alerts become Loop signals and triage issues',
       logRetention: config.logRetentionDays,
@@ -57,7 +57,7 @@ export class PosthogSignalsStack extends Stack {
     // Only sending: not grantSendMessages, which adds GetQueueAttributes and GetQueueUrl.
     webhook.allow(['sqs:SendMessage'], [queue.queueArn]);
 
-    const drain = new SignalsFunction(this, 'Drain', {
+    const drain = new ServiceFunction(this, 'Drain', {
       name: 'drain',
       description: 'Writes the deliveries queued while DynamoDB was unavailable',
       logRetention: config.logRetentionDays,
@@ -92,7 +92,7 @@ export class PosthogSignalsStack extends Stack {
       logRetention: config.logRetentionDays,
     });
     const monitoring = new Monitoring(this, 'Monitoring', {
-      function: webhook.function,
+      webhook: webhook.function,
       drain: drain.function,
       api,
       table,

@@ -1,16 +1,16 @@
 /**
  * The queue drain's code entry (loaded by the bundle's index.mjs, see infra/bundling.ts): reads
- * the environment once, builds the store and the queue's back-off, and hands them to the drain.
+ * the environment once, builds the intake and the queue's back-off, and hands them to the drain.
  */
 import { readConfig } from './config.ts';
 import { createDrainHandler } from './drain-handler.ts';
-import { logger, metrics } from './observability.ts';
-import { deliveryQueueFor, signalStoreFor } from './wiring.ts';
+import { logger, metrics } from './observability/instruments.ts';
+import { deliveryQueueFor, posthogIntake, signalStoreFor } from './parts.ts';
 
 const config = readConfig(process.env, (message) => logger.warn(message));
 
 export const handler = createDrainHandler({
-  store: signalStoreFor(config),
+  intake: posthogIntake(signalStoreFor(config)),
   // Without the queue's URL, its own visibility timeout spaces the attempts instead.
   backoff: deliveryQueueFor(config) ?? { postpone: async () => undefined },
   logger,

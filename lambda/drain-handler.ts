@@ -16,18 +16,17 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { parseJsonObject } from './domain/json.ts';
-import { signalDraftOf } from './domain/loop-records.ts';
-import { HttpError } from './errors.ts';
-import { errorDetails } from './middlewares/delivery-log.ts';
-import { type DrainOutcome, outcomeMetricName, severityMetricName } from './observability.ts';
-import type { RetryBackoff } from './queue/delivery-queue.ts';
-import { QUEUE_POLICY } from './queue/queue-policy.ts';
-import { decodeQueuedDelivery } from './queue/queued-delivery.ts';
-import type { SignalStore } from './storage/signal-store.ts';
+import { decodeQueuedDelivery } from './delivery-queue/queued-delivery.ts';
+import { RETRY_POLICY } from './delivery-queue/retry-policy.ts';
+import type { RetryBackoff } from './delivery-queue/sqs-delivery-queue.ts';
+import { RefusedError } from './errors.ts';
+import type { Intake } from './intake.ts';
+import { errorDetails } from './observability/error-details.ts';
+import { type DrainOutcome, outcomeMetricName } from './observability/metric-names.ts';
 
 export interface DrainDependencies {
-  readonly store: SignalStore;
+  /** The intake, without a hold: a delivery that cannot be written stays on the queue. */
+  readonly intake: Intake;
   /** Spaces out the attempts at a delivery that keeps failing. */
   readonly backoff: RetryBackoff;
   readonly logger: Logger;
@@ -38,7 +37,7 @@ export interface DrainDependencies {
 export type DrainHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 /** Builds the drain around the given dependencies. */
-export function createDrainHandler({ store, backoff, logger, metrics }: DrainDependencies): DrainHandler {
+export function createDrainHandler({ intake, backoff, logger, metrics }: DrainDependencies): DrainHandler {
   const record = (
     outcome: DrainOutcome,
     level: 'info' | 'warn' | 'error',
@@ -53,29 +52,23 @@ export function createDrainHandler({ store, backoff, logger, metrics }: DrainDep
     const base = { messageId: message.messageId, receiveCount };
     try {
       const delivery = decodeQueuedDelivery(message.body);
-      const body = { ...parseJsonObject(delivery.body), raw: delivery.body };
-      const draft = signalDraftOf(body, delivery.keyHeaders, delivery.receivedAt);
-      const stored = await store.createSignalWithIssue(draft);
-      const { signal, issue } = stored.records;
-      if (!stored.replayed) metrics.addMetric(severityMetricName(signal.severity), MetricUnit.Count, 1);
+      const result = await intake.accept(delivery);
       record('drained', 'info', {
         ...base,
         requestId: delivery.requestId,
         receivedAt: delivery.receivedAt.toISOString(),
-        replayed: stored.replayed,
-        metricName: draft.change.name,
-        severity: signal.severity,
-        signalId: signal.id,
-        issueId: issue.id,
+        replayed: result.status === 'stored' && result.stored.replayed,
+        ...result.facts,
       });
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
-      // A refusal (422, 409, 400) is the delivery's answer, not an outage: retrying cannot change it.
-      if (failure instanceof HttpError && failure.statusCode < 500) {
-        record('rejected', 'error', { ...base, status: failure.statusCode, ...errorDetails(failure) });
+      // A refusal (unreadable, key reused, replay gone) is the delivery's answer, not an outage:
+      // retrying cannot change it.
+      if (failure instanceof RefusedError) {
+        record('rejected', 'error', { ...base, ...errorDetails(failure) });
         return;
       }
-      const last = receiveCount >= QUEUE_POLICY.maxReceiveCount;
+      const last = receiveCount >= RETRY_POLICY.maxReceiveCount;
       record(last ? 'deadLettered' : 'retried', last ? 'error' : 'warn', {
         ...base,
         ...errorDetails(failure),

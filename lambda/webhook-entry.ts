@@ -3,10 +3,10 @@
  * reads the environment once, builds the production parts and hands them to the handler.
  */
 import { readConfig } from './config.ts';
-import { logger } from './observability.ts';
+import { logger } from './observability/instruments.ts';
+import { deliveryQueueFor, posthogIntake, secretSourceFor, signalStoreFor } from './parts.ts';
 import { settleWithin } from './warm-up.ts';
 import { createHandler } from './webhook-handler.ts';
-import { deliveryQueueFor, secretSourceFor, signalStoreFor } from './wiring.ts';
 
 /** The most a cold start waits for the secret and the first connections before serving. */
 const INIT_WAIT_MS = 1_000;
@@ -14,9 +14,8 @@ const INIT_WAIT_MS = 1_000;
 const config = readConfig(process.env, (message) => logger.warn(message));
 const secrets = secretSourceFor(config);
 const store = signalStoreFor(config);
-const queue = deliveryQueueFor(config);
 
-export const handler = createHandler({ secrets, store, ...(queue ? { queue } : {}) });
+export const handler = createHandler({ secrets, intake: posthogIntake(store, deliveryQueueFor(config)) });
 
 /**
  * Init does the waiting: index.mjs (see infra/bundling.ts) calls this once, while Lambda gives

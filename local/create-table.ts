@@ -15,8 +15,8 @@ const keySchema = (partitionKey: string, sortKey?: string): KeySchemaElement[] =
 ];
 
 /** The CreateTable input for the shared table design (the CDK stack builds the same). */
-export function createTableInput(tableName: string): CreateTableCommand['input'] {
-  const { lookup, queue } = TABLE_DESIGN.indexes;
+function createTableInput(tableName: string): CreateTableCommand['input'] {
+  const { lookup, listings } = TABLE_DESIGN.indexes;
   const indexes: GlobalSecondaryIndex[] = [
     {
       IndexName: lookup.name,
@@ -24,9 +24,9 @@ export function createTableInput(tableName: string): CreateTableCommand['input']
       Projection: { ProjectionType: 'KEYS_ONLY' },
     },
     {
-      IndexName: queue.name,
-      KeySchema: keySchema(queue.partitionKey, queue.sortKey),
-      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...queue.projection.attributes] },
+      IndexName: listings.name,
+      KeySchema: keySchema(listings.partitionKey, listings.sortKey),
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...listings.projection.attributes] },
     },
   ];
   const attributes: AttributeDefinition[] = KEY_ATTRIBUTES.map((name) => ({

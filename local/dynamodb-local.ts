@@ -68,20 +68,19 @@ export async function startDynamoDbLocal({
   });
   let gone = false;
   const exited = new Promise<never>((_, reject) => {
-    child.once('close', () => {
-      gone = true;
-    });
     child.once('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'ENOENT' ? new Error(`Java was not found. ${JAVA_REQUIRED}`) : error),
     );
-    child.once('exit', (code) =>
+    // `close`, not `exit`: only then has everything the process wrote been read into `output`.
+    child.once('close', (code) => {
+      gone = true;
       reject(
         // Class files of a newer Java than the one running say so in this error.
         output.includes('UnsupportedClassVersionError')
           ? new Error(`The Java on the PATH is older than 17. ${JAVA_REQUIRED}`)
           : new Error(`DynamoDB Local exited (code ${code}) before it was ready:\n${output}`),
-      ),
-    );
+      );
+    });
   });
   exited.catch(() => undefined);
 

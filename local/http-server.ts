@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { WEBHOOK_ROUTE } from '../lambda/route.ts';
+import { WEBHOOK_ROUTE } from '../lambda/http/routes.ts';
 import type { WebhookHandler } from '../lambda/webhook-handler.ts';
+import { apiGatewayEvent } from './api-gateway-event.ts';
 
 // API Gateway HTTP APIs refuse payloads over 10 MB before the function sees them.
 const API_GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -101,35 +102,19 @@ function toEvent(
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
-  const now = new Date();
-  const routeKey = `${WEBHOOK_ROUTE.method} ${WEBHOOK_ROUTE.path}`;
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
+  // Body always base64, so bytes reach the handler untouched.
+  return apiGatewayEvent({
+    body,
     headers,
-    requestContext: {
-      accountId: 'local',
-      apiId: 'local',
-      domainName: headers.host ?? 'localhost',
-      domainPrefix: 'localhost',
-      http: {
-        method: request.method ?? 'POST',
-        path: url.pathname,
-        protocol: `HTTP/${request.httpVersion}`,
-        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
-        userAgent: headers['user-agent'] ?? '',
-      },
-      requestId,
-      routeKey,
-      stage: '$default',
-      time: now.toISOString(),
-      timeEpoch: now.getTime(),
-    },
-    body: body.toString('base64'),
-    isBase64Encoded: true,
-  };
+    base64: true,
+    method: request.method ?? 'POST',
+    path: url.pathname,
+    query: url.search.slice(1),
+    routeKey: `${WEBHOOK_ROUTE.method} ${WEBHOOK_ROUTE.path}`,
+    requestId,
+    sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+    protocol: `HTTP/${request.httpVersion}`,
+  });
 }
 
 function lambdaContext(requestId: string): Context {

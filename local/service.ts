@@ -8,7 +8,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '../lambda/aws-clients.ts';
-import { WEBHOOK_ROUTE } from '../lambda/route.ts';
+import { WEBHOOK_ROUTE } from '../lambda/http/routes.ts';
+import { posthogIntake } from '../lambda/parts.ts';
 import { StaticSecretSource } from '../lambda/secret/webhook-secret-source.ts';
 import { DynamoDbSignalStore } from '../lambda/storage/signal-store.ts';
 import { createHandler } from '../lambda/webhook-handler.ts';
@@ -16,6 +17,7 @@ import { ensureTable } from './create-table.ts';
 import { DATA_DIRECTORY } from './data-directory.ts';
 import { LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';
 import { createHttpApiServer } from './http-server.ts';
+import { SAMPLE_DELIVERY } from './sample-delivery.ts';
 import { localSettings } from './settings.ts';
 import { localSecret } from './webhook-secret.ts';
 
@@ -41,7 +43,9 @@ export async function main(): Promise<void> {
     createDocumentClient({ endpoint: dynamoDb.endpoint, ...LOCAL_AWS }),
     tableName,
   );
-  const server = createHttpApiServer(createHandler({ secrets: new StaticSecretSource(secret.value), store }));
+  const server = createHttpApiServer(
+    createHandler({ secrets: new StaticSecretSource(secret.value), intake: posthogIntake(store) }),
+  );
 
   server.once('error', async (error: NodeJS.ErrnoException) => {
     console.error(
@@ -62,7 +66,7 @@ export async function main(): Promise<void> {
         '',
         `  curl -X POST ${url} \\`,
         `    -H "Content-Type: application/json" -H "X-PostHog-Secret: $POSTHOG_WEBHOOK_SECRET" \\`,
-        `    -d '{"name": "page_load_time", "value": 35, "timeframe": "last_7_days"}'`,
+        `    -d '${SAMPLE_DELIVERY}'`,
         '',
         'Ctrl-C stops the server and DynamoDB Local.',
       ].join('\n'),

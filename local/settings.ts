@@ -1,4 +1,4 @@
-import { WEBHOOK_ROUTE } from '../lambda/route.ts';
+import { WEBHOOK_ROUTE } from '../lambda/http/routes.ts';
 
 /** How the local service is reached: read by `npm start` and by `npm run signals` alike. */
 export interface LocalSettings {

@@ -9,7 +9,7 @@
  *      import() for ESM, require() for CommonJS — in fresh processes, alternating, medians;
  *      and the shipped bundle with source maps under --enable-source-maps, to show their cost;
  *   2. cold delivery: fresh process → import → init → first 201, against DynamoDB Local and a
- *      Secrets Manager stand-in, for the shipped bundle and the previous format (one ESM file);
+ *      Secrets Manager stand-in;
  *   3. DynamoDB round trips of a new delivery and of a replay;
  *   4. warm latency and throughput at concurrency 8 of the shipped bundle served by the local
  *      HTTP server (its own Node.js 24 process), against the storage floor: the very requests the
@@ -28,16 +28,18 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type BuildOptions, build } from 'esbuild';
-import { apiGatewayEvent } from '../dev/api-gateway-event.ts';
 import { FakeAwsEndpoint, secretValueReply } from '../dev/fake-aws-endpoint.ts';
 import { freePort } from '../dev/free-port.ts';
 import { HAS_LAMBDA_NODE, LAMBDA_NODE } from '../dev/lambda-node.ts';
 import { bundleFunction, FUNCTION_ENTRIES, HANDLER_FILE } from '../infra/bundling.ts';
 import { createDocumentClient } from '../lambda/aws-clients.ts';
-import { signalDraftOf } from '../lambda/domain/loop-records.ts';
+import { draftOf as intakeDraftOf } from '../lambda/intake.ts';
+import { readPosthogDelivery } from '../lambda/sources/posthog/posthog-delivery.ts';
 import { DynamoDbSignalStore } from '../lambda/storage/signal-store.ts';
+import { apiGatewayEvent } from '../local/api-gateway-event.ts';
 import { ensureTable } from '../local/create-table.ts';
 import { LOCAL_AWS, startDynamoDbLocal } from '../local/dynamodb-local.ts';
+import { SAMPLE_DELIVERY } from '../local/sample-delivery.ts';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const LOAD_RUNS = QUICK ? 3 : 21;
@@ -49,7 +51,7 @@ const CONCURRENCY = 8;
 const SECRET = 'BenchSecret0123456789abcdefABCDE';
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench-AbCdEf';
 const ROOT = resolve(import.meta.dirname, '..');
-const SAMPLE = { name: 'page_load_time', value: 35, timeframe: 'last_7_days' };
+const SAMPLE = JSON.parse(SAMPLE_DELIVERY) as object;
 const QUIET = {
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   POWERTOOLS_METRICS_DISABLED: 'true',
@@ -94,17 +96,6 @@ async function bundleWebhook(outfile: string, options: BuildOptions = {}): Promi
 
 /** As esbuild bundles by default for Node: CommonJS, main-first. */
 const plainBundle = (outdir: string) => bundleWebhook(join(outdir, 'plain', 'index.js'));
-
-/** The previous shipped format: one ESM file with the SDK inside, module-first. */
-const previousBundle = (outdir: string) =>
-  bundleWebhook(join(outdir, 'previous', 'index.mjs'), {
-    format: 'esm',
-    target: 'node24',
-    mainFields: ['module', 'main'],
-    banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    },
-  });
 
 /** The shipped bundle again, with source maps, for the --enable-source-maps figure. */
 async function sourceMappedBundle(outdir: string): Promise<string> {
@@ -179,22 +170,14 @@ async function coldDelivery(handlerFile: string, env: Record<string, string>): P
   return elapsed;
 }
 
-/** Cold deliveries of each bundle, alternating, after one unmeasured run each; medians. */
-async function benchColdDeliveries(shipped: string, previous: string, env: Record<string, string>) {
+/** Cold deliveries of the shipped bundle, after one unmeasured run; median. */
+async function benchColdDeliveries(shipped: string, env: Record<string, string>) {
   await coldDelivery(shipped, env);
-  await coldDelivery(previous, env);
-  const [shippedTimes, previousTimes] = [[] as number[], [] as number[]];
-  for (let run = 0; run < COLD_RUNS; run++) {
-    shippedTimes.push(await coldDelivery(shipped, env));
-    previousTimes.push(await coldDelivery(previous, env));
-  }
+  const times: number[] = [];
+  for (let run = 0; run < COLD_RUNS; run++) times.push(await coldDelivery(shipped, env));
   row(
-    `cold delivery: process start → 201, shipped (median of ${COLD_RUNS}, alternating)`,
-    `${median(shippedTimes).toFixed(0)} ms`,
-  );
-  row(
-    'cold delivery, previous format (one ESM file, nothing done at init)',
-    `${median(previousTimes).toFixed(0)} ms`,
+    `cold delivery: process start → 201, shipped (median of ${COLD_RUNS})`,
+    `${median(times).toFixed(0)} ms`,
   );
 }
 
@@ -224,11 +207,14 @@ function instrumentedStore(endpoint: string, tableName: string) {
 }
 
 function draftOf(payload: object, idempotencyKey: string) {
-  const raw = Buffer.from(JSON.stringify(payload));
-  return signalDraftOf(
-    { payload: JSON.parse(raw.toString()), text: raw.toString(), raw },
-    { 'idempotency-key': idempotencyKey },
-    new Date(),
+  return intakeDraftOf(
+    {
+      body: Buffer.from(JSON.stringify(payload)),
+      keyHeaders: { 'idempotency-key': idempotencyKey },
+      receivedAt: new Date(),
+      requestId: undefined,
+    },
+    readPosthogDelivery,
   );
 }
 
@@ -489,10 +475,7 @@ async function main(): Promise<void> {
       AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
     };
-    await benchColdDeliveries(shipped, await previousBundle(outdir), {
-      ...coldEnv,
-      TABLE_NAME: 'bench-cold',
-    });
+    await benchColdDeliveries(shipped, { ...coldEnv, TABLE_NAME: 'bench-cold' });
 
     await benchStorage(dynamoDb.endpoint, shipped, admin);
     costPerMillion(await benchWriteUnits(dynamoDb.endpoint, admin));

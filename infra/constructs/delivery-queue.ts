@@ -1,7 +1,7 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { QUEUE_POLICY } from '../../lambda/queue/queue-policy.ts';
+import { RETRY_POLICY } from '../../lambda/delivery-queue/retry-policy.ts';
 
 export interface DeliveryQueueProps {
   /** The drain's timeout: a received delivery stays hidden at least six times as long (AWS's advice). */
@@ -22,7 +22,7 @@ export class DeliveryQueue extends Construct {
     this.deadLetterQueue = new Queue(this, 'DeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(QUEUE_POLICY.deadLetterRetentionDays),
+      retentionPeriod: Duration.days(RETRY_POLICY.deadLetterRetentionDays),
     });
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
@@ -31,9 +31,9 @@ export class DeliveryQueue extends Construct {
     this.queue = new Queue(this, 'Deliveries', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(QUEUE_POLICY.queueRetentionDays),
+      retentionPeriod: Duration.days(RETRY_POLICY.queueRetentionDays),
       visibilityTimeout: Duration.seconds(props.drainTimeout.toSeconds() * 6),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: QUEUE_POLICY.maxReceiveCount },
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: RETRY_POLICY.maxReceiveCount },
     });
   }
 }

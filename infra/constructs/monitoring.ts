@@ -17,7 +17,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { SEVERITIES } from '../../lambda/domain/severity.ts';
+import { SEVERITIES } from '../../lambda/core/severity.ts';
 import {
   DRAIN_OUTCOMES,
   type DrainOutcome,
@@ -27,11 +27,11 @@ import {
   outcomeMetricName,
   SERVICE_NAME,
   severityMetricName,
-} from '../../lambda/observability.ts';
+} from '../../lambda/observability/metric-names.ts';
 
 export interface MonitoringProps {
   /** The webhook function. */
-  readonly function: IFunction;
+  readonly webhook: IFunction;
   /** The function that drains the delivery queue. */
   readonly drain: IFunction;
   readonly api: IHttpApi;
@@ -81,8 +81,7 @@ export class Monitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const { api, table, queue, deadLetterQueue, drain } = props;
-    const fn = props.function;
+    const { api, table, queue, deadLetterQueue, drain, webhook } = props;
 
     this.topic = new Topic(this, 'AlarmTopic', {
       displayName: 'Loop PostHog signals alarms',
@@ -119,14 +118,14 @@ export class Monitoring extends Construct {
       },
       {
         id: 'LambdaErrors',
-        metric: fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        metric: webhook.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
         threshold: 1,
         description:
           'The function crashed or timed out (handled failures answer 5xx and count as FailedDeliveries instead). First check: the function log group for "Task timed out" or uncaught errors.',
       },
       {
         id: 'LambdaThrottles',
-        metric: fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        metric: webhook.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
         threshold: 1,
         description:
           'Lambda throttled invocations: the account or function concurrency is exhausted and PostHog received errors. First check: account concurrency usage by other functions.',
@@ -237,16 +236,16 @@ export class Monitoring extends Construct {
       graph('Latency (ms)', [
         api.metricLatency({ statistic: 'p50', label: 'API p50' }),
         api.metricLatency({ statistic: 'p99', label: 'API p99' }),
-        fn.metricDuration({ statistic: 'p50', label: 'Lambda p50' }),
-        fn.metricDuration({ statistic: 'p99', label: 'Lambda p99' }),
+        webhook.metricDuration({ statistic: 'p50', label: 'Lambda p50' }),
+        webhook.metricDuration({ statistic: 'p99', label: 'Lambda p99' }),
       ]),
       graph('Errors', [
         api.metricServerError({ statistic: 'Sum', label: 'API 5xx' }),
         api.metricClientError({ statistic: 'Sum', label: 'API 4xx' }),
-        fn.metricErrors({ statistic: 'Sum', label: 'Lambda errors' }),
+        webhook.metricErrors({ statistic: 'Sum', label: 'Lambda errors' }),
       ]),
       graph('Throttles', [
-        fn.metricThrottles({ statistic: 'Sum', label: 'Lambda throttles' }),
+        webhook.metricThrottles({ statistic: 'Sum', label: 'Lambda throttles' }),
         table.metricThrottledRequestsForOperations({
           operations: TABLE_OPERATIONS,
           label: 'DynamoDB throttled',

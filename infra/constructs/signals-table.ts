@@ -13,7 +13,7 @@ export class SignalsTable extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     const string = (name: string) => ({ name, type: AttributeType.STRING });
-    const { lookup, queue } = TABLE_DESIGN.indexes;
+    const { lookup, listings } = TABLE_DESIGN.indexes;
 
     this.table = new Table(this, 'Table', {
       partitionKey: string(TABLE_DESIGN.partitionKey),
@@ -31,11 +31,11 @@ export class SignalsTable extends Construct {
       projectionType: ProjectionType.KEYS_ONLY,
     });
     this.table.addGlobalSecondaryIndex({
-      indexName: queue.name,
-      partitionKey: string(queue.partitionKey),
-      sortKey: string(queue.sortKey),
+      indexName: listings.name,
+      partitionKey: string(listings.partitionKey),
+      sortKey: string(listings.sortKey),
       projectionType: ProjectionType.INCLUDE,
-      nonKeyAttributes: [...queue.projection.attributes],
+      nonKeyAttributes: [...listings.projection.attributes],
     });
   }
 }

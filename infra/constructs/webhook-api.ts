@@ -5,7 +5,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { WEBHOOK_ROUTE } from '../../lambda/route.ts';
+import { WEBHOOK_ROUTE } from '../../lambda/http/routes.ts';
 
 export interface WebhookApiProps {
   /** The function behind the one route. */
@@ -14,7 +14,7 @@ export interface WebhookApiProps {
   readonly stageName: string;
   /** Steady requests per second before API Gateway answers 429. */
   readonly throttleRateLimit: number;
-  /** Burst size (at least the rate limit). */
+  /** Burst size (at least the rate limit: infra/config.ts checks it). */
   readonly throttleBurstLimit: number;
   /** Retention of the access log group. */
   readonly logRetention: RetentionDays;
@@ -32,11 +32,6 @@ export class WebhookApi extends Construct {
 
   constructor(scope: Construct, id: string, props: WebhookApiProps) {
     super(scope, id);
-    if (props.throttleBurstLimit < props.throttleRateLimit) {
-      throw new Error(
-        `throttleBurstLimit (${props.throttleBurstLimit}) must be at least throttleRateLimit (${props.throttleRateLimit})`,
-      );
-    }
     // `Default`: the API keeps the logical ID it had before this construct existed (see stableLogicalId).
     this.api = new HttpApi(this, 'Default', {
       apiName: `${Stack.of(this).stackName}-posthog-webhooks`,
@@ -73,7 +68,8 @@ export class WebhookApi extends Construct {
 /**
  * Stacks deployed before the API had a construct of its own created these resources under these
  * logical IDs. Keeping them makes an upgrade an update in place: a new ID would replace the stage
- * (CloudFormation cannot create a second `$default` stage first, so the update would fail).
+ * (CloudFormation cannot create a second `$default` stage first, so the update would fail). Not a
+ * shim to remove later: these are simply the resources' names, for as long as such a stack exists.
  */
 function keepLogicalId(construct: Construct, logicalId: string): void {
   (construct.node.defaultChild as CfnResource).overrideLogicalId(logicalId);

@@ -1,4 +1,4 @@
-import type { Issue, Signal } from '../domain/loop-records.ts';
+import type { Issue, Signal } from '../core/loop-records.ts';
 import { decodePayload, type StoredPayload } from './payload-encoding.ts';
 import { issueKeys, KEY_ATTRIBUTES, signalKeys } from './table-design.ts';
 

@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from '../domain/json.ts';
+import type { JsonObject, JsonValue } from '../core/json.ts';
 
 /**
  * How a payload is stored: a DynamoDB map when DynamoDB (and lib-dynamodb) can hold it exactly,

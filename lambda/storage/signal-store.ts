@@ -8,14 +8,14 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isTransientAwsError } from '../aws-errors.ts';
-import { assertSameMessage } from '../domain/delivery-key.ts';
-import { type LoopRecords, loopRecordsFor, type SignalDraft } from '../domain/loop-records.ts';
-import { ConfigurationError, DependencyUnavailableError, HttpError } from '../errors.ts';
-import { QUEUED_COPY_LIFETIME_DAYS } from '../queue/queue-policy.ts';
-import { readIssuePartition } from './issue-partition.ts';
-import { type Item, issueFromItem, issueItem, signalFromItem, signalItem } from './items.ts';
+import { assertSameMessage } from '../core/delivery-key.ts';
+import { type LoopRecords, loopRecordsFor, type SignalDraft } from '../core/loop-records.ts';
+import { ConfigurationError, DependencyUnavailableError, ReplayGoneError, ServiceError } from '../errors.ts';
+import { type Item, issueFromItem, signalFromItem } from './items.ts';
 import { encodePayload, payloadJson, type StoredPayload } from './payload-encoding.ts';
+import { readIssuePartition } from './read-model.ts';
 import { keys, TABLE_DESIGN } from './table-design.ts';
+import { newDeliveryTransaction, nextIssueNumberUpdate, type PlanSettings } from './write-plan.ts';
 
 /** The outcome of storing a delivery. */
 export interface StoredDelivery {
@@ -26,7 +26,7 @@ export interface StoredDelivery {
   readonly replayed: boolean;
 }
 
-/** Where accepted deliveries go. The handler depends on this, not on DynamoDB. */
+/** Where accepted deliveries go. The intake depends on this, not on DynamoDB. */
 export interface SignalStore {
   /**
    * Writes the signal and its issue atomically, or, when the delivery repeats one seen within
@@ -43,6 +43,11 @@ export interface SignalStore {
 export interface DynamoDbSignalStoreOptions {
   /** How long a delivery key is remembered. @default 600 (10 minutes) */
   readonly dedupWindowSeconds?: number;
+  /**
+   * How long a dedup record is kept after its window: longer than any queued copy of the delivery
+   * can still arrive. @default 0
+   */
+  readonly dedupRecordRetentionSeconds?: number;
   /** Id generator, for tests. @default crypto.randomUUID */
   readonly newId?: () => string;
 }
@@ -52,14 +57,13 @@ export interface DynamoDbSignalStoreOptions {
 const CONFLICT_RETRY_DELAYS_MS = [25, 75, 150];
 
 /**
- * DynamoDB implementation: one atomic counter update for the issue number, then one
- * TransactWriteItems with the dedup record (conditional on no live record for the key), the
- * signal and the issue. A failed transaction writes none of them, so a retry is never blocked
+ * DynamoDB implementation: one atomic counter update for the issue number, then the one
+ * transaction of write-plan.ts. A failed transaction writes nothing, so a retry is never blocked
  * by a half-done attempt. A number taken by a failed or duplicate attempt is skipped: numbers
  * are unique and increasing, not gapless.
  */
 export class DynamoDbSignalStore implements SignalStore {
-  private readonly dedupWindowSeconds: number;
+  private readonly settings: PlanSettings;
   private readonly newId: () => string;
 
   constructor(
@@ -67,13 +71,18 @@ export class DynamoDbSignalStore implements SignalStore {
     private readonly tableName: string,
     options: DynamoDbSignalStoreOptions = {},
   ) {
-    this.dedupWindowSeconds = options.dedupWindowSeconds ?? 600;
+    this.settings = {
+      tableName,
+      dedupWindowSeconds: options.dedupWindowSeconds ?? 600,
+      dedupRecordRetentionSeconds: options.dedupRecordRetentionSeconds ?? 0,
+    };
     this.newId = options.newId ?? randomUUID;
   }
 
   async createSignalWithIssue(draft: SignalDraft): Promise<StoredDelivery> {
     try {
-      const issueNumber = await this.nextIssueNumber();
+      const { Attributes } = await this.client.send(new UpdateCommand(nextIssueNumberUpdate(this.settings)));
+      const issueNumber = Number(Attributes?.value);
       const records = loopRecordsFor(draft, { signalId: this.newId(), issueId: this.newId(), issueNumber });
       const written = await this.writeWithRetries(draft, records);
       if (written.refusedBy) return await this.replay(draft, written.refusedBy);
@@ -94,29 +103,17 @@ export class DynamoDbSignalStore implements SignalStore {
     );
   }
 
-  private async nextIssueNumber(): Promise<number> {
-    const { Attributes } = await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.issueNumberCounter,
-        UpdateExpression: 'ADD #value :one',
-        ExpressionAttributeNames: { '#value': 'value' },
-        ExpressionAttributeValues: { ':one': 1 },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    return Number(Attributes?.value);
-  }
-
   /**
    * Writes the transaction; when a live dedup record refuses it, returns that record (DynamoDB
-   * hands it back with the cancellation, so a repeat costs no extra read to find it).
+   * hands it back with the cancellation).
    */
   private async writeWithRetries(draft: SignalDraft, records: LoopRecords): Promise<{ refusedBy?: Item }> {
-    let payload = encodePayload(draft.payload, draft.payloadText);
+    let payload: StoredPayload = encodePayload(draft.payload, draft.payloadText);
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.write(draft, records, payload);
+        await this.client.send(
+          new TransactWriteCommand(newDeliveryTransaction(draft, records, payload, this.settings)),
+        );
         return {};
       } catch (error) {
         const reasons = cancellationReasons(error);
@@ -139,66 +136,16 @@ export class DynamoDbSignalStore implements SignalStore {
     }
   }
 
-  private async write(draft: SignalDraft, records: LoopRecords, payload: StoredPayload): Promise<void> {
-    const receivedAt = Math.floor(draft.receivedAt.getTime() / 1000);
-    const dedupUntil = receivedAt + this.dedupWindowSeconds;
-    const putNew = (item: Item) => ({
-      Put: {
-        TableName: this.tableName,
-        Item: item,
-        ConditionExpression: 'attribute_not_exists(#pk)',
-        ExpressionAttributeNames: { '#pk': TABLE_DESIGN.partitionKey },
-      },
-    });
-    await this.client.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            // The window is measured between arrivals, so the drain, writing a queued delivery
-            // later, judges it as the webhook would have. The record itself lives on (TTL) until
-            // no queued copy of the delivery can still arrive.
-            Put: {
-              TableName: this.tableName,
-              Item: {
-                ...keys.delivery(draft.delivery.key),
-                entity: 'delivery',
-                bodySha256: draft.delivery.bodySha256,
-                signalId: records.signal.id,
-                issueId: records.issue.id,
-                createdAt: records.signal.createdAt,
-                dedupUntil,
-                [TABLE_DESIGN.timeToLiveAttribute]: dedupUntil + QUEUED_COPY_LIFETIME_DAYS * 86_400,
-              },
-              // Records written before `dedupUntil` existed expired with the window.
-              ConditionExpression:
-                'attribute_not_exists(#pk) OR #dedupUntil <= :receivedAt OR (attribute_not_exists(#dedupUntil) AND #expiresAt <= :receivedAt)',
-              ExpressionAttributeNames: {
-                '#pk': TABLE_DESIGN.partitionKey,
-                '#dedupUntil': 'dedupUntil',
-                '#expiresAt': TABLE_DESIGN.timeToLiveAttribute,
-              },
-              ExpressionAttributeValues: { ':receivedAt': receivedAt },
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            },
-          },
-          putNew(signalItem(records.signal, payload)),
-          putNew(issueItem(records.issue, payload)),
-        ],
-      }),
-    );
-  }
-
   /** Reads back what the first delivery with this key created: one Query of its issue's partition. */
   private async replay(draft: SignalDraft, delivery: Item): Promise<StoredDelivery> {
     assertSameMessage(delivery, draft.delivery);
     const partition = await readIssuePartition(this.client, this.tableName, String(delivery.issueId));
     const signal = partition?.signals.find((item) => item.id === delivery.signalId);
     if (!partition || !signal) {
-      throw new HttpError(409, 'This delivery repeats an earlier one whose signal no longer exists');
+      throw new ReplayGoneError('This delivery repeats an earlier one whose signal no longer exists');
     }
-    const { issue } = partition;
     return {
-      records: { signal: signalFromItem(signal), issue: issueFromItem(issue) },
+      records: { signal: signalFromItem(signal), issue: issueFromItem(partition.issue) },
       payloadJson: payloadJson(signal.payload as StoredPayload),
       replayed: true,
     };
@@ -210,7 +157,7 @@ function cancellationReasons(error: unknown): CancellationReason[] {
 }
 
 function asStorageError(error: unknown): Error {
-  if (error instanceof HttpError) return error;
+  if (error instanceof ServiceError) return error;
   if (isTransientAwsError(error)) return new DependencyUnavailableError('Storage', { cause: error });
   if ((error as Error).name === 'ResourceNotFoundException') {
     return new ConfigurationError('The signals table does not exist', { cause: error });

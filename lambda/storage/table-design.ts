@@ -2,7 +2,7 @@
  * The one definition of the DynamoDB table, shared by the CDK stack (infra/) and the local run
  * (local/). Single-table design; every key attribute is a string.
  *
- *   item        pk               sk                gsi1pk (lookup)         gsi2pk / gsi2sk (queue)
+ *   item        pk               sk                gsi1pk (lookup)         gsi2pk / gsi2sk (listings)
  *   issue       ISSUE#<issueId>  ISSUE             ISSUE_NUMBER#<number>   TRIAGE / <priority>#<createdAt>#<issueId>
  *   signal      ISSUE#<issueId>  SIGNAL#<signalId> SIGNAL#<signalId>       SIGNALS / <createdAt>#<signalId>
  *   counter     COUNTER          ISSUE_NUMBER      –                       –
@@ -10,14 +10,15 @@
  *
  * Base table: an issue and its signals share a partition, so "issue by id" is a GetItem and
  * "an issue with its signals" is one Query. `lookup` (keys only) finds a signal by id or an
- * issue by number. `queue` (a few attributes) lists the triage queue by priority then age, and
- * the newest signals; an issue leaves the queue when its status leaves `triage`.
+ * issue by number. `listings` (a few attributes) lists the triage issues by priority then age,
+ * and the newest signals; an issue leaves the triage listing when its status leaves `triage`.
+ * (Its physical name is `queue`, as first deployed: DynamoDB cannot rename an index in place.)
  */
 const PARTITION_KEY = 'pk';
 const SORT_KEY = 'sk';
 const LOOKUP_KEY = 'gsi1pk';
-const QUEUE_KEY = 'gsi2pk';
-const QUEUE_ORDER = 'gsi2sk';
+const LISTING_KEY = 'gsi2pk';
+const LISTING_ORDER = 'gsi2sk';
 
 export const TABLE_DESIGN = {
   partitionKey: PARTITION_KEY,
@@ -26,10 +27,10 @@ export const TABLE_DESIGN = {
   timeToLiveAttribute: 'expiresAt',
   indexes: {
     lookup: { name: 'lookup', partitionKey: LOOKUP_KEY, projection: { type: 'KEYS_ONLY' } },
-    queue: {
+    listings: {
       name: 'queue',
-      partitionKey: QUEUE_KEY,
-      sortKey: QUEUE_ORDER,
+      partitionKey: LISTING_KEY,
+      sortKey: LISTING_ORDER,
       projection: {
         type: 'INCLUDE',
         attributes: [
@@ -50,7 +51,7 @@ export const TABLE_DESIGN = {
 } as const;
 
 /** Every key attribute of the table and its indexes (all strings). */
-export const KEY_ATTRIBUTES = [PARTITION_KEY, SORT_KEY, LOOKUP_KEY, QUEUE_KEY, QUEUE_ORDER] as const;
+export const KEY_ATTRIBUTES = [PARTITION_KEY, SORT_KEY, LOOKUP_KEY, LISTING_KEY, LISTING_ORDER] as const;
 
 const ISSUE_PREFIX = 'ISSUE#';
 
@@ -69,11 +70,11 @@ export const keys = {
   delivery: (deliveryKey: string) => ({ [PARTITION_KEY]: `DELIVERY#${deliveryKey}`, [SORT_KEY]: 'DELIVERY' }),
   issueLookup: (issueNumber: number) => `ISSUE_NUMBER#${issueNumber}`,
   signalLookup: (signalId: string) => `SIGNAL#${signalId}`,
-  triageQueue: 'TRIAGE',
+  triageListing: 'TRIAGE',
   signalFeed: 'SIGNALS',
 } as const;
 
-/** All five key attributes of a signal item: its issue's partition, `lookup` and the `SIGNALS` feed. */
+/** All five key attributes of a signal item: its issue's partition, `lookup` and the `SIGNALS` listing. */
 export function signalKeys(signal: {
   readonly id: string;
   readonly issueId: string;
@@ -82,12 +83,12 @@ export function signalKeys(signal: {
   return {
     ...keys.signal(signal.issueId, signal.id),
     [LOOKUP_KEY]: keys.signalLookup(signal.id),
-    [QUEUE_KEY]: keys.signalFeed,
-    [QUEUE_ORDER]: `${signal.createdAt}#${signal.id}`,
+    [LISTING_KEY]: keys.signalFeed,
+    [LISTING_ORDER]: `${signal.createdAt}#${signal.id}`,
   };
 }
 
-/** All five key attributes of an issue item: its partition, `lookup` and the `TRIAGE` queue. */
+/** All five key attributes of an issue item: its partition, `lookup` and the `TRIAGE` listing. */
 export function issueKeys(issue: {
   readonly id: string;
   readonly number: number;
@@ -97,7 +98,7 @@ export function issueKeys(issue: {
   return {
     ...keys.issue(issue.id),
     [LOOKUP_KEY]: keys.issueLookup(issue.number),
-    [QUEUE_KEY]: keys.triageQueue,
-    [QUEUE_ORDER]: `${issue.priority}#${issue.createdAt}#${issue.id}`,
+    [LISTING_KEY]: keys.triageListing,
+    [LISTING_ORDER]: `${issue.priority}#${issue.createdAt}#${issue.id}`,
   };
 }

@@ -1,10 +1,7 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
 import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
-import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { stackConfigFrom } from '../../infra/config.ts';
-import { WebhookApi } from '../../infra/constructs/webhook-api.ts';
 import { PosthogSignalsStack } from '../../infra/stack.ts';
 import { CDK_JSON_CONTEXT, synthStack } from '../support/stack.ts';
 
@@ -391,27 +388,6 @@ describe('upgrading a stack deployed before the constructs were split', () => {
       Stage0E8C2AF5: { Type: 'AWS::ApiGatewayV2::Stage' },
       ApiAccessLogsE9DF007D: { Type: 'AWS::Logs::LogGroup' },
     });
-  });
-});
-
-describe('the API construct', () => {
-  it('refuses a burst limit below the rate limit', () => {
-    const stack = new Stack(new App());
-    const fn = new LambdaFunction(stack, 'Fn', {
-      runtime: Runtime.NODEJS_24_X,
-      handler: 'index.handler',
-      code: Code.fromInline('export const handler = () => {}'),
-    });
-    expect(
-      () =>
-        new WebhookApi(stack, 'Api', {
-          function: fn,
-          stageName: '$default',
-          throttleRateLimit: 20,
-          throttleBurstLimit: 10,
-          logRetention: RetentionDays.ONE_MONTH,
-        }),
-    ).toThrow('throttleBurstLimit (10) must be at least throttleRateLimit (20)');
   });
 });
 

@@ -6,19 +6,20 @@ import fc from 'fast-check';
 import { FakeAwsEndpoint, fakeClientConfig, sendMessageReply } from '../../dev/fake-aws-endpoint.ts';
 import { freePort } from '../../dev/free-port.ts';
 import { createDocumentClient } from '../../lambda/aws-clients.ts';
-import { deliveryIdentity } from '../../lambda/domain/delivery-key.ts';
+import { deliveryIdentity } from '../../lambda/core/delivery-key.ts';
+import { encodeQueuedDelivery } from '../../lambda/delivery-queue/queued-delivery.ts';
+import { RETRY_POLICY } from '../../lambda/delivery-queue/retry-policy.ts';
+import { SqsDeliveryQueue } from '../../lambda/delivery-queue/sqs-delivery-queue.ts';
 import { createDrainHandler } from '../../lambda/drain-handler.ts';
-import { SqsDeliveryQueue } from '../../lambda/queue/delivery-queue.ts';
-import { QUEUE_POLICY } from '../../lambda/queue/queue-policy.ts';
-import { encodeQueuedDelivery } from '../../lambda/queue/queued-delivery.ts';
+import { posthogIntake } from '../../lambda/parts.ts';
 import { StaticSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
 import { signalFromItem } from '../../lambda/storage/items.ts';
 import { DynamoDbSignalStore } from '../../lambda/storage/signal-store.ts';
 import { keys } from '../../lambda/storage/table-design.ts';
-import { createHandler } from '../../lambda/webhook-handler.ts';
 import { allItems, createTestTable, localDocumentClient, loopItems } from '../support/dynamodb.ts';
 import { bodyOf, headersWith, lambdaContext, TEST_SECRET, webhookEvent } from '../support/events.ts';
 import { captureOutputPerTest } from '../support/output.ts';
+import { webhookHandler } from '../support/webhook.ts';
 
 /**
  * README "No accepted alert is lost": with DynamoDB unreachable every authenticated, valid
@@ -56,7 +57,7 @@ describe('durable intake: queue while storage is down, drain exactly once', () =
   });
 
   const webhook = (storeClient: typeof client, now = () => new Date()) =>
-    createHandler({
+    webhookHandler({
       secrets: new StaticSecretSource(TEST_SECRET),
       store: new DynamoDbSignalStore(storeClient, tableName),
       queue,
@@ -64,7 +65,7 @@ describe('durable intake: queue while storage is down, drain exactly once', () =
     });
   const drain = (storeClient: typeof client = client) =>
     createDrainHandler({
-      store: new DynamoDbSignalStore(storeClient, tableName),
+      intake: posthogIntake(new DynamoDbSignalStore(storeClient, tableName)),
       backoff: queue,
       logger: new Logger({ serviceName: 'drain-test' }),
       metrics: new Metrics({ namespace: 'Test', serviceName: 'drain-test' }),
@@ -203,7 +204,7 @@ describe('durable intake: queue while storage is down, drain exactly once', () =
   it('while DynamoDB is still down, reports every record, and gives up on a record after its last attempt', async () => {
     await webhook(deadDynamoDb)(webhookEvent({ body: '{"name":"a","value":1}' }), lambdaContext);
     const [record] = queuedEvent().Records;
-    const lastAttempt = sqsRecord(record?.body ?? '', QUEUE_POLICY.maxReceiveCount);
+    const lastAttempt = sqsRecord(record?.body ?? '', RETRY_POLICY.maxReceiveCount);
     sqs.calls.length = 0;
     sqs.reply = () => ({ status: 200, body: {} });
 
@@ -233,7 +234,7 @@ describe('durable intake: queue while storage is down, drain exactly once', () =
 
     expect(result.batchItemFailures).toEqual([]);
     expect(output.current().lines()).toContainEqual(
-      expect.objectContaining({ message: 'queued delivery', outcome: 'rejected', status: 422 }),
+      expect.objectContaining({ message: 'queued delivery', outcome: 'rejected', error: 'KeyReusedError' }),
     );
     expect((await loopItems(client, tableName)).signals).toHaveLength(1);
   });

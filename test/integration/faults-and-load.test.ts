@@ -7,19 +7,19 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { freePort } from '../../dev/free-port.ts';
 import { StaticSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
 import { DynamoDbSignalStore } from '../../lambda/storage/signal-store.ts';
-import { createHandler } from '../../lambda/webhook-handler.ts';
 import { ensureTable } from '../../local/create-table.ts';
 import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from '../../local/dynamodb-local.ts';
 import { createHttpApiServer } from '../../local/http-server.ts';
 import { createTestTable, localDocumentClient, loopItems } from '../support/dynamodb.ts';
 import { TEST_SECRET } from '../support/events.ts';
 import { captureOutputPerTest } from '../support/output.ts';
+import { webhookHandler } from '../support/webhook.ts';
 
 /** Serves a handler over the local HTTP server and returns a function that POSTs a body to it. */
 async function serve(
   store: DynamoDbSignalStore,
 ): Promise<{ server: Server; post: (body: string) => Promise<Response> }> {
-  const server = createHttpApiServer(createHandler({ secrets: new StaticSecretSource(TEST_SECRET), store }));
+  const server = createHttpApiServer(webhookHandler({ secrets: new StaticSecretSource(TEST_SECRET), store }));
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/signals/posthog`;
   const post = (body: string) =>

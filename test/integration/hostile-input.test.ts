@@ -4,10 +4,10 @@ import { StaticSecretSource } from '../../lambda/secret/webhook-secret-source.ts
 import { issueFromItem, signalFromItem } from '../../lambda/storage/items.ts';
 import { DynamoDbSignalStore } from '../../lambda/storage/signal-store.ts';
 import { keys } from '../../lambda/storage/table-design.ts';
-import { createHandler } from '../../lambda/webhook-handler.ts';
 import { createTestTable, localDocumentClient, loopItems } from '../support/dynamodb.ts';
 import { lambdaContext, TEST_SECRET, webhookEvent } from '../support/events.ts';
 import { captureOutputPerTest } from '../support/output.ts';
+import { webhookHandler } from '../support/webhook.ts';
 
 /**
  * Property-based: whatever arrives, the function never answers 5xx for a client's mistake,
@@ -17,14 +17,14 @@ describe('hostile and broken input against DynamoDB Local', () => {
   captureOutputPerTest(TEST_SECRET);
   const client = localDocumentClient();
   let tableName: string;
-  let handler: ReturnType<typeof createHandler>;
+  let handler: ReturnType<typeof webhookHandler>;
   let accepted = 0;
 
   // Each test on a table of its own, so each can count what it wrote, alone or in any order.
   beforeEach(async () => {
     tableName = await createTestTable();
     accepted = 0;
-    handler = createHandler({
+    handler = webhookHandler({
       secrets: new StaticSecretSource(TEST_SECRET),
       store: new DynamoDbSignalStore(client, tableName),
     });

@@ -8,11 +8,11 @@ import { freePort } from '../../dev/free-port.ts';
 import { signingKeyOf } from '../../lambda/secret/standard-webhooks.ts';
 import { StaticSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
 import { DynamoDbSignalStore } from '../../lambda/storage/signal-store.ts';
-import { createHandler } from '../../lambda/webhook-handler.ts';
 import { createHttpApiServer } from '../../local/http-server.ts';
 import { createTestTable, localDocumentClient, loopItems } from '../support/dynamodb.ts';
 import { TEST_SECRET } from '../support/events.ts';
 import { captureOutputPerTest } from '../support/output.ts';
+import { webhookHandler } from '../support/webhook.ts';
 
 const README_BODY = '{"name": "page_load_time", "value": 35, "timeframe": "last_7_days"}';
 
@@ -26,7 +26,7 @@ describe('the local HTTP server (API Gateway HTTP API 2.0 events) with DynamoDB 
   beforeAll(async () => {
     tableName = await createTestTable();
     const store = new DynamoDbSignalStore(client, tableName);
-    server = createHttpApiServer(createHandler({ secrets: new StaticSecretSource(TEST_SECRET), store }));
+    server = createHttpApiServer(webhookHandler({ secrets: new StaticSecretSource(TEST_SECRET), store }));
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });

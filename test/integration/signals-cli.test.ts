@@ -2,16 +2,15 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { runCli, USAGE } from '../../cli/signals-cli.ts';
-import { deliveryIdentity } from '../../lambda/domain/delivery-key.ts';
-import type { JsonObject } from '../../lambda/domain/json.ts';
-import { readMetricChange } from '../../lambda/domain/metric-change.ts';
+import type { JsonObject } from '../../lambda/core/json.ts';
 import { StaticSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
 import { DynamoDbSignalStore, type StoredDelivery } from '../../lambda/storage/signal-store.ts';
-import { createHandler } from '../../lambda/webhook-handler.ts';
 import { createHttpApiServer } from '../../local/http-server.ts';
+import { draftFor } from '../support/drafts.ts';
 import { createTestTable, localDocumentClient, localEndpoint } from '../support/dynamodb.ts';
 import { TEST_SECRET } from '../support/events.ts';
 import { captureOutputPerTest } from '../support/output.ts';
+import { webhookHandler } from '../support/webhook.ts';
 
 const NOW = new Date('2026-11-27T12:00:00.000Z');
 
@@ -50,16 +49,9 @@ describe('npm run signals against DynamoDB Local', () => {
     ];
     for (const [payload, at] of deliveries) {
       created.push(
-        await store.createSignalWithIssue({
-          change: readMetricChange(payload),
-          payload,
-          payloadText: JSON.stringify(payload),
-          receivedAt: new Date(at),
-          delivery: deliveryIdentity(
-            { 'idempotency-key': `key-${at}` },
-            Buffer.from(JSON.stringify(payload)),
-          ),
-        }),
+        await store.createSignalWithIssue(
+          draftFor(payload, { keyHeaders: { 'idempotency-key': `key-${at}` }, receivedAt: new Date(at) }),
+        ),
       );
     }
   });
@@ -188,7 +180,7 @@ describe('npm run signals -- test-delivery', () => {
 
   beforeAll(async () => {
     const store = new DynamoDbSignalStore(client, await createTestTable());
-    server = createHttpApiServer(createHandler({ secrets: new StaticSecretSource(TEST_SECRET), store }));
+    server = createHttpApiServer(webhookHandler({ secrets: new StaticSecretSource(TEST_SECRET), store }));
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/signals/posthog`;
   });
@@ -255,13 +247,9 @@ describe('npm run signals shows stored text escaped, never raw, to the terminal'
       fc.asyncProperty(hostileText, hostileText, hostileText, async (name, sourceId, key) => {
         const tableName = await createTestTable();
         const payload: JsonObject = { name, value: 60, alert_id: sourceId, [key]: key };
-        const stored = await new DynamoDbSignalStore(client, tableName).createSignalWithIssue({
-          change: readMetricChange(payload),
-          payload,
-          payloadText: JSON.stringify(payload),
-          receivedAt: NOW,
-          delivery: deliveryIdentity({}, Buffer.from(JSON.stringify(payload))),
-        });
+        const stored = await new DynamoDbSignalStore(client, tableName).createSignalWithIssue(
+          draftFor(payload, { receivedAt: NOW }),
+        );
         const env = { DYNAMODB_PORT: new URL(localEndpoint()).port, TABLE_NAME: tableName };
 
         for (const args of [['list'], ['triage'], ['show', '1']]) {
@@ -287,13 +275,9 @@ describe('npm run signals shows stored text escaped, never raw, to the terminal'
   it('writes the escape of each character, e.g. \\u001b for ESC', async () => {
     const tableName = await createTestTable();
     const payload: JsonObject = { name: 'a\u001b[2Jb\u009bc', value: 1 };
-    await new DynamoDbSignalStore(client, tableName).createSignalWithIssue({
-      change: readMetricChange(payload),
-      payload,
-      payloadText: JSON.stringify(payload),
-      receivedAt: NOW,
-      delivery: deliveryIdentity({}, Buffer.from(JSON.stringify(payload))),
-    });
+    await new DynamoDbSignalStore(client, tableName).createSignalWithIssue(
+      draftFor(payload, { receivedAt: NOW }),
+    );
     const { out } = await cli(['list'], {
       DYNAMODB_PORT: new URL(localEndpoint()).port,
       TABLE_NAME: tableName,

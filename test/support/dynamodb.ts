@@ -13,9 +13,19 @@ export function localEndpoint(): string {
   return endpoint;
 }
 
-/** A document client for DynamoDB Local, configured like the function's. */
+/**
+ * Timeouts for DynamoDB Local on a loaded two-core machine, where a JVM pause can outlast the
+ * function's fail-fast 800 ms: the tests of DynamoDB behaviour must not fail on it. The tests of
+ * those fail-fast settings build their clients with them, against stand-ins.
+ */
+const DYNAMODB_LOCAL_TEST_SETTINGS = {
+  maxAttempts: 3,
+  requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000, throwOnRequestTimeout: true },
+} as const;
+
+/** A document client for DynamoDB Local, configured like the function's but for its timeouts. */
 export function localDocumentClient(endpoint = localEndpoint()): DynamoDBDocumentClient {
-  return createDocumentClient({ endpoint, ...LOCAL_AWS });
+  return createDocumentClient({ endpoint, ...LOCAL_AWS, ...DYNAMODB_LOCAL_TEST_SETTINGS });
 }
 
 /** Creates a fresh table from the shared design and returns its name. */

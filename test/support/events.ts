@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { apiGatewayEvent, type EventOptions } from '../../dev/api-gateway-event.ts';
+import { apiGatewayEvent, type EventOptions } from '../../local/api-gateway-event.ts';
 
 /**
  * Letters and digits, a multiple of 4 long, like the secrets the stack and `npm start` generate:
@@ -20,6 +20,7 @@ export function webhookEvent({
     body,
     base64,
     headers: headers ?? { 'content-type': 'application/json', 'x-posthog-secret': TEST_SECRET },
+    requestId: 'request-1',
   });
 }
 

@@ -1,5 +1,5 @@
 /** Captures what the process writes to stdout and stderr (Powertools logs and EMF metrics). */
-export function captureOutput() {
+function captureOutput() {
   const chunks: string[] = [];
   const capture = (chunk: unknown) => {
     chunks.push(String(chunk));

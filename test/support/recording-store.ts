@@ -1,5 +1,5 @@
-import { assertSameMessage } from '../../lambda/domain/delivery-key.ts';
-import { type LoopRecords, loopRecordsFor, type SignalDraft } from '../../lambda/domain/loop-records.ts';
+import { assertSameMessage } from '../../lambda/core/delivery-key.ts';
+import { type LoopRecords, loopRecordsFor, type SignalDraft } from '../../lambda/core/loop-records.ts';
 import type { SignalStore, StoredDelivery } from '../../lambda/storage/signal-store.ts';
 
 /**

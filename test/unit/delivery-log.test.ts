@@ -1,19 +1,20 @@
 import { ConfigurationError, DependencyUnavailableError } from '../../lambda/errors.ts';
-import { OUTCOMES, outcomeMetricName } from '../../lambda/observability.ts';
+import { OUTCOMES, outcomeMetricName } from '../../lambda/observability/metric-names.ts';
 import {
   MissingSecretSource,
   StaticSecretSource,
   type WebhookSecretSource,
 } from '../../lambda/secret/webhook-secret-source.ts';
-import { createHandler } from '../../lambda/webhook-handler.ts';
 import { headersWith, lambdaContext, TEST_SECRET, webhookEvent } from '../support/events.ts';
-import { captureOutput } from '../support/output.ts';
+import { captureOutputPerTest } from '../support/output.ts';
 import { RecordingStore } from '../support/recording-store.ts';
+import { webhookHandler } from '../support/webhook.ts';
 
 const MARKER = 'payload-marker-3b1f';
 const payload = { name: 'page_load_time', value: 35, timeframe: 'last_7_days', note: MARKER };
 
 type Line = Record<string, unknown>;
+const output = captureOutputPerTest(TEST_SECRET);
 const isEmf = (line: Line) => '_aws' in line;
 
 /** Runs one delivery and returns its log lines and EMF blobs. */
@@ -25,21 +26,17 @@ async function deliver(
     times = 1,
   } = {},
 ) {
-  const handler = createHandler({ secrets, store });
+  const handler = webhookHandler({ secrets, store });
   for (let n = 1; n < times; n++) await handler(event, lambdaContext);
-  const output = captureOutput();
-  try {
-    const result = await handler(event, lambdaContext);
-    const lines = output.lines();
-    return {
-      result,
-      text: output.text(),
-      logs: lines.filter((line) => !isEmf(line)),
-      emf: lines.filter(isEmf),
-    };
-  } finally {
-    output.restore();
-  }
+  output.current().clear();
+  const result = await handler(event, lambdaContext);
+  const lines = output.current().lines();
+  return {
+    result,
+    text: output.current().text(),
+    logs: lines.filter((line) => !isEmf(line)),
+    emf: lines.filter(isEmf),
+  };
 }
 
 /** The Delivery* metrics in EMF blobs, as name → value. */

@@ -5,20 +5,20 @@ import {
   fakeClientConfig,
   sendMessageReply,
 } from '../../dev/fake-aws-endpoint.ts';
-import { DependencyUnavailableError, KeyReusedError } from '../../lambda/errors.ts';
-import { type DeliveryQueue, SqsDeliveryQueue } from '../../lambda/queue/delivery-queue.ts';
-import { QUEUE_POLICY, retryDelaySeconds } from '../../lambda/queue/queue-policy.ts';
 import {
   decodeQueuedDelivery,
   encodeQueuedDelivery,
   MalformedQueuedDeliveryError,
   type QueuedDelivery,
-} from '../../lambda/queue/queued-delivery.ts';
+} from '../../lambda/delivery-queue/queued-delivery.ts';
+import { RETRY_POLICY, retryDelaySeconds } from '../../lambda/delivery-queue/retry-policy.ts';
+import { type DeliveryQueue, SqsDeliveryQueue } from '../../lambda/delivery-queue/sqs-delivery-queue.ts';
+import { DependencyUnavailableError, KeyReusedError } from '../../lambda/errors.ts';
 import { StaticSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
-import { createHandler } from '../../lambda/webhook-handler.ts';
 import { bodyOf, headersWith, lambdaContext, TEST_SECRET, webhookEvent } from '../support/events.ts';
 import { captureOutputPerTest } from '../support/output.ts';
 import { RecordingStore } from '../support/recording-store.ts';
+import { webhookHandler } from '../support/webhook.ts';
 
 const receivedAt = new Date('2026-11-27T10:00:00.000Z');
 const body = '{"name": "signups", "value": -62.5, "timeframe": "previous day"}';
@@ -36,7 +36,7 @@ class MemoryQueue implements DeliveryQueue {
 function setup() {
   const store = new RecordingStore();
   const queue = new MemoryQueue();
-  const handler = createHandler({
+  const handler = webhookHandler({
     secrets: new StaticSecretSource(TEST_SECRET),
     store,
     queue,
@@ -140,7 +140,7 @@ describe('the webhook while storage is down', () => {
   it('answers 503 as before when there is no queue (the local run)', async () => {
     const store = new RecordingStore();
     store.failWith = storageDown();
-    const handler = createHandler({ secrets: new StaticSecretSource(TEST_SECRET), store });
+    const handler = webhookHandler({ secrets: new StaticSecretSource(TEST_SECRET), store });
     const result = await handler(webhookEvent({ body }), lambdaContext);
     expect(result.statusCode).toBe(503);
   });
@@ -194,7 +194,7 @@ describe('the queued message', () => {
 
 describe('the retry schedule', () => {
   it('doubles from a minute to an hour, spanning about four hours over the attempts', () => {
-    const delays = Array.from({ length: QUEUE_POLICY.maxReceiveCount - 1 }, (_, n) =>
+    const delays = Array.from({ length: RETRY_POLICY.maxReceiveCount - 1 }, (_, n) =>
       retryDelaySeconds(n + 1),
     );
     expect(delays).toEqual([60, 120, 240, 480, 960, 1920, 3600, 3600, 3600]);

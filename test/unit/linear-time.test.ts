@@ -1,12 +1,12 @@
 import fc from 'fast-check';
-import { parsePercentText } from '../../lambda/domain/decimal-text.ts';
-import { readMetricChange } from '../../lambda/domain/metric-change.ts';
-import { decidingBreach } from '../../lambda/domain/posthog-alert.ts';
 import { StaticSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
-import { createHandler } from '../../lambda/webhook-handler.ts';
+import { parsePercentText } from '../../lambda/sources/posthog/decimal-text.ts';
+import { decidingBreach } from '../../lambda/sources/posthog/insight-alert.ts';
+import { readMetricChange } from '../../lambda/sources/posthog/posthog-delivery.ts';
 import { lambdaContext, TEST_SECRET, webhookEvent } from '../support/events.ts';
 import { captureOutputPerTest } from '../support/output.ts';
 import { RecordingStore } from '../support/recording-store.ts';
+import { webhookHandler } from '../support/webhook.ts';
 
 /**
  * README "The HTTP contract": every check is linear in the body. A linear reader takes about a
@@ -111,7 +111,7 @@ describe('readers of request text run in linear time', () => {
 
 describe('the handler answers any hostile 128 KiB body within a second', () => {
   captureOutputPerTest(TEST_SECRET);
-  const handler = createHandler({
+  const handler = webhookHandler({
     secrets: new StaticSecretSource(TEST_SECRET),
     store: new RecordingStore(),
   });

@@ -1,6 +1,6 @@
-import type { JsonObject } from '../../lambda/domain/json.ts';
-import { readMetricChange } from '../../lambda/domain/metric-change.ts';
+import type { JsonObject } from '../../lambda/core/json.ts';
 import { InvalidPayloadError } from '../../lambda/errors.ts';
+import { readMetricChange } from '../../lambda/sources/posthog/posthog-delivery.ts';
 
 const base = { name: 'page_load_time', value: 35, timeframe: 'last_7_days' };
 

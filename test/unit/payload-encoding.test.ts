@@ -1,4 +1,4 @@
-import type { JsonObject } from '../../lambda/domain/json.ts';
+import type { JsonObject } from '../../lambda/core/json.ts';
 import { decodePayload, encodePayload } from '../../lambda/storage/payload-encoding.ts';
 
 const encode = (text: string) => encodePayload(JSON.parse(text) as JsonObject, text);

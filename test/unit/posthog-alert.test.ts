@@ -1,9 +1,9 @@
-import type { JsonObject } from '../../lambda/domain/json.ts';
-import { readMetricChange } from '../../lambda/domain/metric-change.ts';
-import { decidingBreach, relativeChangePercent } from '../../lambda/domain/posthog-alert.ts';
-import { severityOf } from '../../lambda/domain/severity.ts';
-import { titleOf } from '../../lambda/domain/title.ts';
+import type { JsonObject } from '../../lambda/core/json.ts';
+import { severityOf } from '../../lambda/core/severity.ts';
 import { InvalidPayloadError } from '../../lambda/errors.ts';
+import { decidingBreach, relativeChangePercent } from '../../lambda/sources/posthog/insight-alert.ts';
+import { readMetricChange } from '../../lambda/sources/posthog/posthog-delivery.ts';
+import { titleOf } from '../../lambda/sources/posthog/title.ts';
 
 // Breach texts as PostHog's alert checks write them (from PostHog's own tests and the spec).
 const SAMPLES = {

@@ -1,4 +1,4 @@
-import { priorityOf, severityOf } from '../../lambda/domain/severity.ts';
+import { priorityOf, severityOf } from '../../lambda/core/severity.ts';
 
 describe('severityOf', () => {
   it.each([

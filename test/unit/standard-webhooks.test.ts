@@ -3,10 +3,10 @@ import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { signingKeyOf, standardWebhookVerifier } from '../../lambda/secret/standard-webhooks.ts';
 import { StaticSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
-import { createHandler } from '../../lambda/webhook-handler.ts';
 import { bodyOf, lambdaContext, TEST_SECRET, webhookEvent } from '../support/events.ts';
 import { captureOutputPerTest } from '../support/output.ts';
 import { RecordingStore } from '../support/recording-store.ts';
+import { webhookHandler } from '../support/webhook.ts';
 
 const now = new Date('2026-11-27T10:00:00.000Z');
 const nowSeconds = now.getTime() / 1000;
@@ -14,7 +14,7 @@ const body = '{"name":"signups","value":-30,"timeframe":"previous day"}';
 
 function setup(secret = TEST_SECRET) {
   const store = new RecordingStore();
-  const handler = createHandler({ secrets: new StaticSecretSource(secret), store, now: () => now });
+  const handler = webhookHandler({ secrets: new StaticSecretSource(secret), store, now: () => now });
   return { handler, store };
 }
 

@@ -1,4 +1,4 @@
-import { titleOf } from '../../lambda/domain/title.ts';
+import { titleOf } from '../../lambda/sources/posthog/title.ts';
 
 describe('titleOf', () => {
   it('formats the example from the spec', () => {

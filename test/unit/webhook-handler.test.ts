@@ -4,27 +4,20 @@ import {
   StaticSecretSource,
   type WebhookSecretSource,
 } from '../../lambda/secret/webhook-secret-source.ts';
-import { createHandler } from '../../lambda/webhook-handler.ts';
 import { bodyOf, headersWith, lambdaContext, TEST_SECRET, webhookEvent } from '../support/events.ts';
-import { captureOutput } from '../support/output.ts';
+import { captureOutputPerTest } from '../support/output.ts';
 import { RecordingStore } from '../support/recording-store.ts';
+import { webhookHandler } from '../support/webhook.ts';
 
 const receivedAt = new Date('2026-11-27T10:00:00.000Z');
 const payload = { name: 'page_load_time', value: 35, timeframe: 'last_7_days' };
 
 // The function logs every delivery to stdout; tests capture it (and check no secret is in it).
-let output: ReturnType<typeof captureOutput>;
-beforeEach(() => {
-  output = captureOutput();
-});
-afterEach(() => {
-  output.restore();
-  expect(output.text()).not.toContain(TEST_SECRET);
-});
+const output = captureOutputPerTest(TEST_SECRET);
 
 function setup(secrets: WebhookSecretSource = new StaticSecretSource(TEST_SECRET)) {
   const store = new RecordingStore();
-  const handler = createHandler({ secrets, store, now: () => receivedAt });
+  const handler = webhookHandler({ secrets, store, now: () => receivedAt });
   return { store, handler };
 }
 
@@ -342,6 +335,11 @@ describe('handler: every refusal of README "The HTTP contract", in order', () =>
 
     expect(result.statusCode).toBe(500);
     expect(bodyOf(result)).toEqual({ error: 'Internal server error' });
-    expect(output.lines().filter((line) => line.message === 'delivery')).toHaveLength(1);
+    expect(
+      output
+        .current()
+        .lines()
+        .filter((line) => line.message === 'delivery'),
+    ).toHaveLength(1);
   });
 });

@@ -6,6 +6,7 @@ import {
 } from '../../dev/fake-aws-endpoint.ts';
 import { createSecretsManagerClient } from '../../lambda/aws-clients.ts';
 import { ConfigurationError, DependencyUnavailableError } from '../../lambda/errors.ts';
+import { answerFor } from '../../lambda/http/http-errors.ts';
 import { SecretsManagerSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:posthog-webhook-AbCdEf';
@@ -86,7 +87,7 @@ describe('SecretsManagerSecretSource (real SDK client, fake Secrets Manager over
       .catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(DependencyUnavailableError);
-    expect(error).toMatchObject({ statusCode: 503, headers: { 'Retry-After': '1' } });
+    expect(answerFor(error)).toMatchObject({ statusCode: 503, headers: { 'Retry-After': '1' } });
   });
 
   it('answers 503 within two seconds when Secrets Manager does not answer', async () => {

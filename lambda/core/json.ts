@@ -1,4 +1,4 @@
-import { HttpError } from '../errors.ts';
+import { InvalidPayloadError } from '../errors.ts';
 
 /** What `JSON.parse` can return. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
@@ -29,24 +29,23 @@ export interface JsonBody {
 
 /**
  * Reads raw body bytes as a JSON object: UTF-8 (strictly), then JSON, then an object; each
- * failure is a 400 that says which. The webhook and the queue drain read a body through here, so
- * a queued delivery is read exactly as it would have been when it arrived.
+ * failure is an InvalidPayloadError that says which.
  */
 export function parseJsonObject(raw: Buffer): JsonBody {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
   } catch {
-    throw new HttpError(400, 'Request body is not valid UTF-8');
+    throw new InvalidPayloadError('Request body is not valid UTF-8');
   }
   let payload: unknown;
   try {
     payload = JSON.parse(text);
   } catch {
-    throw new HttpError(400, 'Request body is not valid JSON');
+    throw new InvalidPayloadError('Request body is not valid JSON');
   }
   if (!isJsonObject(payload)) {
-    throw new HttpError(400, `Request body must be a JSON object, not ${describe(payload)}`);
+    throw new InvalidPayloadError(`Request body must be a JSON object, not ${describe(payload)}`);
   }
   return { payload, text };
 }

@@ -46,14 +46,14 @@ export function keyHeadersOf(headers: Readonly<Record<string, string | undefined
 
 /**
  * A key names one message: an earlier delivery under the same key with another body is a
- * different message, refused with 422 rather than answered with the first one's records (as the
- * IETF Idempotency-Key draft and Stripe do). A record without a body hash predates the check.
+ * different message, refused (422 over HTTP) rather than answered with the first one's records
+ * (as the IETF Idempotency-Key draft and Stripe do).
  */
 export function assertSameMessage(
   earlier: { readonly bodySha256?: unknown },
   delivery: DeliveryIdentity,
 ): void {
-  if (earlier.bodySha256 === undefined || earlier.bodySha256 === delivery.bodySha256) return;
+  if (earlier.bodySha256 === delivery.bodySha256) return;
   throw new KeyReusedError(
     `${KEY_HEADER_NAMES[delivery.source]} reused with a different body: it names one message, already received within the dedup window; send a new message with a new key`,
   );

@@ -1,4 +1,5 @@
-import { KEY_HEADERS, type KeyHeaders } from '../domain/delivery-key.ts';
+import { KEY_HEADERS, type KeyHeaders } from '../core/delivery-key.ts';
+import type { RawDelivery } from '../intake.ts';
 
 /**
  * A delivery accepted while storage was down, as it waits in the queue: exactly what the drain
@@ -6,12 +7,7 @@ import { KEY_HEADERS, type KeyHeaders } from '../domain/delivery-key.ts';
  * the dedup hash and the lossless payload depend on them), the headers that make its dedup key,
  * when it arrived, and API Gateway's request id. Never the secret, never any other header.
  */
-export interface QueuedDelivery {
-  readonly body: Buffer;
-  readonly keyHeaders: KeyHeaders;
-  readonly receivedAt: Date;
-  readonly requestId: string | undefined;
-}
+export type QueuedDelivery = RawDelivery;
 
 /** A queue message the drain cannot read: it was not written by this service's webhook. */
 export class MalformedQueuedDeliveryError extends Error {

@@ -1,3 +1,7 @@
+/**
+ * The read side of the table: what the CLI (and any reader) asks of it, as Queries on the base
+ * table and its indexes (never a Scan). Readers format; this module knows the keys.
+ */
 import {
   BatchGetCommand,
   type BatchGetCommandInput,
@@ -5,10 +9,37 @@ import {
   type DynamoDBDocumentClient,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Issue, Signal } from '../lambda/domain/loop-records.ts';
-import { readIssuePartition } from '../lambda/storage/issue-partition.ts';
-import { type Item, issueFromItem, signalFromItem } from '../lambda/storage/items.ts';
-import { keys, TABLE_DESIGN } from '../lambda/storage/table-design.ts';
+import type { Issue, Signal } from '../core/loop-records.ts';
+import { type Item, issueFromItem, signalFromItem } from './items.ts';
+import { keys, TABLE_DESIGN } from './table-design.ts';
+
+/** An issue's raw item and its signals' raw items. */
+export interface IssuePartition {
+  readonly issue: Item;
+  readonly signals: Item[];
+}
+
+/**
+ * Reads an issue together with its signals: they share a partition, so this is one strongly
+ * consistent Query. Undefined when the issue does not exist.
+ */
+export async function readIssuePartition(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  issueId: string,
+): Promise<IssuePartition | undefined> {
+  const { Items = [] } = await client.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': TABLE_DESIGN.partitionKey },
+      ExpressionAttributeValues: { ':pk': keys.issue(issueId)[TABLE_DESIGN.partitionKey] },
+      ConsistentRead: true,
+    }),
+  );
+  const issue = Items.find((item) => item.entity === 'issue');
+  return issue ? { issue, signals: Items.filter((item) => item.entity === 'signal') } : undefined;
+}
 
 /** A row of `list`: a signal with the title and number of its issue. */
 export interface SignalRow {
@@ -21,7 +52,7 @@ export interface SignalRow {
   readonly title: string | undefined;
 }
 
-/** A row of `triage`: an issue waiting in the triage queue. */
+/** A row of `triage`: an issue waiting in triage. */
 export interface TriageRow {
   readonly issueId: string;
   readonly number: number;
@@ -36,7 +67,7 @@ export interface IssueDetail {
   readonly signals: Signal[];
 }
 
-/** Read-only queries over the signals table (the CLI's; the function never reads this way). */
+/** Read-only queries over the signals table. */
 export class SignalQueries {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -45,7 +76,7 @@ export class SignalQueries {
 
   /** The newest signals, newest first, each with its issue's number and title. */
   async newestSignals(limit: number): Promise<SignalRow[]> {
-    const items = await this.queue(keys.signalFeed, { newestFirst: true, limit });
+    const items = await this.listing(keys.signalFeed, { newestFirst: true, limit });
     const issues = await this.issuesById(items.map((item) => String(item.issueId)));
     return items.map((item) => {
       const issue = issues.get(String(item.issueId));
@@ -61,9 +92,9 @@ export class SignalQueries {
     });
   }
 
-  /** The triage queue: by priority (1 first), then oldest first. A Query on the `queue` index. */
-  async triageQueue(limit: number): Promise<TriageRow[]> {
-    const items = await this.queue(keys.triageQueue, { newestFirst: false, limit });
+  /** Issues in triage: by priority (1 first), then oldest first. A Query on the `listings` index. */
+  async triageIssues(limit: number): Promise<TriageRow[]> {
+    const items = await this.listing(keys.triageListing, { newestFirst: false, limit });
     return items.map((item) => ({
       issueId: String(item.id),
       number: Number(item.number),
@@ -85,9 +116,9 @@ export class SignalQueries {
     );
   }
 
-  /** One page of the `queue` index partition, in sort-key order (or reversed). */
-  private queue(partition: string, { newestFirst, limit }: { newestFirst: boolean; limit: number }) {
-    return this.queryIndex(TABLE_DESIGN.indexes.queue, partition, {
+  /** One page of a `listings` index partition, in sort-key order (or reversed). */
+  private listing(partition: string, { newestFirst, limit }: { newestFirst: boolean; limit: number }) {
+    return this.queryIndex(TABLE_DESIGN.indexes.listings, partition, {
       ScanIndexForward: !newestFirst,
       Limit: limit,
     });

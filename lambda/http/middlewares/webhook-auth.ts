@@ -1,13 +1,13 @@
 import type { MiddlewareObj } from '@middy/core';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { UnauthorizedError } from '../errors.ts';
-import { matchesSecret } from '../secret/secret-match.ts';
+import { UnauthorizedError } from '../../errors.ts';
+import { matchesSecret } from '../../secret/secret-match.ts';
 import {
   MIN_SIGNING_KEY_BYTES,
   type SignatureCheck,
   standardWebhookVerifier,
-} from '../secret/standard-webhooks.ts';
-import type { WebhookSecretSource } from '../secret/webhook-secret-source.ts';
+} from '../../secret/standard-webhooks.ts';
+import type { WebhookSecretSource } from '../../secret/webhook-secret-source.ts';
+import type { BodyEvent } from './request-body.ts';
 
 const SECRET_HEADER = 'x-posthog-secret';
 
@@ -20,7 +20,7 @@ const SECRET_HEADER = 'x-posthog-secret';
 export function webhookAuth(
   secrets: WebhookSecretSource,
   nowSeconds: () => number = () => Date.now() / 1000,
-): MiddlewareObj<APIGatewayProxyEventV2> {
+): MiddlewareObj<BodyEvent> {
   return {
     before: async (request) => {
       // Configuration and secret-store failures answer before any header check (README, "The HTTP contract").
@@ -51,13 +51,17 @@ interface Credential {
   readonly failure: string;
 }
 
-function credentialOf(event: APIGatewayProxyEventV2, nowSeconds: number): Credential {
+function credentialOf(event: BodyEvent, nowSeconds: number): Credential {
   const headers = event.headers ?? {};
   const signature = headers['webhook-signature'];
   if (signature !== undefined) {
-    const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
     const verifier = standardWebhookVerifier(
-      { id: headers['webhook-id'], timestamp: headers['webhook-timestamp'], signature, body },
+      {
+        id: headers['webhook-id'],
+        timestamp: headers['webhook-timestamp'],
+        signature,
+        body: event.rawBody,
+      },
       nowSeconds,
     );
     return { check: verifier, failure: 'Invalid webhook signature' };

@@ -1,18 +1,39 @@
 /**
  * The production parts, built from the configuration: the entry modules (webhook-entry.ts and
- * drain-entry.ts) call these; nothing else reads the environment.
+ * drain-entry.ts) call these, the local run `posthogIntake` too; nothing else reads the
+ * environment.
  */
 import { createDocumentClient, createSecretsManagerClient } from './aws-clients.ts';
 import type { FunctionConfig } from './config.ts';
+import { DEDUP_RECORD_RETENTION_DAYS } from './delivery-queue/retry-policy.ts';
+import { SqsDeliveryQueue } from './delivery-queue/sqs-delivery-queue.ts';
 import { ConfigurationError } from './errors.ts';
-import { SqsDeliveryQueue } from './queue/delivery-queue.ts';
+import { createIntake, type Intake, type RawDelivery } from './intake.ts';
+import { metrics } from './observability/instruments.ts';
 import {
   MissingSecretSource,
   SecretsManagerSecretSource,
   StaticSecretSource,
   type WebhookSecretSource,
 } from './secret/webhook-secret-source.ts';
+import { readPosthogDelivery } from './sources/posthog/posthog-delivery.ts';
 import { DynamoDbSignalStore, type SignalStore } from './storage/signal-store.ts';
+
+/**
+ * The intake as this service runs it, in AWS and locally: PostHog's bodies, the shared metrics,
+ * and, where there is one, the queue that holds a delivery while storage is down.
+ */
+export function posthogIntake(
+  store: SignalStore,
+  queue?: { send(delivery: RawDelivery): Promise<void> },
+): Intake {
+  return createIntake({
+    store,
+    read: readPosthogDelivery,
+    metrics,
+    ...(queue ? { hold: (delivery: RawDelivery) => queue.send(delivery) } : {}),
+  });
+}
 
 /** Secrets Manager when an ARN is set, else the secret itself, else a source that refuses (500). */
 export function secretSourceFor(config: FunctionConfig): WebhookSecretSource {
@@ -34,6 +55,7 @@ export function signalStoreFor(config: FunctionConfig): SignalStore {
   }
   return new DynamoDbSignalStore(createDocumentClient(), tableName, {
     dedupWindowSeconds: config.dedupWindowSeconds,
+    dedupRecordRetentionSeconds: DEDUP_RECORD_RETENTION_DAYS * 86_400,
   });
 }
 

@@ -1,6 +1,8 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { Severity } from './domain/severity.ts';
+/**
+ * The names of what the functions log and count: pure, so the stack (alarms, dashboard) reads the
+ * same names without building Powertools' instances.
+ */
+import type { Severity } from '../core/severity.ts';
 
 /** Service name on every log line and metric (Powertools `service` key / dimension). */
 export const SERVICE_NAME = 'posthog-signals';
@@ -40,9 +42,3 @@ export function severityMetricName(severity: Severity): string {
 function capitalised(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
 }
-
-/** Structured JSON logs (level from `POWERTOOLS_LOG_LEVEL`, default INFO). */
-export const logger = new Logger({ serviceName: SERVICE_NAME });
-
-/** Embedded Metric Format metrics: one `service` dimension only, to keep custom metrics few. */
-export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });

@@ -2,7 +2,7 @@
  * How the delivery queue retries (README "No accepted alert is lost"): shared by the drain, which
  * backs off and knows a record's last attempt, and the stack, which sets the queues up.
  */
-export const QUEUE_POLICY = {
+export const RETRY_POLICY = {
   /** Receives before SQS moves a delivery to the dead-letter queue. */
   maxReceiveCount: 10,
   /** Wait after the first failed attempt; doubled after each further one (60 s, 2 min, 4 min, …). */
@@ -18,13 +18,13 @@ export const QUEUE_POLICY = {
 /** Seconds to wait before the next attempt, after attempt `receiveCount` (1 for the first) failed. */
 export function retryDelaySeconds(receiveCount: number): number {
   const doublings = Math.max(0, Math.min(receiveCount - 1, 30));
-  return Math.min(QUEUE_POLICY.firstRetryDelaySeconds * 2 ** doublings, QUEUE_POLICY.maxRetryDelaySeconds);
+  return Math.min(RETRY_POLICY.firstRetryDelaySeconds * 2 ** doublings, RETRY_POLICY.maxRetryDelaySeconds);
 }
 
 /**
- * How long a copy of a delivery can still be in the queues after it arrived: the queue's
- * retention, then the dead-letter queue's, then the queue's again after a redrive. A dedup record
- * must outlive that, or a late copy would be written a second time.
+ * How long a dedup record is kept after its window: as long as a copy of the delivery can still
+ * be in the queues (the queue's retention, then the dead-letter queue's, then the queue's again
+ * after a redrive), or a late copy would be written a second time.
  */
-export const QUEUED_COPY_LIFETIME_DAYS =
-  2 * QUEUE_POLICY.queueRetentionDays + QUEUE_POLICY.deadLetterRetentionDays;
+export const DEDUP_RECORD_RETENTION_DAYS =
+  2 * RETRY_POLICY.queueRetentionDays + RETRY_POLICY.deadLetterRetentionDays;

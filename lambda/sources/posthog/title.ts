@@ -1,4 +1,4 @@
-import type { MetricChange } from './metric-change.ts';
+import type { MetricChange } from './posthog-delivery.ts';
 
 /**
  * The triage issue's title: `PostHog: <name> <value>% (<timeframe>)`, the value in JavaScript's

@@ -1,7 +1,7 @@
 import type { SQSClient, SQSClientConfig } from '@aws-sdk/client-sqs';
 import { createSqsClient } from '../aws-clients.ts';
-import { retryDelaySeconds } from './queue-policy.ts';
 import { encodeQueuedDelivery, type QueuedDelivery } from './queued-delivery.ts';
+import { retryDelaySeconds } from './retry-policy.ts';
 
 /** Where a delivery goes when storage is down, to be written later by the drain. */
 export interface DeliveryQueue {

@@ -17,7 +17,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type FunctionName, functionCode, LAMBDA_HANDLER } from '../bundling.ts';
 
-export interface SignalsFunctionProps {
+export interface ServiceFunctionProps {
   /** Which of the project's functions (its entry module, see infra/bundling.ts). */
   readonly name: FunctionName;
   /** What it does, for the console. */
@@ -36,12 +36,12 @@ export interface SignalsFunctionProps {
  * role of its own that starts with nothing but writing those logs. `allow` adds each permission
  * explicitly: no wildcards, no managed policies.
  */
-export class SignalsFunction extends Construct implements IGrantable {
+export class ServiceFunction extends Construct implements IGrantable {
   readonly function: LambdaFunction;
   readonly grantPrincipal: IPrincipal;
   private readonly role: Role;
 
-  constructor(scope: Construct, id: string, props: SignalsFunctionProps) {
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
     const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
     // A role of our own: the managed AWSLambdaBasicExecutionRole may create any log group.

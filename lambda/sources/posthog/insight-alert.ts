@@ -1,5 +1,5 @@
+import { isJsonObject, type JsonObject, type JsonValue, ownField } from '../../core/json.ts';
 import { scanUnsignedDecimal } from './decimal-text.ts';
-import { isJsonObject, type JsonObject, type JsonValue, ownField } from './json.ts';
 
 /** What PostHog's own insight-alert bodies say about a metric change. */
 export interface AlertReading {

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { LoopRecords } from './domain/loop-records.ts';
+import type { LoopRecords } from '../core/loop-records.ts';
 
 /** A JSON answer; every response of the function goes through here. */
 export function jsonResponse(

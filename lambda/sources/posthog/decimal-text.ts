@@ -40,7 +40,7 @@ export function parsePercentText(text: string): number {
 }
 
 /** True for an ASCII digit. */
-export function isDigit(character: string | undefined): boolean {
+function isDigit(character: string | undefined): boolean {
   return character !== undefined && character >= '0' && character <= '9';
 }
 

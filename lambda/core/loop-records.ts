@@ -1,15 +1,35 @@
-import { type DeliveryIdentity, deliveryIdentity, type KeyHeaders } from './delivery-key.ts';
-import type { JsonBody, JsonObject } from './json.ts';
-import { type MetricChange, readMetricChange } from './metric-change.ts';
-import { type Priority, priorityOf, type Severity, severityOf } from './severity.ts';
-import { titleOf } from './title.ts';
+import type { DeliveryIdentity } from './delivery-key.ts';
+import type { JsonObject } from './json.ts';
+import { type Priority, priorityOf, type Severity } from './severity.ts';
+
+/** Loop's issue statuses, in the order work moves through them. */
+export const ISSUE_STATUSES = ['triage', 'backlog', 'todo', 'in_progress', 'done', 'canceled'] as const;
+export type IssueStatus = (typeof ISSUE_STATUSES)[number];
+
+/**
+ * What a source read from one delivery: everything Loop needs to file it, nothing about how the
+ * source spells it. Sources (lambda/sources/) build it; the core never reads a payload itself.
+ */
+export interface SignalReading {
+  /** Who sent it, e.g. `posthog`. */
+  readonly source: string;
+  /** What kind of signal, e.g. `metric_change`. */
+  readonly type: string;
+  /** The source's own identifier for what fired, if the delivery names one. */
+  readonly sourceId: string | null;
+  readonly severity: Severity;
+  /** The triage issue's title: one line. */
+  readonly title: string;
+  /** What the signal is about (a metric or alert name), for the delivery log. */
+  readonly subject: string;
+}
 
 /** A Loop signal, as Loop names its fields. */
 export interface Signal {
   readonly id: string;
-  readonly source: 'posthog';
+  readonly source: string;
   readonly sourceId: string | null;
-  readonly type: 'metric_change';
+  readonly type: string;
   readonly severity: Severity;
   readonly payload: JsonObject;
   readonly issueId: string;
@@ -22,9 +42,9 @@ export interface Issue {
   readonly number: number;
   readonly title: string;
   readonly type: 'signal';
-  readonly status: 'triage';
+  readonly status: IssueStatus;
   readonly priority: Priority;
-  readonly signalSource: 'posthog';
+  readonly signalSource: string;
   readonly signalPayload: JsonObject;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -38,7 +58,7 @@ export interface LoopRecords {
 
 /** Everything a delivery contributes before storage assigns ids and an issue number. */
 export interface SignalDraft {
-  readonly change: MetricChange;
+  readonly reading: SignalReading;
   /** The body as `JSON.parse` gave it. */
   readonly payload: JsonObject;
   /** The body as received: JSON text that parses to `payload`. */
@@ -48,38 +68,20 @@ export interface SignalDraft {
   readonly delivery: DeliveryIdentity;
 }
 
-/**
- * The draft of one delivery: the metric change its body holds, and the identity its key headers
- * (or, without them, its bytes) give it. Throws InvalidPayloadError for a body that is not one.
- */
-export function signalDraftOf(
-  body: JsonBody & { readonly raw: Buffer },
-  keyHeaders: KeyHeaders | undefined,
-  receivedAt: Date,
-): SignalDraft {
-  return {
-    change: readMetricChange(body.payload),
-    payload: body.payload,
-    payloadText: body.text,
-    receivedAt,
-    delivery: deliveryIdentity(keyHeaders, body.raw),
-  };
-}
-
 /** Builds the signal and its linked issue for a draft, given the identifiers storage chose. */
 export function loopRecordsFor(
   draft: SignalDraft,
   ids: { readonly signalId: string; readonly issueId: string; readonly issueNumber: number },
 ): LoopRecords {
-  const severity = severityOf(draft.change.value);
+  const { reading } = draft;
   const createdAt = draft.receivedAt.toISOString();
   return {
     signal: {
       id: ids.signalId,
-      source: 'posthog',
-      sourceId: draft.change.sourceId,
-      type: 'metric_change',
-      severity,
+      source: reading.source,
+      sourceId: reading.sourceId,
+      type: reading.type,
+      severity: reading.severity,
       payload: draft.payload,
       issueId: ids.issueId,
       createdAt,
@@ -87,11 +89,11 @@ export function loopRecordsFor(
     issue: {
       id: ids.issueId,
       number: ids.issueNumber,
-      title: titleOf(draft.change),
+      title: reading.title,
       type: 'signal',
       status: 'triage',
-      priority: priorityOf(severity),
-      signalSource: 'posthog',
+      priority: priorityOf(reading.severity),
+      signalSource: reading.source,
       signalPayload: draft.payload,
       createdAt,
       updatedAt: createdAt,

@@ -1,7 +1,10 @@
-import { InvalidPayloadError } from '../errors.ts';
+import { isJsonObject, type JsonObject, type JsonValue, ownField } from '../../core/json.ts';
+import type { SignalReading } from '../../core/loop-records.ts';
+import { severityOf } from '../../core/severity.ts';
+import { InvalidPayloadError } from '../../errors.ts';
 import { parsePercentText } from './decimal-text.ts';
-import { isJsonObject, type JsonObject, type JsonValue, ownField } from './json.ts';
-import { type AlertReading, readPosthogAlert } from './posthog-alert.ts';
+import { type AlertReading, readPosthogAlert } from './insight-alert.ts';
+import { titleOf } from './title.ts';
 
 /** The part of a PostHog delivery that Loop acts on. */
 export interface MetricChange {
@@ -18,12 +21,29 @@ export interface MetricChange {
   readonly sourceId: string | null;
 }
 
-export const MAX_NAME_LENGTH = 256;
-export const MAX_TIMEFRAME_LENGTH = 128;
+const MAX_NAME_LENGTH = 256;
+const MAX_TIMEFRAME_LENGTH = 128;
 const DEFAULT_TIMEFRAME = 'recent';
 
 const EXPECTED_FIELDS =
   'expected name and value (a custom body), or the body of a PostHog insight alert (insight_name or alert_name, and breaches)';
+
+/**
+ * Reads a PostHog delivery body as a Loop signal: the metric change it reports (see
+ * readMetricChange), its severity and its issue's title. Throws InvalidPayloadError naming the
+ * field that is missing or invalid.
+ */
+export function readPosthogDelivery(payload: JsonObject): SignalReading {
+  const change = readMetricChange(payload);
+  return {
+    source: 'posthog',
+    type: 'metric_change',
+    sourceId: change.sourceId,
+    severity: severityOf(change.value),
+    title: titleOf(change),
+    subject: change.name,
+  };
+}
 
 /**
  * Reads the metric change from a delivery body. Explicit fields always win: name from

@@ -1,0 +1,20 @@
+import type { RawDelivery } from '../../lambda/intake.ts';
+import { posthogIntake } from '../../lambda/parts.ts';
+import type { WebhookSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
+import type { SignalStore } from '../../lambda/storage/signal-store.ts';
+import { createHandler, type WebhookHandler } from '../../lambda/webhook-handler.ts';
+
+/** The webhook as the service runs it (PostHog's bodies, the shared metrics) around these parts. */
+export function webhookHandler({
+  secrets,
+  store,
+  queue,
+  now,
+}: {
+  readonly secrets: WebhookSecretSource;
+  readonly store: SignalStore;
+  readonly queue?: { send(delivery: RawDelivery): Promise<void> };
+  readonly now?: () => Date;
+}): WebhookHandler {
+  return createHandler({ secrets, intake: posthogIntake(store, queue), ...(now ? { now } : {}) });
+}
