@@ -116,7 +116,8 @@ export class PosthogSignalsStack extends Stack {
     new CfnOutput(this, 'DeliveryQueueUrl', { value: queue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', {
       value: deadLetterQueue.queueUrl,
-      description: 'Deliveries that failed every attempt (see the README runbook to redrive them)',
+      description:
+        'Deliveries that failed every attempt (see the runbook in docs/operations.md to redrive them)',
     });
     new CfnOutput(this, 'DeadLetterQueueArn', { value: deadLetterQueue.queueArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.topic.topicArn });

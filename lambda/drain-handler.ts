@@ -1,9 +1,10 @@
 /**
- * The queue drain: writes each delivery the webhook queued while storage was down (README "No
- * accepted alert is lost"), through the same store and dedup key, with the time it arrived.
+ * The queue drain: writes each delivery the webhook queued while storage was down
+ * (docs/architecture.md "No accepted alert is lost") through the same intake operation, with the
+ * time it arrived.
  *
  *   written, or found written already  done (a PostHog retry got through, or SQS delivered twice)
- *   refused for good (e.g. 422)        logged and done: it can never be written
+ *   refused for good (RefusedError)    logged and done: it can never be written
  *   anything else (storage still down) reported in batchItemFailures and postponed with back-off;
  *                                      after the last attempt SQS moves it to the dead-letter queue
  *

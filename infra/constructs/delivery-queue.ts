@@ -9,7 +9,7 @@ export interface DeliveryQueueProps {
 }
 
 /**
- * Where deliveries wait while DynamoDB is unavailable (README "No accepted alert is lost"): a
+ * Where deliveries wait while DynamoDB is unavailable (docs/architecture.md "No accepted alert is lost"): a
  * standard queue, and a dead-letter queue for those that failed every attempt, kept 14 days.
  * Both encrypted (SQS-managed keys) and reachable only over TLS.
  */

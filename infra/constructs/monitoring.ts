@@ -171,7 +171,7 @@ export class Monitoring extends Construct {
         }),
         threshold: 1,
         description:
-          'A delivery accepted while DynamoDB was unavailable failed every attempt (about four hours of retries) and waits in the dead-letter queue (kept 14 days). First check: drain logs, outcome="deadLettered"; fix the cause, then redrive (README runbook "Dead-lettered deliveries").',
+          'A delivery accepted while DynamoDB was unavailable failed every attempt (about four hours of retries) and waits in the dead-letter queue (kept 14 days). First check: drain logs, outcome="deadLettered"; fix the cause, then redrive (docs/operations.md, runbook "Deliveries waiting, and dead-lettered deliveries").',
       },
       {
         id: 'QueuedDeliveryAge',
@@ -185,7 +185,7 @@ export class Monitoring extends Construct {
         metric: customMetric(outcomeMetricName('rejected')),
         threshold: 1,
         description:
-          'A delivery answered 202 (queued) could not be written when drained: it was refused for good, e.g. its Idempotency-Key had been used with another body (422). First check: drain logs, outcome="rejected", fields "status" and "reason".',
+          'A delivery answered 202 (queued) could not be written when drained: it was refused for good, e.g. its Idempotency-Key had been used with another body (422). First check: drain logs, outcome="rejected", fields "error" and "reason".',
       },
       {
         id: 'DrainErrors',

@@ -32,7 +32,7 @@ export class WebhookSecret extends Construct {
     Validations.of(secret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'Rotating this secret needs PostHog updated by hand; the README runbook rotates it, and the function accepts the previous value during a grace period.',
+        'Rotating this secret needs PostHog updated by hand; the runbook in docs/operations.md rotates it, and the function accepts the previous value during a grace period.',
     });
     this.secret = secret;
   }

@@ -9,7 +9,7 @@ export type KeyHeaders = Partial<Record<KeyHeader, string>>;
 /** Where a delivery's key comes from: one of those headers, else the body. */
 export type DeliveryKeySource = KeyHeader | 'body';
 
-/** What tells one delivery from another (README "Idempotency"). */
+/** What tells one delivery from another (docs/http-contract.md "Idempotency"). */
 export interface DeliveryIdentity {
   /** `<source>:<sha256 hex>`: sources never collide, and any header length gives a short key. */
   readonly key: string;

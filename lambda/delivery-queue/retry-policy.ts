@@ -1,5 +1,5 @@
 /**
- * How the delivery queue retries (README "No accepted alert is lost"): shared by the drain, which
+ * How the delivery queue retries (docs/architecture.md "No accepted alert is lost"): shared by the drain, which
  * backs off and knows a record's last attempt, and the stack, which sets the queues up.
  */
 export const RETRY_POLICY = {

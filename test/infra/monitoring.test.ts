@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Capture, Match } from 'aws-cdk-lib/assertions';
+import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { synthStack } from '../support/stack.ts';
 
 describe('monitoring', () => {
@@ -158,5 +161,27 @@ describe('monitoring', () => {
     ]) {
       expect(text).toContain(metric);
     }
+  });
+});
+
+describe('the alarm table of docs/operations.md', () => {
+  it('has exactly one row per alarm the stack can define, by name', () => {
+    const { stack } = synthStack({ quietPeriodHours: 24 });
+    const defined = stack.node
+      .findAll()
+      .filter((construct) => construct instanceof Alarm)
+      .map((construct) => construct.node.id)
+      .sort();
+    const doc = readFileSync(join(__dirname, '../../docs/operations.md'), 'utf8');
+    const table = doc.slice(doc.indexOf('| alarm |'));
+    const documented = table
+      .slice(0, table.indexOf('\n\n'))
+      .split('\n')
+      .slice(2)
+      .map((line) => line.split('|')[1]?.trim().split(' ')[0] ?? '')
+      .sort();
+
+    expect(defined.length).toBeGreaterThan(10);
+    expect(documented).toEqual(defined);
   });
 });

@@ -22,7 +22,7 @@ import { captureOutputPerTest } from '../support/output.ts';
 import { webhookHandler } from '../support/webhook.ts';
 
 /**
- * README "No accepted alert is lost": with DynamoDB unreachable every authenticated, valid
+ * docs/architecture.md "No accepted alert is lost": with DynamoDB unreachable every authenticated, valid
  * delivery answers 202 and waits in the queue; once DynamoDB is back the drain writes each exactly
  * once, with the time it arrived. The queue is a fake SQS over HTTP; storage is DynamoDB Local.
  */

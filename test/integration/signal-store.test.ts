@@ -67,7 +67,7 @@ describe('DynamoDbSignalStore against DynamoDB Local', () => {
       Array.from({ length: 40 }, () => store.createSignalWithIssue(draftFor(SAMPLE))),
     );
 
-    // Unique and positive; not gapless: a number taken by a failed attempt is skipped (README).
+    // Unique and positive; not gapless: a number taken by a failed attempt is skipped (docs/architecture.md "Storage design").
     const numbers = created.map(({ records }) => records.issue.number);
     expect(new Set(numbers).size).toBe(40);
     expect(numbers.every((number) => Number.isInteger(number) && number >= 1)).toBe(true);

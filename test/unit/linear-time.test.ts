@@ -9,7 +9,7 @@ import { RecordingStore } from '../support/recording-store.ts';
 import { webhookHandler } from '../support/webhook.ts';
 
 /**
- * README "The HTTP contract": every check is linear in the body. A linear reader takes about a
+ * docs/http-contract.md: every check is linear in the body. A linear reader takes about a
  * millisecond for 128 KiB; a backtracking one takes seconds to minutes on the right input. One
  * second per input never flakes for the first and always catches the second.
  *

@@ -6,7 +6,7 @@ import { captureOutputPerTest } from '../support/output.ts';
 type Entry = typeof import('../../lambda/webhook-entry.ts');
 
 /**
- * README "Speed": init fetches the secret and opens the connections, and never fails or hangs
+ * docs/architecture.md "Speed": init fetches the secret and opens the connections, and never fails or hangs
  * because a dependency is down — the request path meets the failure again, with its 503.
  */
 describe('the webhook entry: init does the waiting, boundedly', () => {

@@ -164,7 +164,7 @@ describe('handler: repeated deliveries', () => {
   });
 });
 
-describe('handler: every refusal of README "The HTTP contract", in order', () => {
+describe('handler: every refusal of docs/http-contract.md, in order', () => {
   async function refusal(event: ReturnType<typeof webhookEvent>, secrets?: WebhookSecretSource) {
     const { handler, store } = setup(secrets);
     const result = await handler(event, lambdaContext);

@@ -2,7 +2,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { HttpError } from '../http-errors.ts';
 
-/** Largest accepted body, in bytes after base64 decoding (README "Limits"). */
+/** Largest accepted body, in bytes after base64 decoding (docs/operations.md "Limits"). */
 const MAX_BODY_BYTES = 128 * 1024;
 
 const JSON_MEDIA_TYPE = 'application/json';
@@ -32,7 +32,7 @@ export function decodeBody(): MiddlewareObj<BodyEvent> {
  * `@middy/http-json-body-parser`: it answers malformed JSON with 415 instead of 400, accepts
  * `+json` types, decodes invalid UTF-8 lossily, has no size step, and replaces the body with the
  * parsed value, losing the bytes that the dedup hash, the lossless payload and the durable queue
- * need (README "Development").
+ * need (docs/architecture.md "Design choices worth knowing").
  */
 export function checkJsonBody(): MiddlewareObj<BodyEvent> {
   return {

@@ -23,7 +23,7 @@ export function webhookAuth(
 ): MiddlewareObj<BodyEvent> {
   return {
     before: async (request) => {
-      // Configuration and secret-store failures answer before any header check (README, "The HTTP contract").
+      // Configuration and secret-store failures answer before any header check (docs/http-contract.md "Order of checks").
       const accepted = await secrets.accepted();
       const credential = credentialOf(request.event, nowSeconds());
       let checks = accepted.map(credential.check);

@@ -1,6 +1,6 @@
 /**
  * Reading numbers out of text that arrives in a request, in one forward pass: no regular
- * expression, so no input can make it backtrack (README "The HTTP contract": every check is
+ * expression, so no input can make it backtrack (docs/http-contract.md: every check is
  * linear in the body).
  */
 
