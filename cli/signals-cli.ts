@@ -1,35 +1,47 @@
+/**
+ * `npm run signals -- <command>`: what arrived, and what to do with it, against the local service
+ * (the same DYNAMODB_PORT and TABLE_NAME as `npm start`) or a deployed table. Formatting lives in
+ * tables.ts; queries in lambda/storage/read-model.ts; this file parses and dispatches.
+ */
 import { parseArgs } from 'node:util';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../lambda/aws-clients.ts';
+import { createDocumentClient, createSecretsManagerClient } from '../lambda/aws-clients.ts';
 import { neverAnswered } from '../lambda/aws-errors.ts';
+import { answerFor } from '../lambda/http/http-errors.ts';
 import { WEBHOOK_ROUTE } from '../lambda/http/routes.ts';
-import {
-  type IssueDetail,
-  SignalQueries,
-  type SignalRow,
-  type TriageRow,
-} from '../lambda/storage/read-model.ts';
+import type { RawDelivery } from '../lambda/intake.ts';
+import { posthogIntake } from '../lambda/parts.ts';
+import { urlTokenOf } from '../lambda/secret/url-token.ts';
+import { SignalQueries } from '../lambda/storage/read-model.ts';
+import { DynamoDbSignalStore } from '../lambda/storage/signal-store.ts';
 import { LOCAL_AWS } from '../local/dynamodb-local.ts';
 import { SAMPLE_DELIVERY } from '../local/sample-delivery.ts';
 import { type LocalSettings, localSettings } from '../local/settings.ts';
 import { existingLocalSecret } from '../local/webhook-secret.ts';
+import { detailText, issueTable, prettyJson, signalTable, unreadableTable } from './tables.ts';
 import { escapeControls } from './terminal-text.ts';
 
 export const USAGE = `Usage: npm run signals -- <command> [options]
 
 Commands:
-  list                    newest signals: severity, title, issue number, age
-  triage                  the triage queue, by priority then age
+  list                    newest signals: age, severity, kind, issue, status, title
+  triage                  issues in triage, by priority then age
   show <id|number>        one signal or issue (signal id, issue id or issue number) with its payload
+  rejected                authenticated deliveries that could not be read, kept 14 days for replay
+  replay <id>             run a kept delivery through the current code, as a delivery would be
   test-delivery           send the README's sample delivery and print the answer
+  webhook-url             print the webhook URL with its token, for senders that cannot set a header
 
 Options:
   --json                  machine-readable output
-  --limit N               rows for list/triage (default 20, at most 1000)
+  --limit N               rows for list/triage/rejected (default 20, at most 1000)
   --table NAME            a deployed table (AWS credentials and region from the environment)
   --endpoint URL          DynamoDB endpoint (default: the local service, 127.0.0.1:$DYNAMODB_PORT)
-  --url URL               test-delivery target (default: http://127.0.0.1:$PORT${WEBHOOK_ROUTE.path})
-  --secret VALUE          test-delivery secret (default: $POSTHOG_WEBHOOK_SECRET or .data/posthog-webhook-secret)`;
+  --url URL               test-delivery target (default: http://127.0.0.1:$PORT${WEBHOOK_ROUTE.path});
+                          webhook-url: a deployed stack's WebhookUrl output (with --secret-id)
+  --secret VALUE          test-delivery secret (default: $POSTHOG_WEBHOOK_SECRET or .data/posthog-webhook-secret)
+  --stack NAME            webhook-url of a deployed stack (reads its outputs and its secret)
+  --secret-id ARN         webhook-url from this Secrets Manager secret (with --url)`;
 
 export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
@@ -37,6 +49,10 @@ export interface CliIo {
   readonly err: (text: string) => void;
   readonly now?: () => Date;
 }
+
+const TABLE_COMMANDS = ['list', 'triage', 'show', 'rejected', 'replay'] as const;
+type TableCommand = (typeof TABLE_COMMANDS)[number];
+const WITH_REFERENCE: readonly string[] = ['show', 'replay'];
 
 /**
  * Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage). Every line it prints passes
@@ -64,11 +80,8 @@ export async function runCli(args: string[], terminal: CliIo): Promise<number> {
   }
   const { command, reference, options } = parsed;
   if (command === 'test-delivery') return testDelivery(options, local, io);
-  if (
-    !command ||
-    !['list', 'triage', 'show'].includes(command) ||
-    (command === 'show') !== (reference !== undefined)
-  ) {
+  if (command === 'webhook-url') return webhookUrl(options, local, io);
+  if (!isTableCommand(command) || WITH_REFERENCE.includes(command) !== (reference !== undefined)) {
     io.err(USAGE);
     return 2;
   }
@@ -79,31 +92,48 @@ export async function runCli(args: string[], terminal: CliIo): Promise<number> {
   }
 
   const target = tableTarget(options, local, io.env);
-  const client = target.client;
+  const { client } = target;
   try {
     const queries = new SignalQueries(client, target.tableName);
     const now = io.now?.() ?? new Date();
-    if (command === 'list') {
-      const rows = await queries.newestSignals(limit);
-      io.out(options.json ? prettyJson(rows) : signalTable(rows, now));
-    } else if (command === 'triage') {
-      const rows = await queries.triageIssues(limit);
-      io.out(options.json ? prettyJson(rows) : triageTable(rows, now));
-    } else {
-      const detail = await queries.find(String(reference));
-      if (!detail) {
-        io.err(`No signal or issue "${reference}" in table ${target.tableName}`);
-        return 1;
+    switch (command) {
+      case 'list': {
+        const { items } = await queries.newestSignals(limit);
+        io.out(options.json ? prettyJson(items) : signalTable(items, now));
+        return 0;
       }
-      io.out(options.json ? prettyJson(detail) : detailText(detail));
+      case 'triage': {
+        const { items } = await queries.issuesWithStatus('triage', limit);
+        io.out(options.json ? prettyJson(items) : issueTable(items, now, 'No issue is waiting in triage.'));
+        return 0;
+      }
+      case 'rejected': {
+        const { items } = await queries.unreadable(limit);
+        io.out(options.json ? prettyJson(items) : unreadableTable(items, now));
+        return 0;
+      }
+      case 'show': {
+        const detail = await queries.find(String(reference));
+        if (!detail) {
+          io.err(`No signal or issue "${reference}" in table ${target.tableName}`);
+          return 1;
+        }
+        io.out(options.json ? prettyJson(detail) : detailText(detail));
+        return 0;
+      }
+      case 'replay':
+        return await replay(String(reference), queries, target, io);
     }
-    return 0;
   } catch (error) {
     io.err(explain(error, target));
     return 1;
   } finally {
     client.destroy();
   }
+}
+
+function isTableCommand(command: string | undefined): command is TableCommand {
+  return (TABLE_COMMANDS as readonly (string | undefined)[]).includes(command);
 }
 
 function parse(args: string[]) {
@@ -117,6 +147,8 @@ function parse(args: string[]) {
       endpoint: { type: 'string' },
       url: { type: 'string' },
       secret: { type: 'string' },
+      stack: { type: 'string' },
+      'secret-id': { type: 'string' },
     },
   });
   if (positionals.length > 2) throw new Error(`Unexpected argument "${positionals[2]}"`);
@@ -133,15 +165,16 @@ interface TableTarget {
   readonly local: boolean;
 }
 
+// Looser than the function's fail-fast timeouts: a first TLS handshake from a laptop can be slow.
+const CLI_TIMEOUTS = {
+  requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000, throwOnRequestTimeout: true },
+} as const;
+
 // Without --table the CLI reads the local service's table, exactly as `npm start` sets it up.
 function tableTarget(options: Options, local: LocalSettings, env: NodeJS.ProcessEnv): TableTarget {
-  // Looser than the function's fail-fast timeouts: a first TLS handshake from a laptop can be slow.
-  const timeouts = {
-    requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000, throwOnRequestTimeout: true },
-  };
   if (options.table && !options.endpoint) {
     return {
-      client: createDocumentClient({ ...timeouts }),
+      client: createDocumentClient({ ...CLI_TIMEOUTS }),
       tableName: options.table,
       where: `AWS (${env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'region from your AWS config'})`,
       local: false,
@@ -149,7 +182,7 @@ function tableTarget(options: Options, local: LocalSettings, env: NodeJS.Process
   }
   const endpoint = options.endpoint ?? local.dynamoDbEndpoint;
   return {
-    client: createDocumentClient({ endpoint, ...LOCAL_AWS, ...timeouts, maxAttempts: 1 }),
+    client: createDocumentClient({ endpoint, ...LOCAL_AWS, ...CLI_TIMEOUTS, maxAttempts: 1 }),
     tableName: options.table ?? local.tableName,
     where: endpoint,
     local: true,
@@ -167,76 +200,40 @@ function explain(error: unknown, target: TableTarget): string {
   return `DynamoDB refused the request: ${name ?? 'Error'}: ${(error as Error).message}`;
 }
 
-function age(createdAt: string, now: Date): string {
-  const seconds = Math.max(0, Math.round((now.getTime() - Date.parse(createdAt)) / 1000));
-  if (seconds < 60) return `${seconds}s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
-  if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h`;
-  return `${Math.floor(seconds / 86_400)}d`;
-}
-
-function table(headers: string[], cells: string[][]): string {
-  // Escaped before measuring, so that the columns line up as printed.
-  const rows = cells.map((row) => row.map(escapeControls));
-  const widths = headers.map((header, column) =>
-    Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [line(headers), ...rows.map(line)].join('\n');
-}
-
-function signalTable(rows: SignalRow[], now: Date): string {
-  if (rows.length === 0) return 'No signals yet.';
-  return table(
-    ['AGE', 'SEVERITY', 'ISSUE', 'TITLE', 'SIGNAL'],
-    rows.map((row) => [
-      age(row.createdAt, now),
-      row.severity,
-      row.issueNumber === undefined ? '?' : `#${row.issueNumber}`,
-      row.title ?? '',
-      row.signalId,
-    ]),
-  );
-}
-
-function triageTable(rows: TriageRow[], now: Date): string {
-  if (rows.length === 0) return 'The triage queue is empty.';
-  return table(
-    ['PRIORITY', 'ISSUE', 'AGE', 'TITLE'],
-    rows.map((row) => [`P${row.priority}`, `#${row.number}`, age(row.createdAt, now), row.title]),
-  );
-}
-
-function detailText({ issue, signals }: IssueDetail): string {
-  // Each line is escaped whole, so a line break inside a stored field cannot start a line.
-  const lines = [
-    `Issue #${issue.number}  ${issue.title}`,
-    `  id ${issue.id}  status ${issue.status}  priority P${issue.priority}  created ${issue.createdAt}`,
-  ].map(escapeControls);
-  for (const signal of signals) {
-    lines.push(
-      '',
-      escapeControls(`Signal ${signal.id}`),
-      escapeControls(
-        `  ${signal.severity}  source ${signal.source}${signal.sourceId ? ` (${signal.sourceId})` : ''}  type ${signal.type}  created ${signal.createdAt}`,
-      ),
-      '',
-      'Payload:',
-      indentedJson(signal.payload),
-    );
+/**
+ * `replay <id>`: a kept unreadable delivery through the current code — the same intake, with the
+ * time it first arrived — answered as a delivery would be. Filed, it is no longer kept; still
+ * unreadable, it stays (with the new reason). The store uses the default settings (dedup window,
+ * grouping, episode gap).
+ */
+async function replay(id: string, queries: SignalQueries, target: TableTarget, io: CliIo): Promise<number> {
+  const kept = await queries.unreadableDelivery(id);
+  if (!kept) {
+    io.err(`No kept delivery "${id}" in table ${target.tableName} (see \`npm run signals -- rejected\`)`);
+    return 1;
   }
-  return lines.join('\n');
-}
-
-function indentedJson(value: unknown): string {
+  const store = new DynamoDbSignalStore(target.client, target.tableName);
+  const delivery: RawDelivery = {
+    body: Buffer.from(kept.body as Uint8Array),
+    keyHeaders: (kept.keyHeaders ?? {}) as RawDelivery['keyHeaders'],
+    receivedAt: new Date(String(kept.createdAt)),
+    requestId: typeof kept.requestId === 'string' ? kept.requestId : undefined,
+  };
   try {
-    return prettyJson(value);
-  } catch {
-    return '(nested too deeply to print; read it from the table)';
+    const result = await posthogIntake(store).accept(delivery);
+    if (result.status !== 'stored') throw new Error('not stored');
+    await store.forgetUnreadable(id);
+    const [first] = result.stored;
+    const issue = first.records.issue;
+    io.out(
+      `${result.replayed ? 200 : 201} ${first.filing}: ${issue ? `issue #${issue.number} "${issue.title}"` : 'no open issue'} (signal ${first.records.signal.id}); no longer kept`,
+    );
+    return 0;
+  } catch (error) {
+    const { statusCode, message } = answerFor(error);
+    if (statusCode >= 500) throw error;
+    io.err(`${statusCode}: ${message}`);
+    return 1;
   }
 }
 
@@ -278,17 +275,77 @@ async function testDelivery(options: Options, local: LocalSettings, io: CliIo): 
 }
 
 /**
+ * `webhook-url`: the one place the URL token is printed (docs/http-contract.md "The URL token"):
+ * the local service's by default; a deployed stack's with `--stack` (its outputs and its secret),
+ * or with `--secret-id` and `--url`.
+ */
+async function webhookUrl(options: Options, local: LocalSettings, io: CliIo): Promise<number> {
+  try {
+    let base: string;
+    let secret: string;
+    if (options.stack) {
+      ({ base, secret } = await deployedStack(options.stack));
+    } else if (options['secret-id']) {
+      if (!options.url) {
+        io.err("--secret-id needs --url: the stack's WebhookUrl output");
+        return 2;
+      }
+      base = options.url;
+      secret = await secretValue(options['secret-id']);
+    } else {
+      const found = options.secret ?? existingLocalSecret(io.env)?.value;
+      if (!found) {
+        io.err('No secret: set POSTHOG_WEBHOOK_SECRET, or run `npm start` once to generate one.');
+        return 2;
+      }
+      base = options.url ?? local.webhookUrl;
+      secret = found;
+    }
+    io.out(`${base.replace(/\/+$/, '')}/${urlTokenOf(secret)}`);
+    return 0;
+  } catch (error) {
+    io.err(`Cannot read the stack's URL and secret: ${(error as Error).name}: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+async function deployedStack(stackName: string): Promise<{ base: string; secret: string }> {
+  const { CloudFormationClient, DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
+  const cloudFormation = new CloudFormationClient({ ...CLI_TIMEOUTS });
+  try {
+    const { Stacks = [] } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
+    const outputs = new Map(
+      (Stacks[0]?.Outputs ?? []).map((output) => [output.OutputKey, output.OutputValue]),
+    );
+    const base = outputs.get('WebhookUrl');
+    const secretArn = outputs.get('WebhookSecretArn');
+    if (!base || !secretArn)
+      throw new Error(`stack ${stackName} has no WebhookUrl or WebhookSecretArn output`);
+    return { base, secret: await secretValue(secretArn) };
+  } finally {
+    cloudFormation.destroy();
+  }
+}
+
+async function secretValue(secretId: string): Promise<string> {
+  const { GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+  const secretsManager = createSecretsManagerClient({ ...CLI_TIMEOUTS });
+  try {
+    const { SecretString } = await secretsManager.send(new GetSecretValueCommand({ SecretId: secretId }));
+    if (!SecretString) throw new Error('the secret is empty or binary');
+    return SecretString;
+  } finally {
+    secretsManager.destroy();
+  }
+}
+
+/**
  * Text for the terminal: each line with its control characters escaped. Line breaks between
  * lines stay; one inside a stored value (a title, an id) is a single table cell or field, already
  * escaped where the line was built, so it can never start a line of its own.
  */
 function safeLines(text: string): string {
   return text.split('\n').map(escapeControls).join('\n');
-}
-
-/** JSON never writes a raw line break inside a string, so its line breaks are all layout. */
-function prettyJson(value: unknown): string {
-  return JSON.stringify(value, null, 2);
 }
 
 function safeJson(text: string): unknown {

@@ -58,7 +58,7 @@ export function createDrainHandler({ intake, backoff, logger, metrics }: DrainDe
         ...base,
         requestId: delivery.requestId,
         receivedAt: delivery.receivedAt.toISOString(),
-        replayed: result.status === 'stored' && result.stored.replayed,
+        replayed: result.status === 'stored' && result.replayed,
         ...result.facts,
       });
     } catch (error) {

@@ -33,6 +33,15 @@ export class UnauthorizedError extends RefusedError {}
 /** The body is not a delivery this service can read; the message names the field. */
 export class InvalidPayloadError extends RefusedError {}
 
+/** A request (not a delivery) with a parameter that cannot be used; the message names it. */
+export class InvalidRequestError extends RefusedError {}
+
+/** What a request names does not exist. */
+export class NotFoundError extends RefusedError {}
+
+/** A change made against a state that has changed since the caller saw it. */
+export class ConflictError extends RefusedError {}
+
 /** An Idempotency-Key or webhook-id seen before, with a different body. */
 export class KeyReusedError extends RefusedError {}
 

@@ -1,23 +1,27 @@
 /**
- * The one business operation: a delivery as it arrived → a Loop signal and issue, whatever
+ * The one business operation: a delivery as it arrived → Loop signals and issues, whatever
  * carried it. The webhook (HTTP) and the drain (the delivery queue) both call `accept`, and keep
  * only their transport: the HTTP answer, or the batch outcome and back-off.
  *
- *   bytes ─ parse (JSON object) ─ source reading (name, severity, title) ─ dedup identity
- *         ─ store (signal + issue, or the replay of an earlier delivery)
- *         ─ effects: the per-severity metric of a new signal, the delivery log's fields
+ *   bytes ─ parse (JSON object) ─ source reading (one signal per alert the body reports)
+ *         ─ dedup identity ─ store (a new issue, the alert's open issue, or a lone resolution;
+ *           or the replay of an earlier delivery)
+ *         ─ effects: the per-severity metric of each new signal, the delivery log's fields
  *
- * While storage is down, a delivery is handed to `hold` (the webhook's durable queue) when there
- * is one, and counts as accepted.
+ * An authenticated body that cannot be read is refused, and kept (docs/http-contract.md "Nothing
+ * authenticated is lost") so it can be replayed once the service learns its shape. While storage
+ * is down, a delivery is handed to `hold` (the webhook's durable queue) when there is one, and
+ * counts as accepted.
  */
+import { createHash } from 'node:crypto';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { deliveryIdentity, type KeyHeaders } from './core/delivery-key.ts';
 import { type JsonObject, parseJsonObject } from './core/json.ts';
 import type { SignalDraft, SignalReading } from './core/loop-records.ts';
 import type { Severity } from './core/severity.ts';
-import { DependencyUnavailableError } from './errors.ts';
+import { DependencyUnavailableError, InvalidPayloadError } from './errors.ts';
 import { nameOf } from './observability/error-details.ts';
-import { severityMetricName } from './observability/metric-names.ts';
+import { severityMetricName, UNREADABLE_METRIC } from './observability/metric-names.ts';
 import type { SignalStore, StoredDelivery } from './storage/signal-store.ts';
 
 /** One delivery as it arrived, whatever carried it. */
@@ -36,23 +40,50 @@ export interface DeliveryFacts {
   /** What the signal is about, as the source named it (a metric or alert name). */
   readonly metricName: string;
   readonly severity: Severity;
-  /** Once stored. */
+  /** How the (first) signal was filed, once stored. */
+  readonly filing?: StoredDelivery['filing'];
   readonly signalId?: string;
-  readonly issueId?: string;
+  readonly issueId?: string | null;
+  /** How many signals the body reported, when more than one. */
+  readonly signals?: number;
   /** Once held: the name of the storage failure that made it wait. */
   readonly storageFailure?: string | undefined;
 }
 
 /** What became of an accepted delivery. */
 export type IntakeResult =
-  | { readonly status: 'stored'; readonly stored: StoredDelivery; readonly facts: DeliveryFacts }
+  | {
+      readonly status: 'stored';
+      /** One per signal the body reported (most bodies: one). */
+      readonly stored: readonly [StoredDelivery, ...StoredDelivery[]];
+      /** True when the delivery repeated an earlier one and nothing new was written. */
+      readonly replayed: boolean;
+      readonly facts: DeliveryFacts;
+    }
   | { readonly status: 'held'; readonly facts: DeliveryFacts };
 
-/** Reads a parsed body as a signal; throws InvalidPayloadError naming what is missing or wrong. */
-export type SourceReader = (payload: JsonObject) => SignalReading;
+/**
+ * Reads a parsed body as the signals it reports, at least one; throws InvalidPayloadError
+ * naming what is missing or wrong.
+ */
+export type SourceReader = (payload: JsonObject) => readonly [SignalReading, ...SignalReading[]];
+
+/** Where unreadable deliveries are kept for replay. */
+export interface UnreadableKeeper {
+  keepUnreadable(delivery: UnreadableDelivery): Promise<void>;
+}
+
+/** An authenticated delivery the service could not read, as kept. */
+export interface UnreadableDelivery {
+  /** The same for the same delivery: a retry of it is kept once. */
+  readonly id: string;
+  readonly delivery: RawDelivery;
+  /** Why it could not be read (the 400's message). */
+  readonly reason: string;
+}
 
 export interface IntakeDependencies {
-  readonly store: SignalStore;
+  readonly store: SignalStore & Partial<UnreadableKeeper>;
   /** How the sender's bodies are read (lambda/sources/). */
   readonly read: SourceReader;
   readonly metrics: Metrics;
@@ -63,24 +94,45 @@ export interface IntakeDependencies {
 /** The intake operation, bound to its dependencies. */
 export interface Intake {
   /**
-   * Accepts one delivery. Throws InvalidPayloadError (unreadable), KeyReusedError,
-   * ReplayGoneError, ConfigurationError, or DependencyUnavailableError when storage (and the
-   * hold, if any) is unavailable.
+   * Accepts one delivery. Throws InvalidPayloadError (unreadable; kept, see UnreadableKeeper),
+   * KeyReusedError, ReplayGoneError, ConfigurationError, or DependencyUnavailableError when
+   * storage (and the hold, if any) is unavailable.
    */
   accept(delivery: RawDelivery): Promise<IntakeResult>;
 }
 
 /** Builds the intake operation around the given dependencies. */
 export function createIntake({ store, read, metrics, hold }: IntakeDependencies): Intake {
+  const readOrKeep = async (delivery: RawDelivery): Promise<readonly [SignalDraft, ...SignalDraft[]]> => {
+    try {
+      return draftsOf(delivery, read);
+    } catch (error) {
+      if (!(error instanceof InvalidPayloadError) || !store.keepUnreadable) throw error;
+      metrics.addMetric(UNREADABLE_METRIC, MetricUnit.Count, 1);
+      const id = unreadableId(delivery);
+      const kept = await store.keepUnreadable({ id, delivery, reason: error.message }).then(
+        () => `kept for replay as ${id}`,
+        (keepError: unknown) => `could not be kept (${nameOf(keepError)})`,
+      );
+      throw new InvalidPayloadError(error.message, { detail: kept });
+    }
+  };
+
   return {
     async accept(delivery) {
-      const draft = draftOf(delivery, read);
-      const facts = { metricName: draft.reading.subject, severity: draft.reading.severity };
-      let stored: StoredDelivery;
+      const drafts = await readOrKeep(delivery);
+      const [first] = drafts;
+      const facts: DeliveryFacts = {
+        metricName: first.reading.subject,
+        severity: first.reading.severity,
+        ...(drafts.length > 1 ? { signals: drafts.length } : {}),
+      };
+      const stored: StoredDelivery[] = [];
       try {
-        stored = await store.createSignalWithIssue(draft);
+        for (const draft of drafts) stored.push(await store.file(draft));
       } catch (error) {
         if (!hold || !isStorageOutage(error)) throw error;
+        // Held whole: the drain files it again, and what was filed already replays.
         await hold(delivery).catch((holdError: unknown) => {
           throw new DependencyUnavailableError('Storage', {
             cause: error.cause,
@@ -89,26 +141,52 @@ export function createIntake({ store, read, metrics, hold }: IntakeDependencies)
         });
         return { status: 'held', facts: { ...facts, storageFailure: nameOf(error.cause) } };
       }
-      const { signal, issue } = stored.records;
-      if (!stored.replayed) metrics.addMetric(severityMetricName(signal.severity), MetricUnit.Count, 1);
-      return { status: 'stored', stored, facts: { ...facts, signalId: signal.id, issueId: issue.id } };
+      for (const { replayed, records } of stored) {
+        if (!replayed) metrics.addMetric(severityMetricName(records.signal.severity), MetricUnit.Count, 1);
+      }
+      const [head, ...rest] = stored as [StoredDelivery, ...StoredDelivery[]];
+      return {
+        status: 'stored',
+        stored: [head, ...rest],
+        replayed: stored.every((one) => one.replayed),
+        facts: {
+          ...facts,
+          filing: head.filing,
+          signalId: head.records.signal.id,
+          issueId: head.records.issue?.id ?? null,
+        },
+      };
     },
   };
 }
 
 /**
- * The draft of one delivery: its body read as a signal, and the identity its key headers (or, without
- * them, its bytes) give it. Pure; throws InvalidPayloadError for a body that is not one.
+ * The drafts of one delivery: its body read as signals (one per alert it reports), each with the
+ * identity its key headers (or, without them, its bytes) give it — the n-th of several with `#n`
+ * after the key. Pure; throws InvalidPayloadError for a body that is not one.
  */
-export function draftOf(delivery: RawDelivery, read: SourceReader): SignalDraft {
+export function draftsOf(
+  delivery: RawDelivery,
+  read: SourceReader,
+): readonly [SignalDraft, ...SignalDraft[]] {
   const { payload, text } = parseJsonObject(delivery.body);
-  return {
-    reading: read(payload),
+  const readings = read(payload);
+  const identity = deliveryIdentity(delivery.keyHeaders, delivery.body);
+  const draftOf = (reading: SignalReading, index: number): SignalDraft => ({
+    reading,
     payload,
     payloadText: text,
     receivedAt: delivery.receivedAt,
-    delivery: deliveryIdentity(delivery.keyHeaders, delivery.body),
-  };
+    delivery: readings.length > 1 ? { ...identity, key: `${identity.key}#${index}` } : identity,
+  });
+  const [first, ...rest] = readings;
+  return [draftOf(first, 0), ...rest.map((reading, index) => draftOf(reading, index + 1))];
+}
+
+/** The id an unreadable delivery is kept under: from its dedup identity, so a retry is kept once. */
+function unreadableId(delivery: RawDelivery): string {
+  const { key } = deliveryIdentity(delivery.keyHeaders, delivery.body);
+  return createHash('sha256').update(key).digest('hex').slice(0, 32);
 }
 
 function isStorageOutage(error: unknown): error is DependencyUnavailableError {

@@ -51,7 +51,7 @@ export function signalStoreFor(config: FunctionConfig): SignalStore {
   const { tableName } = config;
   if (!tableName) {
     const unconfigured = () => Promise.reject(new ConfigurationError('TABLE_NAME not configured'));
-    return { createSignalWithIssue: unconfigured, warmUp: unconfigured };
+    return { file: unconfigured, warmUp: unconfigured };
   }
   return new DynamoDbSignalStore(createDocumentClient(), tableName, {
     dedupWindowSeconds: config.dedupWindowSeconds,

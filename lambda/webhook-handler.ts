@@ -73,9 +73,8 @@ export function createHandler({
       });
       context.delivery = result.facts;
       if (result.status === 'held') return jsonResponse(202, QUEUED);
-      const { stored } = result;
-      const body = recordsJson(stored.records, stored.payloadJson);
-      return stored.replayed
+      const body = recordsJson(result.stored);
+      return result.replayed
         ? jsonResponse(200, body, { 'Idempotent-Replayed': 'true' })
         : jsonResponse(201, body);
     });

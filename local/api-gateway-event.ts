@@ -18,6 +18,8 @@ export interface EventOptions {
   readonly query?: string;
   /** The route that matched, e.g. `POST /api/signals/posthog`. @default method and path */
   readonly routeKey?: string;
+  /** The route's path parameters, e.g. `{ token }`. @default none */
+  readonly pathParameters?: Record<string, string>;
   /** @default a random UUID */
   readonly requestId?: string;
   readonly sourceIp?: string;
@@ -36,6 +38,7 @@ export function apiGatewayEvent({
   path = WEBHOOK_ROUTE.path,
   query = '',
   routeKey = `${method} ${path}`,
+  pathParameters,
   requestId = randomUUID(),
   sourceIp = '127.0.0.1',
   protocol = 'HTTP/1.1',
@@ -50,6 +53,7 @@ export function apiGatewayEvent({
     rawPath: path,
     rawQueryString: query,
     headers,
+    ...(pathParameters ? { pathParameters } : {}),
     requestContext: {
       accountId: 'local',
       apiId: 'local',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { WEBHOOK_ROUTE } from '../lambda/http/routes.ts';
+import { WEBHOOK_ROUTE, WEBHOOK_TOKEN_ROUTE } from '../lambda/http/routes.ts';
 import type { WebhookHandler } from '../lambda/webhook-handler.ts';
 import { apiGatewayEvent } from './api-gateway-event.ts';
 
@@ -19,7 +19,7 @@ export interface HttpApiServerOptions {
 }
 
 /**
- * Serves a handler the way API Gateway HTTP API does: the one route becomes a 2.0 event (body
+ * Serves a handler the way API Gateway HTTP API does: the webhook routes become 2.0 events (body
  * always base64, so bytes reach the handler untouched); any other method or path answers 404.
  */
 export function createHttpApiServer(
@@ -44,7 +44,8 @@ async function serve(
   response: ServerResponse,
 ): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://localhost');
-  if (request.method !== WEBHOOK_ROUTE.method || url.pathname !== WEBHOOK_ROUTE.path) {
+  const route = request.method === WEBHOOK_ROUTE.method ? webhookRouteOf(url.pathname) : undefined;
+  if (!route) {
     request.resume();
     send(response, { statusCode: 404, body: '{"message":"Not Found"}' });
     return;
@@ -55,7 +56,7 @@ async function serve(
     return;
   }
   const requestId = randomUUID();
-  const result = await handler(toEvent(request, url, body, requestId), lambdaContext(requestId));
+  const result = await handler(toEvent(request, url, body, requestId, route), lambdaContext(requestId));
   send(response, result);
 }
 
@@ -91,11 +92,37 @@ function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
+/** The webhook route a path matches, as API Gateway matches it: `{token}` is one non-empty segment. */
+function webhookRouteOf(path: string): Route | undefined {
+  if (path === WEBHOOK_ROUTE.path) return { key: `${WEBHOOK_ROUTE.method} ${WEBHOOK_ROUTE.path}` };
+  const prefix = `${WEBHOOK_ROUTE.path}/`;
+  const token = path.startsWith(prefix) ? path.slice(prefix.length) : '';
+  if (token === '' || token.includes('/')) return undefined;
+  return {
+    key: `${WEBHOOK_TOKEN_ROUTE.method} ${WEBHOOK_TOKEN_ROUTE.path}`,
+    pathParameters: { token: decodeURIComponentOr(token) },
+  };
+}
+
+interface Route {
+  readonly key: string;
+  readonly pathParameters?: Record<string, string>;
+}
+
+function decodeURIComponentOr(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 function toEvent(
   request: IncomingMessage,
   url: URL,
   body: Buffer,
   requestId: string,
+  route: Route,
 ): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   // Node lower-cases names; repeated headers are joined with commas, as API Gateway does.
@@ -110,7 +137,8 @@ function toEvent(
     method: request.method ?? 'POST',
     path: url.pathname,
     query: url.search.slice(1),
-    routeKey: `${WEBHOOK_ROUTE.method} ${WEBHOOK_ROUTE.path}`,
+    routeKey: route.key,
+    ...(route.pathParameters ? { pathParameters: route.pathParameters } : {}),
     requestId,
     sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
     protocol: `HTTP/${request.httpVersion}`,

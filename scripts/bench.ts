@@ -33,7 +33,7 @@ import { freePort } from '../dev/free-port.ts';
 import { HAS_LAMBDA_NODE, LAMBDA_NODE } from '../dev/lambda-node.ts';
 import { bundleFunction, FUNCTION_ENTRIES, HANDLER_FILE } from '../infra/bundling.ts';
 import { createDocumentClient } from '../lambda/aws-clients.ts';
-import { draftOf as intakeDraftOf } from '../lambda/intake.ts';
+import { draftsOf } from '../lambda/intake.ts';
 import { readPosthogDelivery } from '../lambda/sources/posthog/posthog-delivery.ts';
 import { DynamoDbSignalStore } from '../lambda/storage/signal-store.ts';
 import { apiGatewayEvent } from '../local/api-gateway-event.ts';
@@ -207,7 +207,7 @@ function instrumentedStore(endpoint: string, tableName: string) {
 }
 
 function draftOf(payload: object, idempotencyKey: string) {
-  return intakeDraftOf(
+  const [draft] = draftsOf(
     {
       body: Buffer.from(JSON.stringify(payload)),
       keyHeaders: { 'idempotency-key': idempotencyKey },
@@ -216,6 +216,7 @@ function draftOf(payload: object, idempotencyKey: string) {
     },
     readPosthogDelivery,
   );
+  return draft;
 }
 
 /**
@@ -317,11 +318,11 @@ async function benchStorage(dynamoDbEndpoint: string, handlerFile: string, admin
   // Round trips, and the requests of one delivery to replay as the floor.
   await ensureTable(admin, 'bench-trips');
   const counted = instrumentedStore(dynamoDbEndpoint, 'bench-trips');
-  await counted.store.createSignalWithIssue(draftOf(SAMPLE, 'trips-1'));
+  await counted.store.file(draftOf(SAMPLE, 'trips-1'));
   const newDelivery = [...counted.commands];
   const recorded = [...counted.requests];
   counted.commands.length = 0;
-  await counted.store.createSignalWithIssue(draftOf(SAMPLE, 'trips-1'));
+  await counted.store.file(draftOf(SAMPLE, 'trips-1'));
   const replay = [...counted.commands];
   counted.client.destroy();
   row('DynamoDB round trips, new delivery', `${newDelivery.length} (${newDelivery.map(short).join(', ')})`);
@@ -416,8 +417,7 @@ async function benchWriteUnits(dynamoDbEndpoint: string, admin: DynamoDBClient):
   );
   const store = new DynamoDbSignalStore(client, 'bench-units');
   const deliveries = 20;
-  for (let n = 0; n < deliveries; n++)
-    await store.createSignalWithIssue(draftOf({ ...SAMPLE, n }, `units-${n}`));
+  for (let n = 0; n < deliveries; n++) await store.file(draftOf({ ...SAMPLE, n }, `units-${n}`));
   client.destroy();
   row('write units per delivery, as DynamoDB Local reports them', (reported / deliveries).toFixed(2));
   row('write units per delivery, as AWS bills them (transactions ×2)', (billed / deliveries).toFixed(2));

@@ -6,6 +6,21 @@ import { type Priority, priorityOf, type Severity } from './severity.ts';
 export const ISSUE_STATUSES = ['triage', 'backlog', 'todo', 'in_progress', 'done', 'canceled'] as const;
 export type IssueStatus = (typeof ISSUE_STATUSES)[number];
 
+/** Statuses of an issue nobody works on any more: a new firing of its alert opens a new issue. */
+export const CLOSED_STATUSES: readonly IssueStatus[] = ['done', 'canceled'];
+
+/** True while an issue is still being worked on (neither done nor canceled). */
+export function isOpen(status: IssueStatus): boolean {
+  return !CLOSED_STATUSES.includes(status);
+}
+
+/**
+ * What a delivery says about its alert: it fires (the condition holds), it is resolved (it no
+ * longer holds), or its check errored (the alert could not be evaluated, or was turned off).
+ */
+export const SIGNAL_KINDS = ['firing', 'resolved', 'errored'] as const;
+export type SignalKind = (typeof SIGNAL_KINDS)[number];
+
 /**
  * What a source read from one delivery: everything Loop needs to file it, nothing about how the
  * source spells it. Sources (lambda/sources/) build it; the core never reads a payload itself.
@@ -15,28 +30,39 @@ export interface SignalReading {
   readonly source: string;
   /** What kind of signal, e.g. `metric_change`. */
   readonly type: string;
+  readonly kind: SignalKind;
   /** The source's own identifier for what fired, if the delivery names one. */
   readonly sourceId: string | null;
+  /**
+   * The alert this is about, as the source identifies it: firings of one alert share one open
+   * issue (docs/http-contract.md "One open issue per alert"). Null: every delivery opens its own.
+   */
+  readonly alertKey: string | null;
   readonly severity: Severity;
-  /** The triage issue's title: one line. */
+  /** The triage issue's title, should this open one: one line. */
   readonly title: string;
   /** What the signal is about (a metric or alert name), for the delivery log. */
   readonly subject: string;
+  /** What the source read, stored on the signal beside the untouched payload. */
+  readonly details: JsonObject;
 }
 
-/** A Loop signal, as Loop names its fields. */
+/** A Loop signal, as Loop names its fields (plus what the source read of it). */
 export interface Signal {
   readonly id: string;
   readonly source: string;
   readonly sourceId: string | null;
   readonly type: string;
+  readonly kind: SignalKind;
   readonly severity: Severity;
   readonly payload: JsonObject;
-  readonly issueId: string;
+  readonly reading: JsonObject;
+  /** The issue it belongs to; null for a resolution that found no open issue. */
+  readonly issueId: string | null;
   readonly createdAt: string;
 }
 
-/** A Loop triage issue opened by a signal, as Loop names its fields. */
+/** A Loop triage issue opened by a signal, as Loop names its fields (plus its alert's lifecycle). */
 export interface Issue {
   readonly id: string;
   readonly number: number;
@@ -45,15 +71,22 @@ export interface Issue {
   readonly status: IssueStatus;
   readonly priority: Priority;
   readonly signalSource: string;
+  /** The payload of the signal that opened it. */
   readonly signalPayload: JsonObject;
+  /** How many firings of its alert it holds. */
+  readonly firings: number;
+  /** When its alert last fired (the arrival of the latest firing), if it has. */
+  readonly lastFiredAt: string | null;
+  /** When its alert was last resolved, if no firing arrived since. */
+  readonly resolvedAt: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
 
-/** What one accepted delivery creates. */
+/** What one accepted delivery created: a signal, and the issue it opened or joined (if any). */
 export interface LoopRecords {
   readonly signal: Signal;
-  readonly issue: Issue;
+  readonly issue: Issue | null;
 }
 
 /** Everything a delivery contributes before storage assigns ids and an issue number. */
@@ -68,35 +101,88 @@ export interface SignalDraft {
   readonly delivery: DeliveryIdentity;
 }
 
-/** Builds the signal and its linked issue for a draft, given the identifiers storage chose. */
+/** The signal a draft becomes, in the issue it belongs to (null: none). */
+export function signalOf(draft: SignalDraft, signalId: string, issueId: string | null): Signal {
+  const { reading } = draft;
+  return {
+    id: signalId,
+    source: reading.source,
+    sourceId: reading.sourceId,
+    type: reading.type,
+    kind: reading.kind,
+    severity: reading.severity,
+    payload: draft.payload,
+    reading: reading.details,
+    issueId,
+    createdAt: draft.receivedAt.toISOString(),
+  };
+}
+
+/** The issue a draft opens, with the identifiers storage chose. */
+export function issueOpenedBy(draft: SignalDraft, issueId: string, issueNumber: number): Issue {
+  const { reading } = draft;
+  const createdAt = draft.receivedAt.toISOString();
+  const firing = reading.kind === 'firing';
+  return {
+    id: issueId,
+    number: issueNumber,
+    title: reading.title,
+    type: 'signal',
+    status: 'triage',
+    priority: priorityOf(reading.severity),
+    signalSource: reading.source,
+    signalPayload: draft.payload,
+    firings: firing ? 1 : 0,
+    lastFiredAt: firing ? createdAt : null,
+    resolvedAt: null,
+    createdAt,
+    updatedAt: createdAt,
+  };
+}
+
+/** Builds the signal and the issue it opens, given the identifiers storage chose. */
 export function loopRecordsFor(
   draft: SignalDraft,
   ids: { readonly signalId: string; readonly issueId: string; readonly issueNumber: number },
-): LoopRecords {
-  const { reading } = draft;
-  const createdAt = draft.receivedAt.toISOString();
+): { readonly signal: Signal; readonly issue: Issue } {
   return {
-    signal: {
-      id: ids.signalId,
-      source: reading.source,
-      sourceId: reading.sourceId,
-      type: reading.type,
-      severity: reading.severity,
-      payload: draft.payload,
-      issueId: ids.issueId,
-      createdAt,
-    },
-    issue: {
-      id: ids.issueId,
-      number: ids.issueNumber,
-      title: reading.title,
-      type: 'signal',
-      status: 'triage',
-      priority: priorityOf(reading.severity),
-      signalSource: reading.source,
-      signalPayload: draft.payload,
-      createdAt,
-      updatedAt: createdAt,
-    },
+    signal: signalOf(draft, ids.signalId, ids.issueId),
+    issue: issueOpenedBy(draft, ids.issueId, ids.issueNumber),
   };
+}
+
+/**
+ * The issue after a further signal of its alert joined it: a firing counts and moves the last
+ * firing time forward (arrivals can come out of order: the drain writes late) and clears an
+ * earlier resolution; a resolution is recorded unless a firing arrived after it; priority only
+ * rises. `updatedAt` is when this happens.
+ */
+export function issueJoinedBy(issue: Issue, draft: SignalDraft, now: Date): Issue {
+  const arrived = draft.receivedAt.toISOString();
+  const { kind, severity } = draft.reading;
+  const priority = Math.min(issue.priority, priorityOf(severity)) as Priority;
+  const updatedAt = now.toISOString();
+  if (kind === 'firing') {
+    return {
+      ...issue,
+      priority,
+      firings: issue.firings + 1,
+      lastFiredAt: latest(issue.lastFiredAt, arrived),
+      resolvedAt: issue.resolvedAt !== null && issue.resolvedAt < arrived ? null : issue.resolvedAt,
+      updatedAt,
+    };
+  }
+  if (kind === 'resolved') {
+    const firedAfter = issue.lastFiredAt !== null && issue.lastFiredAt > arrived;
+    return {
+      ...issue,
+      resolvedAt: firedAfter ? issue.resolvedAt : latest(issue.resolvedAt, arrived),
+      updatedAt,
+    };
+  }
+  return { ...issue, priority, updatedAt };
+}
+
+function latest(a: string | null, b: string): string {
+  return a !== null && a > b ? a : b;
 }

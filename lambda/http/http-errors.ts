@@ -1,8 +1,11 @@
 import {
   ConfigurationError,
+  ConflictError,
   DependencyUnavailableError,
   InvalidPayloadError,
+  InvalidRequestError,
   KeyReusedError,
+  NotFoundError,
   RefusedError,
   ReplayGoneError,
   UnauthorizedError,
@@ -33,8 +36,11 @@ export interface ErrorAnswer {
 // Each service error's status; the first class an error is an instance of decides.
 const STATUS_BY_ERROR: ReadonlyArray<readonly [abstract new (...args: never[]) => Error, number]> = [
   [InvalidPayloadError, 400],
+  [InvalidRequestError, 400],
   [UnauthorizedError, 401],
+  [NotFoundError, 404],
   [ReplayGoneError, 409],
+  [ConflictError, 409],
   [KeyReusedError, 422],
   [ConfigurationError, 500],
   [DependencyUnavailableError, 503],

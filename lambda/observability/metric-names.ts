@@ -34,6 +34,12 @@ export function outcomeMetricName(outcome: Outcome | DrainOutcome): string {
   return `Delivery${capitalised(outcome)}`;
 }
 
+/**
+ * Metric counting authenticated deliveries that could not be read (a 400 after authentication):
+ * each is kept for replay (docs/http-contract.md "Nothing authenticated is lost").
+ */
+export const UNREADABLE_METRIC = 'DeliveryUnreadable';
+
 /** Metric counting created signals of this severity, e.g. `SignalsCritical`. */
 export function severityMetricName(severity: Severity): string {
   return `Signals${capitalised(severity)}`;

@@ -1,6 +1,7 @@
 import type { Issue, Signal } from '../core/loop-records.ts';
-import { decodePayload, type StoredPayload } from './payload-encoding.ts';
+import { decodePayload, encodePayload, type StoredPayload } from './payload-encoding.ts';
 import { issueKeys, KEY_ATTRIBUTES, signalKeys } from './table-design.ts';
+import type { AlertRecord } from './write-plan.ts';
 
 /** A raw table item as the document client reads it. */
 export type Item = Record<string, unknown>;
@@ -12,6 +13,8 @@ export function signalItem(signal: Signal, payload: StoredPayload): Item {
     entity: 'signal',
     ...signal,
     payload,
+    // What the source read is outside text too (a value as printed can be any number).
+    reading: encodePayload(signal.reading, JSON.stringify(signal.reading)),
   };
 }
 
@@ -27,14 +30,48 @@ export function issueItem(issue: Issue, payload: StoredPayload): Item {
 
 /** Reads a signal item back in Loop's shape (payload decoded, storage attributes dropped). */
 export function signalFromItem(item: Item): Signal {
-  const { payload, ...rest } = withoutStorageAttributes(item);
-  return { ...rest, payload: decodePayload(payload as StoredPayload) } as Signal;
+  const { payload, reading, ...rest } = withoutStorageAttributes(item);
+  return {
+    // Signals stored before alerts had a lifecycle were all firings, read as nothing more.
+    kind: 'firing',
+    ...rest,
+    reading: reading === undefined ? {} : decodePayload(reading as StoredPayload),
+    payload: decodePayload(payload as StoredPayload),
+  } as Signal;
 }
 
 /** Reads an issue item back in Loop's shape (payload decoded, storage attributes dropped). */
 export function issueFromItem(item: Item): Issue {
+  return storedIssueFromItem(item).issue;
+}
+
+/** An issue item as Loop's issue and its `signalPayload` as stored. */
+export function storedIssueFromItem(item: Item): { issue: Issue; payload: StoredPayload } {
   const { signalPayload, ...rest } = withoutStorageAttributes(item);
-  return { ...rest, signalPayload: decodePayload(signalPayload as StoredPayload) } as Issue;
+  const payload = signalPayload as StoredPayload;
+  return {
+    // Issues stored before alerts had a lifecycle held one firing's signal and no history.
+    issue: {
+      firings: 1,
+      lastFiredAt: null,
+      resolvedAt: null,
+      ...rest,
+      signalPayload: decodePayload(payload),
+    } as Issue,
+    payload,
+  };
+}
+
+/** An alert record's item read back. */
+export function alertRecordFromItem(item: Item): AlertRecord {
+  const { issue, payload } = storedIssueFromItem(item.issue as Item);
+  return {
+    version: Number(item.version),
+    openedAt: Number(item.openedAt),
+    lastActiveAt: Number(item.lastActiveAt),
+    issue,
+    issuePayload: payload,
+  };
 }
 
 function withoutStorageAttributes(item: Item): Item {

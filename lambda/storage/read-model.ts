@@ -1,17 +1,19 @@
 /**
- * The read side of the table: what the CLI (and any reader) asks of it, as Queries on the base
- * table and its indexes (never a Scan). Readers format; this module knows the keys.
+ * The read side of the table: what the CLI and the read API ask of it, as Queries and batch reads
+ * on the base table and its indexes (never a Scan). Readers format; this module knows the keys.
  */
 import {
   BatchGetCommand,
   type BatchGetCommandInput,
   type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
+  GetCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Issue, Signal } from '../core/loop-records.ts';
+import type { Issue, IssueStatus, Signal, SignalKind } from '../core/loop-records.ts';
+import { InvalidRequestError } from '../errors.ts';
 import { type Item, issueFromItem, signalFromItem } from './items.ts';
-import { keys, TABLE_DESIGN } from './table-design.ts';
+import { KEY_ATTRIBUTES, keys, TABLE_DESIGN } from './table-design.ts';
 
 /** An issue's raw item and its signals' raw items. */
 export interface IssuePartition {
@@ -28,43 +30,71 @@ export async function readIssuePartition(
   tableName: string,
   issueId: string,
 ): Promise<IssuePartition | undefined> {
-  const { Items = [] } = await client.send(
-    new QueryCommand({
-      TableName: tableName,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': TABLE_DESIGN.partitionKey },
-      ExpressionAttributeValues: { ':pk': keys.issue(issueId)[TABLE_DESIGN.partitionKey] },
-      ConsistentRead: true,
-    }),
-  );
-  const issue = Items.find((item) => item.entity === 'issue');
-  return issue ? { issue, signals: Items.filter((item) => item.entity === 'signal') } : undefined;
+  const items: Item[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': TABLE_DESIGN.partitionKey },
+        ExpressionAttributeValues: { ':pk': keys.issue(issueId)[TABLE_DESIGN.partitionKey] },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  const issue = items.find((item) => item.entity === 'issue');
+  return issue ? { issue, signals: items.filter((item) => item.entity === 'signal') } : undefined;
 }
 
-/** A row of `list`: a signal with the title and number of its issue. */
+/** One page of a listing, and where the next one starts (undefined: no more). */
+export interface Page<Row> {
+  readonly items: Row[];
+  /** Opaque: hand it back to read the next page. */
+  readonly cursor: string | undefined;
+}
+
+/** A row of the signal listing: a signal with the number, title and state of its issue. */
 export interface SignalRow {
   readonly signalId: string;
+  readonly kind: SignalKind;
   readonly severity: string;
   readonly createdAt: string;
   readonly sourceId: string | null;
-  readonly issueId: string;
+  readonly issueId: string | null;
   readonly issueNumber: number | undefined;
   readonly title: string | undefined;
+  readonly status: IssueStatus | undefined;
+  readonly resolvedAt: string | null;
 }
 
-/** A row of `triage`: an issue waiting in triage. */
-export interface TriageRow {
+/** A row of an issue listing: an issue waiting with its status. */
+export interface IssueRow {
   readonly issueId: string;
   readonly number: number;
+  readonly status: IssueStatus;
   readonly priority: number;
   readonly title: string;
+  readonly firings: number;
+  readonly resolvedAt: string | null;
   readonly createdAt: string;
 }
 
-/** An issue with its signals, for `show`. */
+/** An issue with its signals, or a signal on its own. */
 export interface IssueDetail {
-  readonly issue: Issue;
+  readonly issue: Issue | null;
   readonly signals: Signal[];
+}
+
+/** A kept unreadable delivery, as listed. */
+export interface UnreadableRow {
+  readonly id: string;
+  readonly receivedAt: string;
+  readonly reason: string;
+  readonly size: number;
 }
 
 /** Read-only queries over the signals table. */
@@ -74,92 +104,168 @@ export class SignalQueries {
     private readonly tableName: string,
   ) {}
 
-  /** The newest signals, newest first, each with its issue's number and title. */
-  async newestSignals(limit: number): Promise<SignalRow[]> {
-    const items = await this.listing(keys.signalFeed, { newestFirst: true, limit });
-    const issues = await this.issuesById(items.map((item) => String(item.issueId)));
-    return items.map((item) => {
-      const issue = issues.get(String(item.issueId));
+  /** The newest signals, newest first, each with its issue's number, title and state. */
+  async newestSignals(limit: number, cursor?: string): Promise<Page<SignalRow>> {
+    const page = await this.listing(keys.signalFeed, { newestFirst: true, limit, cursor });
+    const signals = await this.batchGet(
+      page.items.map((item) => ({ pk: item[TABLE_DESIGN.partitionKey], sk: item[TABLE_DESIGN.sortKey] })),
+      ['id', 'kind', 'issueId'],
+    );
+    const issues = await this.issuesById(
+      page.items.flatMap((item) => (typeof item.issueId === 'string' ? [item.issueId] : [])),
+    );
+    const items = page.items.map((item): SignalRow => {
+      const issue = typeof item.issueId === 'string' ? issues.get(item.issueId) : undefined;
+      const kind = signals.get(String(item.id))?.kind;
       return {
         signalId: String(item.id),
+        kind: (kind as SignalKind | undefined) ?? 'firing',
         severity: String(item.severity),
         createdAt: String(item.createdAt),
         sourceId: (item.sourceId as string | null | undefined) ?? null,
-        issueId: String(item.issueId),
+        issueId: typeof item.issueId === 'string' ? item.issueId : null,
         issueNumber: issue?.number as number | undefined,
         title: issue?.title as string | undefined,
+        status: issue?.status as IssueStatus | undefined,
+        resolvedAt: (issue?.resolvedAt as string | null | undefined) ?? null,
       };
     });
+    return { items, cursor: page.cursor };
   }
 
-  /** Issues in triage: by priority (1 first), then oldest first. A Query on the `listings` index. */
-  async triageIssues(limit: number): Promise<TriageRow[]> {
-    const items = await this.listing(keys.triageListing, { newestFirst: false, limit });
-    return items.map((item) => ({
-      issueId: String(item.id),
-      number: Number(item.number),
-      priority: Number(item.priority),
-      title: String(item.title),
-      createdAt: String(item.createdAt),
-    }));
+  /** Issues with a status: by priority (1 first), then oldest first. A Query on `listings`. */
+  async issuesWithStatus(status: IssueStatus, limit: number, cursor?: string): Promise<Page<IssueRow>> {
+    const page = await this.listing(keys.statusListing(status), { newestFirst: false, limit, cursor });
+    const issues = await this.issuesById(page.items.map((item) => String(item.id)));
+    const items = page.items.map((item): IssueRow => {
+      const issue = issues.get(String(item.id));
+      return {
+        issueId: String(item.id),
+        number: Number(item.number),
+        status: item.status as IssueStatus,
+        priority: Number(item.priority),
+        title: String(item.title),
+        firings: Number(issue?.firings ?? 1),
+        resolvedAt: (issue?.resolvedAt as string | null | undefined) ?? null,
+        createdAt: String(item.createdAt),
+      };
+    });
+    return { items, cursor: page.cursor };
   }
 
-  /** An issue and its signals, found by issue number, signal id or issue id. */
+  /** An issue and its signals, found by issue number, signal id or issue id; or a lone signal. */
   async find(reference: string): Promise<IssueDetail | undefined> {
-    const issueId = /^\d+$/.test(reference)
-      ? await this.issueIdByLookup(keys.issueLookup(Number(reference)))
-      : ((await this.issueIdByLookup(keys.signalLookup(reference))) ?? reference);
-    if (!issueId) return undefined;
-    const partition = await readIssuePartition(this.client, this.tableName, issueId);
-    return (
-      partition && { issue: issueFromItem(partition.issue), signals: partition.signals.map(signalFromItem) }
+    const issueId = await this.issueIdOf(reference);
+    if (issueId) {
+      const partition = await readIssuePartition(this.client, this.tableName, issueId);
+      if (partition) {
+        return { issue: issueFromItem(partition.issue), signals: partition.signals.map(signalFromItem) };
+      }
+    }
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.signal(null, reference), ConsistentRead: true }),
     );
+    return Item ? { issue: null, signals: [signalFromItem(Item)] } : undefined;
+  }
+
+  /** The id of the issue a reference names: an issue number, a signal's id, or an issue id. */
+  async issueIdOf(reference: string): Promise<string | undefined> {
+    if (/^\d{1,15}$/.test(reference)) return this.issueIdByLookup(keys.issueLookup(Number(reference)));
+    const pk = await this.lookup(keys.signalLookup(reference));
+    if (pk !== undefined) return keys.issueIdOf(pk);
+    return reference;
+  }
+
+  /** The unreadable deliveries kept for replay, oldest first. */
+  async unreadable(limit: number, cursor?: string): Promise<Page<UnreadableRow>> {
+    const page = await this.listing(keys.unreadableFeed, { newestFirst: false, limit, cursor });
+    const full = await this.batchGet(
+      page.items.map((item) => ({ pk: item[TABLE_DESIGN.partitionKey], sk: item[TABLE_DESIGN.sortKey] })),
+      ['id', 'reason', 'size'],
+    );
+    const items = page.items.map((item): UnreadableRow => {
+      const kept = full.get(String(item.id));
+      return {
+        id: String(item.id),
+        receivedAt: String(item.createdAt),
+        reason: String(kept?.reason ?? ''),
+        size: Number(kept?.size ?? 0),
+      };
+    });
+    return { items, cursor: page.cursor };
+  }
+
+  /** One kept unreadable delivery, with its bytes. */
+  async unreadableDelivery(id: string): Promise<Item | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.unreadable(id), ConsistentRead: true }),
+    );
+    return Item;
   }
 
   /** One page of a `listings` index partition, in sort-key order (or reversed). */
-  private listing(partition: string, { newestFirst, limit }: { newestFirst: boolean; limit: number }) {
-    return this.queryIndex(TABLE_DESIGN.indexes.listings, partition, {
-      ScanIndexForward: !newestFirst,
-      Limit: limit,
-    });
-  }
-
-  private async issueIdByLookup(lookupKey: string): Promise<string | undefined> {
-    const [entry] = await this.queryIndex(TABLE_DESIGN.indexes.lookup, lookupKey, { Limit: 1 });
-    const pk = entry?.[TABLE_DESIGN.partitionKey];
-    return typeof pk === 'string' ? keys.issueIdOf(pk) : undefined;
-  }
-
-  /** Items of one partition of a secondary index. */
-  private async queryIndex(
-    index: { readonly name: string; readonly partitionKey: string },
+  private async listing(
     partition: string,
-    options: { ScanIndexForward?: boolean; Limit: number },
-  ): Promise<Item[]> {
-    const { Items = [] } = await this.client.send(
+    { newestFirst, limit, cursor }: { newestFirst: boolean; limit: number; cursor: string | undefined },
+  ): Promise<{ items: Item[]; cursor: string | undefined }> {
+    const index = TABLE_DESIGN.indexes.listings;
+    const { Items = [], LastEvaluatedKey } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: index.name,
         KeyConditionExpression: '#pk = :partition',
         ExpressionAttributeNames: { '#pk': index.partitionKey },
         ExpressionAttributeValues: { ':partition': partition },
-        ...options,
+        ScanIndexForward: !newestFirst,
+        Limit: limit,
+        ...(cursor !== undefined ? { ExclusiveStartKey: decodeCursor(cursor, partition) } : {}),
       }),
     );
-    return Items;
+    return { items: Items, cursor: LastEvaluatedKey ? encodeCursor(LastEvaluatedKey) : undefined };
   }
 
-  private async issuesById(issueIds: string[]): Promise<Map<string, Item>> {
+  private async issueIdByLookup(lookupKey: string): Promise<string | undefined> {
+    const pk = await this.lookup(lookupKey);
+    return pk === undefined ? undefined : keys.issueIdOf(pk);
+  }
+
+  /** The partition key an entry of the `lookup` index points at. */
+  private async lookup(lookupKey: string): Promise<string | undefined> {
+    const index = TABLE_DESIGN.indexes.lookup;
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :partition',
+        ExpressionAttributeNames: { '#pk': index.partitionKey },
+        ExpressionAttributeValues: { ':partition': lookupKey },
+        Limit: 1,
+      }),
+    );
+    const pk = Items[0]?.[TABLE_DESIGN.partitionKey];
+    return typeof pk === 'string' ? pk : undefined;
+  }
+
+  private issuesById(issueIds: string[]): Promise<Map<string, Item>> {
+    return this.batchGet(
+      [...new Set(issueIds)].map((id) => keys.issue(id)),
+      ['id', 'number', 'title', 'status', 'firings', 'resolvedAt'],
+    );
+  }
+
+  /** Items by key (at most 100 per request, unprocessed keys retried), by their `id`. */
+  private async batchGet(
+    itemKeys: Record<string, unknown>[],
+    attributes: readonly string[],
+  ): Promise<Map<string, Item>> {
     const found = new Map<string, Item>();
-    const unique = [...new Set(issueIds)];
-    // BatchGetItem takes at most 100 keys.
-    for (let start = 0; start < unique.length; start += 100) {
+    const names = Object.fromEntries(attributes.map((name, index) => [`#a${index}`, name]));
+    for (let start = 0; start < itemKeys.length; start += 100) {
       let request: BatchGetCommandInput['RequestItems'] = {
         [this.tableName]: {
-          Keys: unique.slice(start, start + 100).map((id) => keys.issue(id)),
-          // `number` is a reserved word in expressions.
-          ProjectionExpression: 'id, #number, title',
-          ExpressionAttributeNames: { '#number': 'number' },
+          Keys: itemKeys.slice(start, start + 100),
+          ProjectionExpression: Object.keys(names).join(', '),
+          ExpressionAttributeNames: names,
         },
       };
       while (request && Object.keys(request).length > 0) {
@@ -172,4 +278,39 @@ export class SignalQueries {
     }
     return found;
   }
+}
+
+/** A page's end as an opaque cursor: the index key where it stopped, base64url JSON. */
+function encodeCursor(lastKey: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(lastKey)).toString('base64url');
+}
+
+/**
+ * A cursor back as the key to start after. Every byte of it comes from outside: it must decode to
+ * exactly the key attributes of a `listings` entry of the same partition, all strings, or it is
+ * refused (a cursor cannot be used to read another listing or to inject attributes).
+ */
+function decodeCursor(cursor: string, partition: string): Record<string, string> {
+  const invalid = () => new InvalidRequestError('cursor is not one this service handed out');
+  if (cursor.length > 2048 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) throw invalid();
+  const entries = Object.entries(decoded);
+  const allowed = new Set<string>(KEY_ATTRIBUTES);
+  const { listings } = TABLE_DESIGN.indexes;
+  if (
+    entries.some(([name, value]) => !allowed.has(name) || typeof value !== 'string') ||
+    (decoded as Record<string, unknown>)[listings.partitionKey] !== partition ||
+    !(listings.sortKey in decoded) ||
+    !(TABLE_DESIGN.partitionKey in decoded) ||
+    !(TABLE_DESIGN.sortKey in decoded)
+  ) {
+    throw invalid();
+  }
+  return decoded as Record<string, string>;
 }

@@ -1,38 +1,61 @@
 import { randomUUID } from 'node:crypto';
 import type { CancellationReason } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isTransientAwsError } from '../aws-errors.ts';
 import { assertSameMessage } from '../core/delivery-key.ts';
-import { type LoopRecords, loopRecordsFor, type SignalDraft } from '../core/loop-records.ts';
+import {
+  type Issue,
+  issueJoinedBy,
+  issueOpenedBy,
+  type LoopRecords,
+  type SignalDraft,
+  signalOf,
+} from '../core/loop-records.ts';
 import { ConfigurationError, DependencyUnavailableError, ReplayGoneError, ServiceError } from '../errors.ts';
-import { type Item, issueFromItem, signalFromItem } from './items.ts';
+import type { UnreadableDelivery, UnreadableKeeper } from '../intake.ts';
+import { alertRecordFromItem, type Item, signalFromItem, storedIssueFromItem } from './items.ts';
 import { encodePayload, payloadJson, type StoredPayload } from './payload-encoding.ts';
 import { readIssuePartition } from './read-model.ts';
 import { keys, TABLE_DESIGN } from './table-design.ts';
-import { newDeliveryTransaction, nextIssueNumberUpdate, type PlanSettings } from './write-plan.ts';
+import {
+  type AlertRecord,
+  alertDigest,
+  type Filing,
+  filingFor,
+  filingTransaction,
+  nextIssueNumberUpdate,
+  type PlanSettings,
+  TRANSACTION_POSITIONS,
+  unreadablePut,
+} from './write-plan.ts';
 
 /** The outcome of storing a delivery. */
 export interface StoredDelivery {
   readonly records: LoopRecords;
-  /** The payload as JSON text, for the response. */
-  readonly payloadJson: string;
+  /** The signal's payload and the issue's `signalPayload` as JSON text, for the answer. */
+  readonly payloadJson: { readonly signal: string; readonly issue: string | null };
   /** True when this delivery repeated an earlier one and nothing new was written. */
   readonly replayed: boolean;
+  /** How it was filed (for a replay: as the first delivery was). */
+  readonly filing: Filing['kind'];
 }
 
 /** Where accepted deliveries go. The intake depends on this, not on DynamoDB. */
 export interface SignalStore {
   /**
-   * Writes the signal and its issue atomically, or, when the delivery repeats one seen within
-   * the dedup window, writes nothing and returns what the first one created.
+   * Files the delivery's signal atomically, in a new issue or its alert's open issue (or alone,
+   * for a resolution with no open issue), or, when the delivery repeats one seen within the dedup
+   * window, writes nothing and returns what the first one created.
    */
-  createSignalWithIssue(draft: SignalDraft): Promise<StoredDelivery>;
+  file(draft: SignalDraft): Promise<StoredDelivery>;
   /**
    * Opens the connection (and resolves credentials and the endpoint) ahead of the first delivery,
    * by a read that changes nothing. Rejects when storage is unreachable; nothing depends on it.
@@ -48,23 +71,31 @@ export interface DynamoDbSignalStoreOptions {
    * can still arrive. @default 0
    */
   readonly dedupRecordRetentionSeconds?: number;
+  /** Whether firings of one alert share its open issue. @default true */
+  readonly groupFirings?: boolean;
+  /** How far apart (by arrival) firings of one episode may be. @default 86_400 (24 h) */
+  readonly episodeGapSeconds?: number;
   /** Id generator, for tests. @default crypto.randomUUID */
   readonly newId?: () => string;
+  /** Clock for `updatedAt`, for tests. @default () => new Date() */
+  readonly now?: () => Date;
 }
 
-// Concurrent duplicates collide in DynamoDB as TransactionConflict; retrying a few times lets
-// the loser see the winner's record and replay it instead of answering 503.
-const CONFLICT_RETRY_DELAYS_MS = [25, 75, 150];
+// A write refused by a concurrent one (a transaction conflict, or the alert's record changed under
+// it) is planned again from what won; these delays keep the retries apart.
+const RETRY_DELAYS_MS = [10, 25, 50, 100, 200, 400];
 
 /**
- * DynamoDB implementation: one atomic counter update for the issue number, then the one
- * transaction of write-plan.ts. A failed transaction writes nothing, so a retry is never blocked
- * by a half-done attempt. A number taken by a failed or duplicate attempt is skipped: numbers
- * are unique and increasing, not gapless.
+ * DynamoDB implementation. A delivery that names an alert first reads the alert's record (which
+ * issue is open); an issue number is taken (an atomic counter update) only when one is opened;
+ * then one transaction writes everything (write-plan.ts). A failed transaction writes nothing, so
+ * a retry is never blocked by a half-done attempt. A number taken by an attempt that did not
+ * open its issue is skipped: numbers are unique and increasing, not gapless.
  */
-export class DynamoDbSignalStore implements SignalStore {
+export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
   private readonly settings: PlanSettings;
   private readonly newId: () => string;
+  private readonly now: () => Date;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -75,21 +106,32 @@ export class DynamoDbSignalStore implements SignalStore {
       tableName,
       dedupWindowSeconds: options.dedupWindowSeconds ?? 600,
       dedupRecordRetentionSeconds: options.dedupRecordRetentionSeconds ?? 0,
+      groupFirings: options.groupFirings ?? true,
+      episodeGapSeconds: options.episodeGapSeconds ?? 86_400,
     };
     this.newId = options.newId ?? randomUUID;
+    this.now = options.now ?? (() => new Date());
   }
 
-  async createSignalWithIssue(draft: SignalDraft): Promise<StoredDelivery> {
+  async file(draft: SignalDraft): Promise<StoredDelivery> {
     try {
-      const { Attributes } = await this.client.send(new UpdateCommand(nextIssueNumberUpdate(this.settings)));
-      const issueNumber = Number(Attributes?.value);
-      const records = loopRecordsFor(draft, { signalId: this.newId(), issueId: this.newId(), issueNumber });
-      const written = await this.writeWithRetries(draft, records);
-      if (written.refusedBy) return await this.replay(draft, written.refusedBy);
-      return { records, payloadJson: draft.payloadText, replayed: false };
+      return await this.fileWithRetries(draft);
     } catch (error) {
       throw asStorageError(error);
     }
+  }
+
+  async keepUnreadable(unreadable: UnreadableDelivery): Promise<void> {
+    try {
+      await this.client.send(new PutCommand(unreadablePut(unreadable, this.settings)));
+    } catch (error) {
+      throw asStorageError(error);
+    }
+  }
+
+  /** Forgets a kept unreadable delivery (once a replay has filed it). */
+  async forgetUnreadable(id: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: keys.unreadable(id) }));
   }
 
   async warmUp(): Promise<void> {
@@ -103,27 +145,70 @@ export class DynamoDbSignalStore implements SignalStore {
     );
   }
 
-  /**
-   * Writes the transaction; when a live dedup record refuses it, returns that record (DynamoDB
-   * hands it back with the cancellation).
-   */
-  private async writeWithRetries(draft: SignalDraft, records: LoopRecords): Promise<{ refusedBy?: Item }> {
+  private async fileWithRetries(draft: SignalDraft): Promise<StoredDelivery> {
+    const { source, alertKey } = draft.reading;
+    const digest =
+      this.settings.groupFirings && alertKey !== null ? alertDigest(source, alertKey) : undefined;
+    let seen = digest ? await this.readAlert(digest) : undefined;
     let payload: StoredPayload = encodePayload(draft.payload, draft.payloadText);
+    const signalId = this.newId();
+    let opened: { readonly id: string; readonly number: number } | undefined;
+
     for (let attempt = 0; ; attempt++) {
+      const filing = filingFor(draft, seen, this.settings);
+      let issue: Issue | null = null;
+      let issuePayload: StoredPayload | null = null;
+      if (filing.kind === 'opened') {
+        opened ??= { id: this.newId(), number: await this.nextIssueNumber() };
+        issue = issueOpenedBy(draft, opened.id, opened.number);
+        issuePayload = payload;
+      } else if (filing.kind === 'joined') {
+        issue = issueJoinedBy(filing.alert.issue, draft, this.now());
+        issuePayload = filing.alert.issuePayload;
+      }
+      const signal = signalOf(draft, signalId, issue?.id ?? null);
+      const write = {
+        draft,
+        signal,
+        payload,
+        issue,
+        issuePayload,
+        alert: digest ? { digest, seen } : undefined,
+        filing,
+      };
       try {
-        await this.client.send(
-          new TransactWriteCommand(newDeliveryTransaction(draft, records, payload, this.settings)),
-        );
-        return {};
+        await this.client.send(new TransactWriteCommand(filingTransaction(write, this.settings)));
+        return {
+          records: { signal, issue },
+          payloadJson: {
+            signal: draft.payloadText,
+            issue:
+              issuePayload === null
+                ? null
+                : issuePayload === payload
+                  ? draft.payloadText
+                  : payloadJson(issuePayload),
+          },
+          replayed: false,
+          filing: filing.kind,
+        };
       } catch (error) {
-        const reasons = cancellationReasons(error);
-        const [deliveryReason] = reasons;
-        if (deliveryReason?.Code === 'ConditionalCheckFailed') {
-          return { refusedBy: deliveryReason.Item ? unmarshall(deliveryReason.Item) : {} };
+        const refusal = refusalOf(error);
+        if (refusal.delivery) return await this.replay(draft, refusal.delivery);
+        const delay = RETRY_DELAYS_MS[attempt];
+        if (refusal.issue && filing.kind === 'joined' && delay !== undefined) {
+          // Moved or closed since this service last wrote it: plan again with the issue as it is.
+          seen = { ...filing.alert, ...issueAsItIs(refusal.issue.item) };
+          continue;
         }
-        const delay = CONFLICT_RETRY_DELAYS_MS[attempt];
-        if (reasons.some((reason) => reason.Code === 'TransactionConflict') && delay !== undefined) {
+        if (refusal.alert && delay !== undefined) {
+          // Another firing of the alert wrote first: plan again from what it wrote.
+          seen = refusal.alert.item ? alertRecordFromItem(refusal.alert.item) : undefined;
+          continue;
+        }
+        if (refusal.conflict && delay !== undefined) {
           await new Promise((resolve) => setTimeout(resolve, delay));
+          if (digest) seen = await this.readAlert(digest);
           continue;
         }
         // Should DynamoDB refuse a map our checks let through, the JSON text form always fits.
@@ -136,24 +221,89 @@ export class DynamoDbSignalStore implements SignalStore {
     }
   }
 
-  /** Reads back what the first delivery with this key created: one Query of its issue's partition. */
+  private async nextIssueNumber(): Promise<number> {
+    const { Attributes } = await this.client.send(new UpdateCommand(nextIssueNumberUpdate(this.settings)));
+    return Number(Attributes?.value);
+  }
+
+  /** The alert's record, read strongly consistent: the write that follows is conditional on it. */
+  private async readAlert(digest: string): Promise<AlertRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.alert(digest), ConsistentRead: true }),
+    );
+    return Item ? alertRecordFromItem(Item) : undefined;
+  }
+
+  /**
+   * Reads back what the first delivery with this key created: one Query of its issue's partition
+   * (a signal without an issue: one GetItem).
+   */
   private async replay(draft: SignalDraft, delivery: Item): Promise<StoredDelivery> {
     assertSameMessage(delivery, draft.delivery);
-    const partition = await readIssuePartition(this.client, this.tableName, String(delivery.issueId));
-    const signal = partition?.signals.find((item) => item.id === delivery.signalId);
-    if (!partition || !signal) {
-      throw new ReplayGoneError('This delivery repeats an earlier one whose signal no longer exists');
+    const gone = () =>
+      new ReplayGoneError('This delivery repeats an earlier one whose signal no longer exists');
+    const signalId = String(delivery.signalId);
+    if (typeof delivery.issueId !== 'string') {
+      const { Item } = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: keys.signal(null, signalId), ConsistentRead: true }),
+      );
+      if (!Item) throw gone();
+      return {
+        records: { signal: signalFromItem(Item), issue: null },
+        payloadJson: { signal: payloadJson(Item.payload as StoredPayload), issue: null },
+        replayed: true,
+        filing: 'alone',
+      };
     }
+    const partition = await readIssuePartition(this.client, this.tableName, delivery.issueId);
+    const signal = partition?.signals.find((item) => item.id === signalId);
+    if (!partition || !signal) throw gone();
+    const { issue, payload } = storedIssueFromItem(partition.issue);
     return {
-      records: { signal: signalFromItem(signal), issue: issueFromItem(partition.issue) },
-      payloadJson: payloadJson(signal.payload as StoredPayload),
+      records: { signal: signalFromItem(signal), issue },
+      payloadJson: { signal: payloadJson(signal.payload as StoredPayload), issue: payloadJson(payload) },
       replayed: true,
+      filing: delivery.filing === 'joined' ? 'joined' : 'opened',
     };
   }
 }
 
-function cancellationReasons(error: unknown): CancellationReason[] {
-  return (error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
+/** The issue part of an alert's record, from the issue item that refused a join. */
+function issueAsItIs(item: Item | undefined): Pick<AlertRecord, 'issue' | 'issuePayload'> {
+  if (!item) {
+    // Deleted since: treated as closed, so the firing opens a new issue.
+    return { issue: { status: 'canceled' } as Issue, issuePayload: {} };
+  }
+  const { issue, payload } = storedIssueFromItem(item);
+  return { issue, issuePayload: payload };
+}
+
+interface Refusal {
+  readonly item: Item | undefined;
+}
+
+/** Which conditions refused a transaction, with the items DynamoDB handed back. */
+function refusalOf(error: unknown): {
+  readonly delivery?: Item;
+  readonly issue?: Refusal;
+  readonly alert?: Refusal;
+  readonly conflict: boolean;
+} {
+  const reasons = (error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
+  const refused = (position: number): Refusal | undefined => {
+    const reason = reasons[position];
+    if (reason?.Code !== 'ConditionalCheckFailed') return undefined;
+    return { item: reason.Item ? unmarshall(reason.Item) : undefined };
+  };
+  const delivery = refused(TRANSACTION_POSITIONS.delivery);
+  const issue = refused(TRANSACTION_POSITIONS.issue);
+  const alert = refused(TRANSACTION_POSITIONS.alert);
+  return {
+    ...(delivery ? { delivery: delivery.item ?? {} } : {}),
+    ...(issue ? { issue } : {}),
+    ...(alert ? { alert } : {}),
+    conflict: reasons.some((reason) => reason.Code === 'TransactionConflict'),
+  };
 }
 
 function asStorageError(error: unknown): Error {

@@ -1,17 +1,23 @@
+import type { IssueStatus } from '../core/loop-records.ts';
+
 /**
  * The one definition of the DynamoDB table, shared by the CDK stack (infra/) and the local run
  * (local/). Single-table design; every key attribute is a string.
  *
- *   item        pk               sk                gsi1pk (lookup)         gsi2pk / gsi2sk (listings)
- *   issue       ISSUE#<issueId>  ISSUE             ISSUE_NUMBER#<number>   TRIAGE / <priority>#<createdAt>#<issueId>
- *   signal      ISSUE#<issueId>  SIGNAL#<signalId> SIGNAL#<signalId>       SIGNALS / <createdAt>#<signalId>
- *   counter     COUNTER          ISSUE_NUMBER      –                       –
- *   delivery    DELIVERY#<key>   DELIVERY          –                       –      (dedup record, TTL)
+ *   item        pk                 sk                gsi1pk (lookup)        gsi2pk / gsi2sk (listings)
+ *   issue       ISSUE#<issueId>    ISSUE             ISSUE_NUMBER#<number>  <STATUS> / <priority>#<createdAt>#<issueId>
+ *   signal      ISSUE#<issueId>    SIGNAL#<signalId> SIGNAL#<signalId>      SIGNALS / <createdAt>#<signalId>
+ *     (no issue: SIGNAL#<signalId>)
+ *   alert       ALERT#<digest>     ALERT             –                      –      (its open issue, a copy)
+ *   counter     COUNTER            ISSUE_NUMBER      –                      –
+ *   delivery    DELIVERY#<key>     DELIVERY          –                      –      (dedup record, TTL)
+ *   unreadable  UNREADABLE#<id>    UNREADABLE        –                      UNREADABLE / <receivedAt>#<id>  (TTL)
  *
  * Base table: an issue and its signals share a partition, so "issue by id" is a GetItem and
  * "an issue with its signals" is one Query. `lookup` (keys only) finds a signal by id or an
- * issue by number. `listings` (a few attributes) lists the triage issues by priority then age,
- * and the newest signals; an issue leaves the triage listing when its status leaves `triage`.
+ * issue by number. `listings` (a few attributes) lists the issues of each status by priority then
+ * age (`TRIAGE`, `BACKLOG`, …: an issue moves between them with its status), the newest signals,
+ * and the unreadable deliveries kept for replay.
  * (Its physical name is `queue`, as first deployed: DynamoDB cannot rename an index in place.)
  */
 const PARTITION_KEY = 'pk';
@@ -54,30 +60,36 @@ export const TABLE_DESIGN = {
 export const KEY_ATTRIBUTES = [PARTITION_KEY, SORT_KEY, LOOKUP_KEY, LISTING_KEY, LISTING_ORDER] as const;
 
 const ISSUE_PREFIX = 'ISSUE#';
+const SIGNAL_PREFIX = 'SIGNAL#';
 
 /** Key builders: the only place that knows how keys are spelled. */
 export const keys = {
   issue: (issueId: string) => ({ [PARTITION_KEY]: `${ISSUE_PREFIX}${issueId}`, [SORT_KEY]: 'ISSUE' }),
-  issueIdOf: (issuePartitionKey: string) =>
-    issuePartitionKey.startsWith(ISSUE_PREFIX)
-      ? issuePartitionKey.slice(ISSUE_PREFIX.length)
-      : issuePartitionKey,
-  signal: (issueId: string, signalId: string) => ({
-    [PARTITION_KEY]: `${ISSUE_PREFIX}${issueId}`,
-    [SORT_KEY]: `SIGNAL#${signalId}`,
+  /** The issue id of an issue's partition key; undefined for any other partition. */
+  issueIdOf: (partitionKey: string) =>
+    partitionKey.startsWith(ISSUE_PREFIX) ? partitionKey.slice(ISSUE_PREFIX.length) : undefined,
+  /** A signal: in its issue's partition, or in a partition of its own when it has no issue. */
+  signal: (issueId: string | null, signalId: string) => ({
+    [PARTITION_KEY]: issueId === null ? `${SIGNAL_PREFIX}${signalId}` : `${ISSUE_PREFIX}${issueId}`,
+    [SORT_KEY]: `${SIGNAL_PREFIX}${signalId}`,
   }),
   issueNumberCounter: { [PARTITION_KEY]: 'COUNTER', [SORT_KEY]: 'ISSUE_NUMBER' },
   delivery: (deliveryKey: string) => ({ [PARTITION_KEY]: `DELIVERY#${deliveryKey}`, [SORT_KEY]: 'DELIVERY' }),
+  /** An alert's record (its open issue), by a digest of the source and the alert's key. */
+  alert: (alertDigest: string) => ({ [PARTITION_KEY]: `ALERT#${alertDigest}`, [SORT_KEY]: 'ALERT' }),
+  unreadable: (id: string) => ({ [PARTITION_KEY]: `UNREADABLE#${id}`, [SORT_KEY]: 'UNREADABLE' }),
   issueLookup: (issueNumber: number) => `ISSUE_NUMBER#${issueNumber}`,
-  signalLookup: (signalId: string) => `SIGNAL#${signalId}`,
-  triageListing: 'TRIAGE',
+  signalLookup: (signalId: string) => `${SIGNAL_PREFIX}${signalId}`,
+  /** The `listings` partition of issues with this status (`TRIAGE`, `BACKLOG`, `IN_PROGRESS`, …). */
+  statusListing: (status: IssueStatus) => status.toUpperCase(),
   signalFeed: 'SIGNALS',
+  unreadableFeed: 'UNREADABLE',
 } as const;
 
-/** All five key attributes of a signal item: its issue's partition, `lookup` and the `SIGNALS` listing. */
+/** All five key attributes of a signal item: its partition, `lookup` and the `SIGNALS` listing. */
 export function signalKeys(signal: {
   readonly id: string;
-  readonly issueId: string;
+  readonly issueId: string | null;
   readonly createdAt: string;
 }) {
   return {
@@ -88,17 +100,30 @@ export function signalKeys(signal: {
   };
 }
 
-/** All five key attributes of an issue item: its partition, `lookup` and the `TRIAGE` listing. */
+/**
+ * All five key attributes of an issue item: its partition, `lookup`, and the listing of its status
+ * (by priority, then age): a status change moves it from one listing to another.
+ */
 export function issueKeys(issue: {
   readonly id: string;
   readonly number: number;
+  readonly status: IssueStatus;
   readonly priority: number;
   readonly createdAt: string;
 }) {
   return {
     ...keys.issue(issue.id),
     [LOOKUP_KEY]: keys.issueLookup(issue.number),
-    [LISTING_KEY]: keys.triageListing,
+    [LISTING_KEY]: keys.statusListing(issue.status),
     [LISTING_ORDER]: `${issue.priority}#${issue.createdAt}#${issue.id}`,
+  };
+}
+
+/** The key attributes of a kept unreadable delivery: its partition and the `UNREADABLE` listing, newest last. */
+export function unreadableKeys(unreadable: { readonly id: string; readonly receivedAt: string }) {
+  return {
+    ...keys.unreadable(unreadable.id),
+    [LISTING_KEY]: keys.unreadableFeed,
+    [LISTING_ORDER]: `${unreadable.receivedAt}#${unreadable.id}`,
   };
 }

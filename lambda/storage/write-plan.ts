@@ -1,13 +1,19 @@
 /**
- * What the store writes, as plain data: the items and conditions of each DynamoDB request, built
+ * What the store writes, as plain data: how a delivery is filed (a new issue, the open issue of
+ * its alert, or a signal on its own) and the items and conditions of each DynamoDB request, built
  * by pure functions so they can be read and tested without DynamoDB. The store (signal-store.ts)
- * only sends them, retries and maps errors.
+ * only reads the alert's record, sends these, retries and maps errors.
  */
-import type { TransactWriteCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { LoopRecords, SignalDraft } from '../core/loop-records.ts';
+import { createHash } from 'node:crypto';
+import type { PutCommandInput, TransactWriteCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { type Issue, isOpen, type Signal, type SignalDraft } from '../core/loop-records.ts';
+import type { UnreadableDelivery } from '../intake.ts';
 import { type Item, issueItem, signalItem } from './items.ts';
 import type { StoredPayload } from './payload-encoding.ts';
-import { keys, TABLE_DESIGN } from './table-design.ts';
+import { keys, TABLE_DESIGN, unreadableKeys } from './table-design.ts';
+
+/** How long an unreadable delivery is kept for replay (docs/http-contract.md "Nothing authenticated is lost"). */
+export const UNREADABLE_RETENTION_DAYS = 14;
 
 /** The settings every plan depends on. */
 export interface PlanSettings {
@@ -19,6 +25,68 @@ export interface PlanSettings {
    * the delivery, which must still find it.
    */
   readonly dedupRecordRetentionSeconds: number;
+  /** Whether firings of one alert share its open issue (false: every firing opens one). */
+  readonly groupFirings: boolean;
+  /** A firing joins its alert's open issue when it arrived within this long of the episode's firings. */
+  readonly episodeGapSeconds: number;
+}
+
+/**
+ * An alert's record: which issue its firings currently go to, and a copy of that issue as this
+ * service last wrote it (so that joining it needs no read of the issue; a status or priority
+ * changed since by someone else makes the write's condition fail and hand back the real one).
+ */
+export interface AlertRecord {
+  /** Bumped by every write: the condition that keeps concurrent firings from opening two issues. */
+  readonly version: number;
+  /** Arrival (epoch seconds) of the episode's earliest and latest firing or error. */
+  readonly openedAt: number;
+  readonly lastActiveAt: number;
+  readonly issue: Issue;
+  /** The issue's `signalPayload` as stored. */
+  readonly issuePayload: StoredPayload;
+}
+
+/** How a delivery is filed. */
+export type Filing =
+  /** It opens an issue (and becomes its alert's open issue, when it names an alert). */
+  | { readonly kind: 'opened' }
+  /** It joins the open issue of its alert. */
+  | { readonly kind: 'joined'; readonly alert: AlertRecord }
+  /** A resolution with no open issue to join: a signal on its own. */
+  | { readonly kind: 'alone' };
+
+/** The digest an alert's record is keyed by: any alert key, however long, gives a short key. */
+export function alertDigest(source: string, alertKey: string): string {
+  return createHash('sha256').update(`${source}\n${alertKey}`).digest('hex');
+}
+
+/**
+ * Decides how a delivery is filed (docs/http-contract.md "One open issue per alert"): a delivery
+ * that names an alert joins the alert's open issue while that issue is neither done nor canceled
+ * and the delivery arrived within the episode gap of the episode's firings; otherwise a firing or
+ * an error opens an issue and a resolution stands alone. Without an alert (or with grouping off)
+ * every firing and error opens its own issue.
+ */
+export function filingFor(
+  draft: SignalDraft,
+  alert: AlertRecord | undefined,
+  settings: PlanSettings,
+): Filing {
+  const { kind, alertKey } = draft.reading;
+  const grouped = settings.groupFirings && alertKey !== null;
+  if (grouped && alert && isOpen(alert.issue.status) && withinEpisode(draft, alert, settings)) {
+    return { kind: 'joined', alert };
+  }
+  return kind === 'resolved' ? { kind: 'alone' } : { kind: 'opened' };
+}
+
+function withinEpisode(draft: SignalDraft, alert: AlertRecord, settings: PlanSettings): boolean {
+  const arrived = epochSeconds(draft.receivedAt);
+  return (
+    arrived >= alert.openedAt - settings.episodeGapSeconds &&
+    arrived <= alert.lastActiveAt + settings.episodeGapSeconds
+  );
 }
 
 /** Takes the next issue number: an atomic ADD on the counter item, returning the new value. */
@@ -33,54 +101,168 @@ export function nextIssueNumberUpdate(settings: PlanSettings): UpdateCommandInpu
   };
 }
 
+/** Everything one filing writes. */
+export interface FilingWrite {
+  readonly draft: SignalDraft;
+  readonly signal: Signal;
+  /** The signal's payload as stored. */
+  readonly payload: StoredPayload;
+  /** The issue as it will be: newly opened, or the joined one updated; null for a lone signal. */
+  readonly issue: Issue | null;
+  /** The issue's `signalPayload` as stored. */
+  readonly issuePayload: StoredPayload | null;
+  /** The alert's record as read (the write is conditional on it), if the delivery names an alert. */
+  readonly alert: { readonly digest: string; readonly seen: AlertRecord | undefined } | undefined;
+  readonly filing: Filing;
+}
+
+/** Positions in the transaction, so the store can read which condition refused it. */
+export const TRANSACTION_POSITIONS = { delivery: 0, signal: 1, issue: 2, alert: 3 } as const;
+
 /**
- * Files a new delivery in one transaction: its dedup record, conditional on no live record for
- * its key (a refusal hands back the record that refused it, so a repeat costs no extra read to
- * find it), then the signal and the issue, each conditional on not existing. The dedup record is
- * always first: the store reads a refusal from its position.
+ * Files a delivery in one transaction, in TRANSACTION_POSITIONS order:
+ *  - its dedup record, conditional on no live record for its key (a refusal hands back the record
+ *    that refused it, so a repeat costs no extra read to find it);
+ *  - the signal, conditional on not existing;
+ *  - the issue: a new one conditional on not existing, or the joined one conditional on the
+ *    status and priority this service last gave it (a refusal hands back the issue as it is);
+ *  - the alert's record, conditional on the version read (or on none existing): of two
+ *    concurrent firings of one alert, only one can open its issue.
  */
-export function newDeliveryTransaction(
-  draft: SignalDraft,
-  records: LoopRecords,
-  payload: StoredPayload,
-  settings: PlanSettings,
-): TransactWriteCommandInput {
+export function filingTransaction(write: FilingWrite, settings: PlanSettings): TransactWriteCommandInput {
   const { tableName } = settings;
-  const receivedAt = Math.floor(draft.receivedAt.getTime() / 1000);
+  const { draft, signal, issue, alert, filing } = write;
+  const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
+    { Put: dedupRecordPut(draft, signal, filing, settings) },
+    { Put: { ...putNew(signalItem(signal, write.payload)), TableName: tableName } },
+  ];
+  if (issue && write.issuePayload !== null) {
+    const item = issueItem(issue, write.issuePayload);
+    items.push({
+      Put:
+        filing.kind === 'joined'
+          ? {
+              TableName: tableName,
+              Item: item,
+              ConditionExpression: '#status = :status AND #priority = :priority',
+              ExpressionAttributeNames: { '#status': 'status', '#priority': 'priority' },
+              ExpressionAttributeValues: {
+                ':status': filing.alert.issue.status,
+                ':priority': filing.alert.issue.priority,
+              },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            }
+          : { ...putNew(item), TableName: tableName },
+    });
+    if (alert && settings.groupFirings) {
+      items.push({ Put: alertRecordPut(write, issue, write.issuePayload, alert, settings) });
+    }
+  }
+  return { TransactItems: items };
+}
+
+function dedupRecordPut(draft: SignalDraft, signal: Signal, filing: Filing, settings: PlanSettings) {
+  const receivedAt = epochSeconds(draft.receivedAt);
   const dedupUntil = receivedAt + settings.dedupWindowSeconds;
-  const putNew = (item: Item) => ({
-    Put: {
-      TableName: tableName,
-      Item: item,
-      ConditionExpression: 'attribute_not_exists(#pk)',
-      ExpressionAttributeNames: { '#pk': TABLE_DESIGN.partitionKey },
-    },
-  });
   return {
-    TransactItems: [
-      {
-        // The window is measured between arrivals, so the drain, writing a queued delivery later,
-        // judges it as the webhook would have.
-        Put: {
-          TableName: tableName,
-          Item: {
-            ...keys.delivery(draft.delivery.key),
-            entity: 'delivery',
-            bodySha256: draft.delivery.bodySha256,
-            signalId: records.signal.id,
-            issueId: records.issue.id,
-            createdAt: records.signal.createdAt,
-            dedupUntil,
-            [TABLE_DESIGN.timeToLiveAttribute]: dedupUntil + settings.dedupRecordRetentionSeconds,
-          },
-          ConditionExpression: 'attribute_not_exists(#pk) OR #dedupUntil <= :receivedAt',
-          ExpressionAttributeNames: { '#pk': TABLE_DESIGN.partitionKey, '#dedupUntil': 'dedupUntil' },
-          ExpressionAttributeValues: { ':receivedAt': receivedAt },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        },
-      },
-      putNew(signalItem(records.signal, payload)),
-      putNew(issueItem(records.issue, payload)),
-    ],
+    TableName: settings.tableName,
+    Item: {
+      ...keys.delivery(draft.delivery.key),
+      entity: 'delivery',
+      bodySha256: draft.delivery.bodySha256,
+      signalId: signal.id,
+      issueId: signal.issueId,
+      filing: filing.kind,
+      createdAt: signal.createdAt,
+      dedupUntil,
+      [TABLE_DESIGN.timeToLiveAttribute]: dedupUntil + settings.dedupRecordRetentionSeconds,
+    },
+    // The window is measured between arrivals, so the drain, writing a queued delivery later,
+    // judges it as the webhook would have.
+    ConditionExpression: 'attribute_not_exists(#pk) OR #dedupUntil <= :receivedAt',
+    ExpressionAttributeNames: { '#pk': TABLE_DESIGN.partitionKey, '#dedupUntil': 'dedupUntil' },
+    ExpressionAttributeValues: { ':receivedAt': receivedAt },
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
   };
+}
+
+function alertRecordPut(
+  write: FilingWrite,
+  issue: Issue,
+  issuePayload: StoredPayload,
+  alert: NonNullable<FilingWrite['alert']>,
+  settings: PlanSettings,
+) {
+  const arrived = epochSeconds(write.draft.receivedAt);
+  const { seen } = alert;
+  const joined = write.filing.kind === 'joined' && seen;
+  const active = write.draft.reading.kind !== 'resolved';
+  const record: AlertRecord = {
+    version: (seen?.version ?? 0) + 1,
+    openedAt: joined ? Math.min(seen.openedAt, arrived) : arrived,
+    lastActiveAt: joined ? (active ? Math.max(seen.lastActiveAt, arrived) : seen.lastActiveAt) : arrived,
+    issue,
+    issuePayload,
+  };
+  return {
+    TableName: settings.tableName,
+    Item: alertItem(alert.digest, write.draft.reading, record),
+    ConditionExpression: seen ? '#version = :version' : 'attribute_not_exists(#pk)',
+    ExpressionAttributeNames: (seen
+      ? { '#version': 'version' }
+      : { '#pk': TABLE_DESIGN.partitionKey }) as Record<string, string>,
+    ...(seen ? { ExpressionAttributeValues: { ':version': seen.version } } : {}),
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+  };
+}
+
+/** The table item of an alert's record. */
+function alertItem(digest: string, reading: SignalDraft['reading'], record: AlertRecord): Item {
+  const { issuePayload, issue, ...state } = record;
+  return {
+    ...keys.alert(digest),
+    entity: 'alert',
+    source: reading.source,
+    alertKey: reading.alertKey,
+    ...state,
+    issue: { ...issue, signalPayload: issuePayload },
+  };
+}
+
+/**
+ * Keeps an unreadable delivery for replay: its bytes as received, the headers that name it, when
+ * it arrived and why it was refused; deleted by TTL after UNREADABLE_RETENTION_DAYS. Its id comes
+ * from its dedup identity, so a retry of it overwrites the same item.
+ */
+export function unreadablePut(unreadable: UnreadableDelivery, settings: PlanSettings): PutCommandInput {
+  const { id, delivery, reason } = unreadable;
+  const receivedAt = delivery.receivedAt.toISOString();
+  return {
+    TableName: settings.tableName,
+    Item: {
+      ...unreadableKeys({ id, receivedAt }),
+      entity: 'unreadable',
+      id,
+      createdAt: receivedAt,
+      reason,
+      size: delivery.body.length,
+      body: delivery.body,
+      keyHeaders: { ...delivery.keyHeaders },
+      ...(delivery.requestId ? { requestId: delivery.requestId } : {}),
+      [TABLE_DESIGN.timeToLiveAttribute]:
+        epochSeconds(delivery.receivedAt) + UNREADABLE_RETENTION_DAYS * 86_400,
+    },
+  };
+}
+
+function putNew(item: Item) {
+  return {
+    Item: item,
+    ConditionExpression: 'attribute_not_exists(#pk)',
+    ExpressionAttributeNames: { '#pk': TABLE_DESIGN.partitionKey },
+  };
+}
+
+function epochSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000);
 }

@@ -79,7 +79,8 @@ describe('the local HTTP server (API Gateway HTTP API 2.0 events) with DynamoDB 
   it.each([
     ['GET', '/api/signals/posthog'],
     ['PUT', '/api/signals/posthog'],
-    ['POST', '/api/signals/posthog/extra'],
+    ['POST', '/api/signals/posthog/token/extra'],
+    ['POST', '/api/signals/posthog/'],
     ['POST', '/'],
   ])('answers 404 to %s %s, as API Gateway does', async (method, path) => {
     const response = await fetch(`${baseUrl}${path}`, { method, body: method === 'GET' ? undefined : '{}' });

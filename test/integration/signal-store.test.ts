@@ -39,14 +39,14 @@ describe('DynamoDbSignalStore against DynamoDB Local', () => {
   it('writes the signal and its issue, with Loop fields, entity and keys, equal to what it returns', async () => {
     const store = new DynamoDbSignalStore(client, tableName);
 
-    const { records, replayed } = await store.createSignalWithIssue(draftFor(SAMPLE));
+    const { records, replayed } = await store.file(draftFor(SAMPLE));
 
     expect(replayed).toBe(false);
     const signal = await client.send(
-      new GetCommand({ TableName: tableName, Key: keys.signal(records.issue.id, records.signal.id) }),
+      new GetCommand({ TableName: tableName, Key: keys.signal(records.signal.issueId, records.signal.id) }),
     );
     const issue = await client.send(
-      new GetCommand({ TableName: tableName, Key: keys.issue(records.issue.id) }),
+      new GetCommand({ TableName: tableName, Key: keys.issue(String(records.signal.issueId)) }),
     );
     expect(signal.Item).toMatchObject({
       entity: 'signal',
@@ -54,37 +54,35 @@ describe('DynamoDbSignalStore against DynamoDB Local', () => {
       gsi2pk: 'SIGNALS',
     });
     expect(issue.Item).toMatchObject({ entity: 'issue', gsi1pk: 'ISSUE_NUMBER#1', gsi2pk: 'TRIAGE' });
-    expect(issue.Item?.gsi2sk).toBe(`2#2026-11-27T10:00:00.000Z#${records.issue.id}`);
+    expect(issue.Item?.gsi2sk).toBe(`2#2026-11-27T10:00:00.000Z#${records.issue?.id}`);
     expect(signalFromItem(signal.Item ?? {})).toEqual(records.signal);
     expect(issueFromItem(issue.Item ?? {})).toEqual(records.issue);
-    expect(records.signal.issueId).toBe(records.issue.id);
+    expect(records.signal.issueId).toBe(records.issue?.id);
   });
 
   it('gives concurrent deliveries unique issue numbers, increasing in the order they are taken', async () => {
     const store = new DynamoDbSignalStore(client, tableName);
 
-    const created = await Promise.all(
-      Array.from({ length: 40 }, () => store.createSignalWithIssue(draftFor(SAMPLE))),
-    );
+    const created = await Promise.all(Array.from({ length: 40 }, () => store.file(draftFor(SAMPLE))));
 
     // Unique and positive; not gapless: a number taken by a failed attempt is skipped (docs/architecture.md "Storage design").
-    const numbers = created.map(({ records }) => records.issue.number);
+    const numbers = created.map(({ records }) => Number(records.issue?.number));
     expect(new Set(numbers).size).toBe(40);
     expect(numbers.every((number) => Number.isInteger(number) && number >= 1)).toBe(true);
     const { signals, issues } = await loopItems(client, tableName);
     expect(signals).toHaveLength(40);
     expect(issues).toHaveLength(40);
-    const later = await store.createSignalWithIssue(draftFor(SAMPLE));
-    expect(later.records.issue.number).toBeGreaterThan(Math.max(...numbers));
+    const later = await store.file(draftFor(SAMPLE));
+    expect(Number(later.records.issue?.number)).toBeGreaterThan(Math.max(...numbers));
   });
 
   it('writes neither item when the transaction fails', async () => {
     const ids = ['signal-a', 'issue-a', 'signal-b', 'issue-a'];
     const store = new DynamoDbSignalStore(client, tableName, { newId: () => ids.shift() ?? 'unexpected' });
-    await store.createSignalWithIssue(draftFor(SAMPLE));
+    await store.file(draftFor(SAMPLE));
 
     // The second delivery collides on its issue id: the issue Put fails, so its signal must not exist.
-    const error = await store.createSignalWithIssue(draftFor(SAMPLE)).catch((caught: unknown) => caught);
+    const error = await store.file(draftFor(SAMPLE)).catch((caught: unknown) => caught);
 
     expect((error as Error).name).toBe('TransactionCanceledException');
     const orphan = await client.send(
@@ -130,13 +128,13 @@ describe('DynamoDbSignalStore against DynamoDB Local', () => {
   ])('stores a payload with %s losslessly, as %s', async (_, form, text) => {
     const store = new DynamoDbSignalStore(client, tableName);
 
-    const { records } = await store.createSignalWithIssue(draftFor(text));
+    const { records } = await store.file(draftFor(text));
 
     const { Item: signal } = await client.send(
-      new GetCommand({ TableName: tableName, Key: keys.signal(records.issue.id, records.signal.id) }),
+      new GetCommand({ TableName: tableName, Key: keys.signal(records.signal.issueId, records.signal.id) }),
     );
     const { Item: issue } = await client.send(
-      new GetCommand({ TableName: tableName, Key: keys.issue(records.issue.id) }),
+      new GetCommand({ TableName: tableName, Key: keys.issue(String(records.signal.issueId)) }),
     );
     expect(typeof signal?.payload === 'string' ? 'text' : 'map').toBe(form);
     expect(signalFromItem(signal ?? {}).payload).toEqual(JSON.parse(text));
@@ -152,13 +150,13 @@ describe('DynamoDbSignalStore deduplication against DynamoDB Local', () => {
 
   it('answers a repeat with the original signal and issue and writes nothing new', async () => {
     const store = new DynamoDbSignalStore(client, tableName);
-    const first = await store.createSignalWithIssue(draftFor(SAMPLE, { idempotencyKey: 'key-1' }));
+    const first = await store.file(draftFor(SAMPLE, { idempotencyKey: 'key-1' }));
 
-    const repeat = await store.createSignalWithIssue(draftFor(SAMPLE, { idempotencyKey: 'key-1' }));
+    const repeat = await store.file(draftFor(SAMPLE, { idempotencyKey: 'key-1' }));
 
     expect(repeat.replayed).toBe(true);
     expect(repeat.records).toEqual(first.records);
-    expect(JSON.parse(repeat.payloadJson)).toEqual(JSON.parse(SAMPLE));
+    expect(JSON.parse(repeat.payloadJson.signal)).toEqual(JSON.parse(SAMPLE));
     const { signals, issues } = await loopItems(client, tableName);
     expect([signals.length, issues.length]).toEqual([1, 1]);
   });
@@ -166,19 +164,19 @@ describe('DynamoDbSignalStore deduplication against DynamoDB Local', () => {
   it('replays a payload stored as text too', async () => {
     const store = new DynamoDbSignalStore(client, tableName);
     const text = '{"name":"m","value":1,"":1e300}';
-    await store.createSignalWithIssue(draftFor(text, { idempotencyKey: 'key-text' }));
+    await store.file(draftFor(text, { idempotencyKey: 'key-text' }));
 
-    const repeat = await store.createSignalWithIssue(draftFor(text, { idempotencyKey: 'key-text' }));
+    const repeat = await store.file(draftFor(text, { idempotencyKey: 'key-text' }));
 
-    expect(repeat.payloadJson).toBe(text);
+    expect(repeat.payloadJson).toEqual({ signal: text, issue: text });
     expect(repeat.records.signal.payload).toEqual(JSON.parse(text));
   });
 
   it('treats the same key after the window as a new delivery', async () => {
     const store = new DynamoDbSignalStore(client, tableName, { dedupWindowSeconds: 60 });
-    await store.createSignalWithIssue(draftFor(SAMPLE, { idempotencyKey: 'key-2' }));
+    await store.file(draftFor(SAMPLE, { idempotencyKey: 'key-2' }));
 
-    const later = await store.createSignalWithIssue(
+    const later = await store.file(
       draftFor(SAMPLE, { idempotencyKey: 'key-2', receivedAt: new Date(RECEIVED_AT.getTime() + 61_000) }),
     );
 
@@ -191,22 +189,20 @@ describe('DynamoDbSignalStore deduplication against DynamoDB Local', () => {
     const store = new DynamoDbSignalStore(client, tableName);
 
     const results = await Promise.all(
-      Array.from({ length: 12 }, () =>
-        store.createSignalWithIssue(draftFor(SAMPLE, { idempotencyKey: 'key-3' })),
-      ),
+      Array.from({ length: 12 }, () => store.file(draftFor(SAMPLE, { idempotencyKey: 'key-3' }))),
     );
 
     expect(results.filter((result) => !result.replayed)).toHaveLength(1);
-    expect(new Set(results.map((result) => result.records.issue.id)).size).toBe(1);
+    expect(new Set(results.map((result) => result.records.issue?.id)).size).toBe(1);
     const { signals, issues } = await loopItems(client, tableName);
     expect([signals.length, issues.length]).toEqual([1, 1]);
   });
 
   it('refuses a key reused with another body (422) and writes nothing for it', async () => {
     const store = new DynamoDbSignalStore(client, tableName);
-    await store.createSignalWithIssue(draftFor(SAMPLE, { idempotencyKey: 'key-reused' }));
+    await store.file(draftFor(SAMPLE, { idempotencyKey: 'key-reused' }));
 
-    const reused = store.createSignalWithIssue(
+    const reused = store.file(
       draftFor('{"name":"page_load_time","value":36}', { idempotencyKey: 'key-reused' }),
     );
 
@@ -220,7 +216,7 @@ describe('DynamoDbSignalStore deduplication against DynamoDB Local', () => {
 
     const results = await Promise.allSettled(
       Array.from({ length: 8 }, (_, n) =>
-        store.createSignalWithIssue(draftFor(`{"name":"m","value":${n}}`, { idempotencyKey: 'key-race' })),
+        store.file(draftFor(`{"name":"m","value":${n}}`, { idempotencyKey: 'key-race' })),
       ),
     );
 
@@ -244,11 +240,11 @@ describe('DynamoDbSignalStore deduplication against DynamoDB Local', () => {
       { step: 'initialize' },
     );
     const store = new DynamoDbSignalStore(counting, tableName);
-    await store.createSignalWithIssue(draftFor(SAMPLE, { idempotencyKey: 'key-count' }));
+    await store.file(draftFor(SAMPLE, { idempotencyKey: 'key-count' }));
     expect(commands).toEqual(['UpdateItemCommand', 'TransactWriteItemsCommand']);
     commands.length = 0;
 
-    const repeat = await store.createSignalWithIssue(draftFor(SAMPLE, { idempotencyKey: 'key-count' }));
+    const repeat = await store.file(draftFor(SAMPLE, { idempotencyKey: 'key-count' }));
 
     counting.destroy();
     expect(repeat.replayed).toBe(true);
@@ -258,35 +254,27 @@ describe('DynamoDbSignalStore deduplication against DynamoDB Local', () => {
   it('leaves no dedup record behind when the transaction fails, so the retry succeeds', async () => {
     const ids = ['signal-a', 'issue-a', 'signal-b', 'issue-a', 'signal-c', 'issue-c'];
     const store = new DynamoDbSignalStore(client, tableName, { newId: () => ids.shift() ?? 'unexpected' });
-    await store.createSignalWithIssue(draftFor(SAMPLE));
-    await expect(
-      store.createSignalWithIssue(draftFor(SAMPLE, { idempotencyKey: 'key-4' })),
-    ).rejects.toThrow();
+    await store.file(draftFor(SAMPLE));
+    await expect(store.file(draftFor(SAMPLE, { idempotencyKey: 'key-4' }))).rejects.toThrow();
     const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: deliveryKeyOf('key-4') }));
     expect(Item).toBeUndefined();
 
-    const retry = await store.createSignalWithIssue(draftFor(SAMPLE, { idempotencyKey: 'key-4' }));
+    const retry = await store.file(draftFor(SAMPLE, { idempotencyKey: 'key-4' }));
 
     expect(retry.replayed).toBe(false);
-    expect(retry.records.issue.id).toBe('issue-c');
+    expect(retry.records.issue?.id).toBe('issue-c');
   });
 
   it('measures the window between arrivals, so a delivery written late is judged as on arrival', async () => {
     const store = new DynamoDbSignalStore(client, tableName, { dedupWindowSeconds: 600 });
     const at = (seconds: number) => new Date(RECEIVED_AT.getTime() + seconds * 1000);
-    await store.createSignalWithIssue(draftFor(SAMPLE, { idempotencyKey: 'key-late', receivedAt: at(0) }));
+    await store.file(draftFor(SAMPLE, { idempotencyKey: 'key-late', receivedAt: at(0) }));
 
     // Copies drained hours later, of deliveries that arrived 2 s before and 5 min after it.
-    const earlier = await store.createSignalWithIssue(
-      draftFor(SAMPLE, { idempotencyKey: 'key-late', receivedAt: at(-2) }),
-    );
-    const later = await store.createSignalWithIssue(
-      draftFor(SAMPLE, { idempotencyKey: 'key-late', receivedAt: at(300) }),
-    );
+    const earlier = await store.file(draftFor(SAMPLE, { idempotencyKey: 'key-late', receivedAt: at(-2) }));
+    const later = await store.file(draftFor(SAMPLE, { idempotencyKey: 'key-late', receivedAt: at(300) }));
     // A new firing 11 minutes after: a new delivery.
-    const next = await store.createSignalWithIssue(
-      draftFor(SAMPLE, { idempotencyKey: 'key-late', receivedAt: at(660) }),
-    );
+    const next = await store.file(draftFor(SAMPLE, { idempotencyKey: 'key-late', receivedAt: at(660) }));
 
     expect([earlier.replayed, later.replayed, next.replayed]).toEqual([true, true, false]);
   });
@@ -296,14 +284,14 @@ describe('DynamoDbSignalStore deduplication against DynamoDB Local', () => {
       dedupWindowSeconds: 600,
       dedupRecordRetentionSeconds: DEDUP_RECORD_RETENTION_DAYS * 86_400,
     });
-    const { records } = await store.createSignalWithIssue(draftFor(SAMPLE, { idempotencyKey: 'key-5' }));
+    const { records } = await store.file(draftFor(SAMPLE, { idempotencyKey: 'key-5' }));
 
     const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: deliveryKeyOf('key-5') }));
 
     expect(Item).toMatchObject({
       entity: 'delivery',
       signalId: records.signal.id,
-      issueId: records.issue.id,
+      issueId: records.issue?.id,
       dedupUntil: RECEIVED_AT.getTime() / 1000 + 600,
       // Kept (TTL) until no queued copy can still arrive: 4 + 14 + 4 days after the window.
       expiresAt: RECEIVED_AT.getTime() / 1000 + 600 + 22 * 86_400,
@@ -319,9 +307,7 @@ describe('DynamoDbSignalStore failures', () => {
     const store = new DynamoDbSignalStore(createDocumentClient(fakeClientConfig(endpoint)), 'table');
     const started = Date.now();
 
-    await expect(store.createSignalWithIssue(draftFor(SAMPLE))).rejects.toBeInstanceOf(
-      DependencyUnavailableError,
-    );
+    await expect(store.file(draftFor(SAMPLE))).rejects.toBeInstanceOf(DependencyUnavailableError);
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
@@ -343,9 +329,7 @@ describe('DynamoDbSignalStore failures', () => {
     ])('answers 503 within 2 s when DynamoDB %s', async (_, reply) => {
       dynamoDb.reply = () => reply;
       const started = Date.now();
-      await expect(store().createSignalWithIssue(draftFor(SAMPLE))).rejects.toBeInstanceOf(
-        DependencyUnavailableError,
-      );
+      await expect(store().file(draftFor(SAMPLE))).rejects.toBeInstanceOf(DependencyUnavailableError);
       expect(Date.now() - started).toBeLessThan(2_000);
     });
 
@@ -361,15 +345,13 @@ describe('DynamoDbSignalStore failures', () => {
                 CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
               },
             };
-      await expect(store().createSignalWithIssue(draftFor(SAMPLE))).rejects.toBeInstanceOf(
-        DependencyUnavailableError,
-      );
+      await expect(store().file(draftFor(SAMPLE))).rejects.toBeInstanceOf(DependencyUnavailableError);
     });
 
     it('answers 500 (configuration) when the table does not exist', async () => {
       dynamoDb.reply = () => awsErrorReply(400, 'ResourceNotFoundException', 'Requested resource not found');
       const error = await store()
-        .createSignalWithIssue(draftFor(SAMPLE))
+        .file(draftFor(SAMPLE))
         .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(ConfigurationError);
       expect((error as Error).message).toBe('The signals table does not exist');
@@ -385,9 +367,9 @@ describe('DynamoDbSignalStore failures', () => {
           : { status: 200, body: {} };
       };
 
-      const { records } = await store().createSignalWithIssue(draftFor(SAMPLE));
+      const { records } = await store().file(draftFor(SAMPLE));
 
-      expect(records.issue.number).toBe(7);
+      expect(records.issue?.number).toBe(7);
       const transactions = dynamoDb.calls.filter((call) => call.target.endsWith('TransactWriteItems'));
       expect(transactions).toHaveLength(2);
       const retried = transactions[1]?.body.TransactItems as { Put: { Item: Record<string, unknown> } }[];

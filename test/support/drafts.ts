@@ -1,16 +1,17 @@
 import type { KeyHeaders } from '../../lambda/core/delivery-key.ts';
 import type { SignalDraft } from '../../lambda/core/loop-records.ts';
-import { draftOf } from '../../lambda/intake.ts';
+import { draftsOf } from '../../lambda/intake.ts';
 import { readPosthogDelivery } from '../../lambda/sources/posthog/posthog-delivery.ts';
 
-/** A draft as the intake makes it from a body (text, or an object to JSON-encode). */
+/** The (first) draft the intake makes of a body (text, or an object to JSON-encode). */
 export function draftFor(
   body: string | object,
   { keyHeaders = {}, receivedAt = new Date() }: { keyHeaders?: KeyHeaders; receivedAt?: Date } = {},
 ): SignalDraft {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  return draftOf(
+  const [draft] = draftsOf(
     { body: Buffer.from(text), keyHeaders, receivedAt, requestId: undefined },
     readPosthogDelivery,
   );
+  return draft;
 }

@@ -29,10 +29,11 @@ describe('the intake operation', () => {
 
     expect(first).toMatchObject({
       status: 'stored',
-      stored: { replayed: false },
+      replayed: false,
+      stored: [{ replayed: false, filing: 'opened' }],
       facts: { metricName: 'signups', severity: 'critical', signalId: 'signal-1', issueId: 'issue-1' },
     });
-    expect(repeat).toMatchObject({ status: 'stored', stored: { replayed: true } });
+    expect(repeat).toMatchObject({ status: 'stored', replayed: true, stored: [{ replayed: true }] });
     expect(added).toEqual(['SignalsCritical']);
   });
 

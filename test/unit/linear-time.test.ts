@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { StaticSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
 import { parsePercentText } from '../../lambda/sources/posthog/decimal-text.ts';
 import { decidingBreach } from '../../lambda/sources/posthog/insight-alert.ts';
-import { readMetricChange } from '../../lambda/sources/posthog/posthog-delivery.ts';
+import { readPosthogDelivery } from '../../lambda/sources/posthog/posthog-delivery.ts';
 import { lambdaContext, TEST_SECRET, webhookEvent } from '../support/events.ts';
 import { captureOutputPerTest } from '../support/output.ts';
 import { RecordingStore } from '../support/recording-store.ts';
@@ -48,6 +48,15 @@ const PIECES = [
   ' decreased more than lower threshold (',
   'The insight value (x) for previous day (',
   '(32.50%) decreased more than upper threshold (20.00',
+  '1,234',
+  '$',
+  'SEK ',
+  '1h 2',
+  'ms',
+  '∞',
+  'for previous day decreased (',
+  ' (threshold: above ',
+  'Threshold breached: 312 logs in ',
 ];
 
 /** One piece repeated a few times, or enough to fill most of the body. */
@@ -92,9 +101,33 @@ describe('readers of request text run in linear time', () => {
     fc.assert(
       fc.property(hostileValueText, (text) => {
         expect(timed(() => parsePercentText(text))).toBeLessThan(BOUND_MS);
-        expect(timed(() => readMetricChange({ name: 'm', value: text }))).toBeLessThan(BOUND_MS);
+        expect(timed(() => readPosthogDelivery({ name: 'm', value: text }))).toBeLessThan(BOUND_MS);
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('reads any 128 KiB Alertmanager description or logs alert field within a second', () => {
+    fc.assert(
+      fc.property(hostileText, (text) => {
+        const alertmanager = {
+          version: '4',
+          alerts: [
+            {
+              status: 'firing',
+              labels: { alertname: 'a' },
+              annotations: { description: text, value: text.slice(0, 200) },
+            },
+          ],
+        };
+        expect(timed(() => readPosthogDelivery(alertmanager))).toBeLessThan(BOUND_MS);
+        const logs = {
+          type: 'logs_alert.firing',
+          data: { alert_name: 'a', result_count: text, threshold_count: 1 },
+        };
+        expect(timed(() => readPosthogDelivery(logs))).toBeLessThan(BOUND_MS);
+      }),
+      { numRuns: 80 },
     );
   });
 

@@ -36,8 +36,17 @@ describe('handler: success', () => {
           source: 'posthog',
           sourceId: null,
           type: 'metric_change',
+          kind: 'firing',
           severity: 'high',
           payload,
+          reading: {
+            name: 'page_load_time',
+            kind: 'firing',
+            direction: 'up',
+            value: 35,
+            unit: 'percent',
+            period: 'last_7_days',
+          },
           issueId: 'issue-1',
           createdAt: '2026-11-27T10:00:00.000Z',
         },
@@ -50,6 +59,9 @@ describe('handler: success', () => {
           priority: 2,
           signalSource: 'posthog',
           signalPayload: payload,
+          firings: 1,
+          lastFiredAt: '2026-11-27T10:00:00.000Z',
+          resolvedAt: null,
           createdAt: '2026-11-27T10:00:00.000Z',
           updatedAt: '2026-11-27T10:00:00.000Z',
         },
@@ -301,11 +313,11 @@ describe('handler: every refusal of docs/http-contract.md, in order', () => {
   it.each([
     [
       { value: 35 },
-      'Missing required field: name (the metric name, or event.name); expected name and value (a custom body), or the body of a PostHog insight alert (insight_name or alert_name, and breaches)',
+      'Missing required field: name (the metric name, or event.name); expected name and value (a custom body), or the body of a PostHog alert (insight_name or alert_name, and breaches; a logs alert envelope; an Alertmanager body)',
     ],
     [
       { name: 'm' },
-      'Missing required field: value (the percentage change); expected name and value (a custom body), or the body of a PostHog insight alert (insight_name or alert_name, and breaches)',
+      'Missing required field: value (the percentage change); expected name and value (a custom body), or the body of a PostHog alert (insight_name or alert_name, and breaches; a logs alert envelope; an Alertmanager body)',
     ],
     [
       { name: 'm', value: 'lots' },

@@ -6,16 +6,18 @@ import {
   type SignatureCheck,
   standardWebhookVerifier,
 } from '../../secret/standard-webhooks.ts';
+import { urlTokenOf } from '../../secret/url-token.ts';
 import type { WebhookSecretSource } from '../../secret/webhook-secret-source.ts';
 import type { BodyEvent } from './request-body.ts';
 
 const SECRET_HEADER = 'x-posthog-secret';
 
 /**
- * Lets a delivery through only when it proves it knows the webhook secret: a Standard Webhooks
- * signature (`webhook-signature`, checked first and decisive when present: a bad signature is 401
- * even with a correct header) or the `X-PostHog-Secret` header. Runs before anything reads the
- * body, so an unauthenticated caller learns nothing about it. Expects lower-cased header names.
+ * Lets a delivery through only when it proves it knows the webhook secret: on the token route,
+ * the URL token derived from it (url-token.ts); otherwise a Standard Webhooks signature
+ * (`webhook-signature`, checked first and decisive when present: a bad signature is 401 even with
+ * a correct header) or the `X-PostHog-Secret` header. Runs before anything reads the body, so an
+ * unauthenticated caller learns nothing about it. Expects lower-cased header names.
  */
 export function webhookAuth(
   secrets: WebhookSecretSource,
@@ -52,6 +54,15 @@ interface Credential {
 }
 
 function credentialOf(event: BodyEvent, nowSeconds: number): Credential {
+  const token = event.pathParameters?.token;
+  if (token !== undefined) {
+    // The token route: the token is the credential (its senders cannot set headers). A wrong one
+    // gets the same answer as a wrong header secret, after the same comparisons.
+    return {
+      check: (secret) => (matchesSecret(token, urlTokenOf(secret)) ? 'match' : 'mismatch'),
+      failure: 'Invalid webhook secret',
+    };
+  }
   const headers = event.headers ?? {};
   const signature = headers['webhook-signature'];
   if (signature !== undefined) {

@@ -1,104 +1,159 @@
+/**
+ * Reads a PostHog delivery as the signals it reports (docs/http-contract.md "Fields read" and
+ * "PostHog's alert bodies"), whichever way PostHog sent it:
+ *
+ *   logs alert envelope (path A)          → logs-alert.ts
+ *   Alertmanager body (path C)            → alertmanager.ts
+ *   insight alert: the alert form's body, or the HTTP Webhook destination's default body (path B),
+ *   or a custom body with name/value/timeframe — explicit fields always win → here
+ */
 import { isJsonObject, type JsonObject, type JsonValue, ownField } from '../../core/json.ts';
 import type { SignalReading } from '../../core/loop-records.ts';
 import { severityOf } from '../../core/severity.ts';
 import { InvalidPayloadError } from '../../errors.ts';
+import { isAlertmanagerBody, readAlertmanagerBody } from './alertmanager.ts';
 import { parsePercentText } from './decimal-text.ts';
-import { type AlertReading, readPosthogAlert } from './insight-alert.ts';
-import { titleOf } from './title.ts';
+import {
+  characterCount,
+  checkedName,
+  details,
+  distancePastThreshold,
+  firstText,
+  jsonNumber,
+} from './fields.ts';
+import { type Breach, decidingBreach, type InsightAlertFields, insightAlertFields } from './insight-alert.ts';
+import { isLogsAlertEnvelope, readLogsAlert } from './logs-alert.ts';
+import { breachTitle, changeTitle, isPercentageThreshold, oneLine } from './title.ts';
 
-/** The part of a PostHog delivery that Loop acts on. */
-export interface MetricChange {
-  /** Metric name, trimmed, 1–256 characters. */
-  readonly name: string;
-  /**
-   * Percentage change: finite, or ±Infinity where PostHog reports a change from zero (`inf%`);
-   * an explicit `value` field must be finite.
-   */
-  readonly value: number;
-  /** Period the change covers; `recent` when the payload names none. */
-  readonly timeframe: string;
-  /** A PostHog identifier found in the payload, if any. */
-  readonly sourceId: string | null;
-}
-
-const MAX_NAME_LENGTH = 256;
 const MAX_TIMEFRAME_LENGTH = 128;
 const DEFAULT_TIMEFRAME = 'recent';
 
 const EXPECTED_FIELDS =
-  'expected name and value (a custom body), or the body of a PostHog insight alert (insight_name or alert_name, and breaches)';
+  'expected name and value (a custom body), or the body of a PostHog alert (insight_name or alert_name, and breaches; a logs alert envelope; an Alertmanager body)';
+
+/** Reads a PostHog delivery body; throws InvalidPayloadError naming the field that does not read. */
+export function readPosthogDelivery(payload: JsonObject): [SignalReading, ...SignalReading[]] {
+  if (isLogsAlertEnvelope(payload)) return [readLogsAlert(payload)];
+  if (isAlertmanagerBody(payload)) return readAlertmanagerBody(payload);
+  return [readInsightOrCustom(payload)];
+}
 
 /**
- * Reads a PostHog delivery body as a Loop signal: the metric change it reports (see
- * readMetricChange), its severity and its issue's title. Throws InvalidPayloadError naming the
- * field that is missing or invalid.
+ * An insight alert's body or a custom body. Name from `event.name` (when a non-empty string), else
+ * `name`, else the insight's (or alert's) name; value from `value` (a percentage change), else the
+ * deciding breach; timeframe from `timeframe`, else the breach's period, else `recent`.
  */
-export function readPosthogDelivery(payload: JsonObject): SignalReading {
-  const change = readMetricChange(payload);
-  return {
+function readInsightOrCustom(payload: JsonObject): SignalReading {
+  const alert = insightAlertFields(payload);
+  const name = readName(payload, alert);
+  const explicitValue = ownField(payload, 'value');
+  const hasExplicitValue = explicitValue !== undefined && explicitValue !== null;
+  const breach = !hasExplicitValue && alert ? decidingBreach(alert.breaches) : undefined;
+  const timeframe = readTimeframe(ownField(payload, 'timeframe'), breach?.period);
+  const alertId = alert?.alertId ?? alertIdOf(payload);
+  const kind = alert?.resolved ? 'resolved' : 'firing';
+  const base = {
     source: 'posthog',
     type: 'metric_change',
-    sourceId: change.sourceId,
-    severity: severityOf(change.value),
-    title: titleOf(change),
-    subject: change.name,
-  };
+    kind,
+    sourceId: alertId ?? otherIdOf(payload),
+    alertKey: alertId ?? null,
+    subject: name,
+  } as const;
+
+  if (hasExplicitValue) {
+    const value = readValue(explicitValue);
+    return {
+      ...base,
+      severity: severityOf(value),
+      title: changeTitle(name, value, timeframe),
+      details: details({
+        alertId,
+        name,
+        kind,
+        direction: value > 0 ? 'up' : value < 0 ? 'down' : undefined,
+        value,
+        unit: 'percent',
+        period: timeframe,
+      }),
+    };
+  }
+  if (breach) {
+    return {
+      ...base,
+      severity: kind === 'resolved' ? 'low' : severityOf(severityBasis(breach)),
+      title: breachTitle(name, breach, timeframe),
+      details: breachDetails(alertId, name, kind, breach, timeframe),
+    };
+  }
+  if (alert?.resolved) {
+    return {
+      ...base,
+      severity: 'low',
+      title: `PostHog: ${oneLine(name)} resolved`,
+      details: details({ alertId, name, kind, period: timeframe }),
+    };
+  }
+  if (alert) {
+    throw new InvalidPayloadError(
+      'Field breaches holds no breach this service can read (such as "The insight value (signups) for previous day (32.50%) decreased more than upper threshold (20.00%)"); send value explicitly',
+    );
+  }
+  throw new InvalidPayloadError(`Missing required field: value (the percentage change); ${EXPECTED_FIELDS}`);
 }
 
 /**
- * Reads the metric change from a delivery body. Explicit fields always win: name from
- * `event.name` (when a non-empty string) else `name`; `value` as a number or numeric text;
- * optional `timeframe`. Missing ones come from a PostHog alert body when the body is one
- * (insight name, the deciding breach's percentage and period). Throws InvalidPayloadError
- * naming the field that is missing or invalid.
+ * The percentage that decides a breach's severity: a relative change is its own size; a level, or
+ * an absolute change, is measured by how far it lies past the threshold it crossed.
  */
-export function readMetricChange(payload: JsonObject): MetricChange {
-  const alert = readPosthogAlert(payload);
-  return {
-    name: readName(payload, alert),
-    value: readValue(ownField(payload, 'value'), alert),
-    timeframe: readTimeframe(ownField(payload, 'timeframe'), alert),
-    sourceId: readSourceId(payload, alert),
-  };
+function severityBasis(breach: Breach): number {
+  if (breach.condition !== 'is' && isPercentageThreshold(breach)) return Math.abs(breach.value);
+  return distancePastThreshold(breach.printed.value, breach.threshold.value);
 }
 
-function readName(payload: JsonObject, alert: AlertReading | undefined): string {
+function breachDetails(
+  alertId: string | undefined,
+  name: string,
+  kind: string,
+  breach: Breach,
+  period: string,
+): JsonObject {
+  const direction =
+    breach.condition === 'is' ? (breach.side === 'above' ? 'up' : 'down') : breach.value < 0 ? 'down' : 'up';
+  return details({
+    alertId,
+    name,
+    kind,
+    condition: breach.condition,
+    direction,
+    value: jsonNumber(breach.value),
+    valueText: breach.printed.text,
+    unit: breach.printed.percent ? 'percent' : 'number',
+    threshold: breach.threshold.value,
+    thresholdText: breach.threshold.text,
+    side: breach.side,
+    period,
+    breach: breach.text,
+  });
+}
+
+function readName(payload: JsonObject, alert: InsightAlertFields | undefined): string {
   const event = ownField(payload, 'event');
   const eventName = isJsonObject(event) ? ownField(event, 'name') : undefined;
-  if (typeof eventName === 'string' && eventName.trim() !== '') return checkedName(eventName);
+  if (typeof eventName === 'string' && eventName.trim() !== '') return checkedName(eventName, 'name');
 
   const name = ownField(payload, 'name');
   if (name === undefined || name === null) {
-    if (alert?.name !== undefined) return checkedName(alert.name);
+    if (alert?.name !== undefined) return checkedName(alert.name, 'name');
     throw new InvalidPayloadError(
       `Missing required field: name (the metric name, or event.name); ${EXPECTED_FIELDS}`,
     );
   }
   if (typeof name !== 'string') throw new InvalidPayloadError('Field name must be a string');
-  return checkedName(name);
+  return checkedName(name, 'name');
 }
 
-function checkedName(raw: string): string {
-  const name = raw.trim();
-  if (name === '') throw new InvalidPayloadError('Field name must not be empty');
-  if (characterCount(name) > MAX_NAME_LENGTH) {
-    throw new InvalidPayloadError(`Field name must be at most ${MAX_NAME_LENGTH} characters`);
-  }
-  return name;
-}
-
-function readValue(value: JsonValue | undefined, alert: AlertReading | undefined): number {
-  if (value === undefined || value === null) {
-    if (alert?.value !== undefined) return alert.value;
-    if (alert) {
-      throw new InvalidPayloadError(
-        'Field breaches holds no breach this service can read (such as "The insight value (signups) for previous day (32.50%) decreased more than upper threshold (20.00%)"); send value explicitly',
-      );
-    }
-    throw new InvalidPayloadError(
-      `Missing required field: value (the percentage change); ${EXPECTED_FIELDS}`,
-    );
-  }
+function readValue(value: JsonValue): number {
   const number =
     typeof value === 'number' ? value : typeof value === 'string' ? parsePercentText(value) : Number.NaN;
   if (!Number.isFinite(number)) {
@@ -109,8 +164,8 @@ function readValue(value: JsonValue | undefined, alert: AlertReading | undefined
   return number;
 }
 
-function readTimeframe(value: JsonValue | undefined, alert: AlertReading | undefined): string {
-  if (value === undefined || value === null) return alert?.timeframe ?? DEFAULT_TIMEFRAME;
+function readTimeframe(value: JsonValue | undefined, period: string | undefined): string {
+  if (value === undefined || value === null) return period ?? DEFAULT_TIMEFRAME;
   if (typeof value !== 'string') throw new InvalidPayloadError('Field timeframe must be a string');
   const timeframe = value.trim();
   if (characterCount(timeframe) > MAX_TIMEFRAME_LENGTH) {
@@ -119,27 +174,27 @@ function readTimeframe(value: JsonValue | undefined, alert: AlertReading | undef
   return timeframe === '' ? DEFAULT_TIMEFRAME : timeframe;
 }
 
-// PostHog identifiers a body may carry, most specific first.
-function readSourceId(payload: JsonObject, alert: AlertReading | undefined): string | null {
-  if (alert?.alertId !== undefined) return alert.alertId;
+/** An alert id a custom body carries (`alert_id`, or `event.properties.alert_id`). */
+function alertIdOf(payload: JsonObject): string | undefined {
   const event = ownField(payload, 'event');
   const properties = isJsonObject(event) ? ownField(event, 'properties') : undefined;
-  const candidates = [
-    ownField(payload, 'alert_id'),
-    isJsonObject(properties) ? ownField(properties, 'alert_id') : undefined,
-    isJsonObject(event) ? ownField(event, 'uuid') : undefined,
-    ownField(payload, 'id'),
-  ];
-  for (const candidate of candidates) {
-    if (typeof candidate === 'string' && candidate.trim() !== '') return candidate.trim();
-    if (typeof candidate === 'number' && Number.isFinite(candidate)) return String(candidate);
-  }
-  return null;
+  return firstText(
+    idText(ownField(payload, 'alert_id')),
+    isJsonObject(properties) ? idText(ownField(properties, 'alert_id')) : undefined,
+  );
 }
 
-/** Counts Unicode code points, so an emoji is one character, as a user would count it. */
-function characterCount(text: string): number {
-  let count = 0;
-  for (const _ of text) count++;
-  return count;
+/** Another PostHog identifier a body may carry, when it names no alert. */
+function otherIdOf(payload: JsonObject): string | null {
+  const event = ownField(payload, 'event');
+  return (
+    firstText(
+      isJsonObject(event) ? idText(ownField(event, 'uuid')) : undefined,
+      idText(ownField(payload, 'id')),
+    ) ?? null
+  );
+}
+
+function idText(value: JsonValue | undefined): JsonValue | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
 }

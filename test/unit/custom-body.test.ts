@@ -1,6 +1,17 @@
 import type { JsonObject } from '../../lambda/core/json.ts';
 import { InvalidPayloadError } from '../../lambda/errors.ts';
-import { readMetricChange } from '../../lambda/sources/posthog/posthog-delivery.ts';
+import { readPosthogDelivery } from '../../lambda/sources/posthog/posthog-delivery.ts';
+
+/** The metric change a custom body reports, as the reading holds it. */
+function readMetricChange(payload: JsonObject) {
+  const [reading] = readPosthogDelivery(payload);
+  return {
+    name: reading.subject,
+    value: reading.details.value,
+    timeframe: reading.details.period,
+    sourceId: reading.sourceId,
+  };
+}
 
 const base = { name: 'page_load_time', value: 35, timeframe: 'last_7_days' };
 
