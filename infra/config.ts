@@ -50,6 +50,17 @@ function wholeNumber<Fallback extends number | undefined>(
   });
 }
 
+/** A true/false context value (a boolean, or text from `-c key=value`); `fallback` when absent. */
+function flag(key: string, fallback: boolean) {
+  return z.unknown().transform((value, context): boolean => {
+    if (absent(value)) return fallback;
+    if (value === true || value === 'true') return true;
+    if (value === false || value === 'false') return false;
+    context.addIssue({ code: 'custom', message: `Context ${key} must be true or false, got ${shown(value)}` });
+    return z.NEVER;
+  });
+}
+
 /**
  * Every deployment setting, from CDK context (`cdk.json` or `cdk deploy -c key=value`): the one
  * list of context keys, what each accepts and its default. A wrong value fails `cdk synth` with a
@@ -90,6 +101,10 @@ const STACK_CONTEXT = z
     dedupWindowMinutes: wholeNumber('dedupWindowMinutes', 1, 10_080, 10),
     /** How long the previous secret stays valid after a rotation (hours; 0 turns the grace off). */
     secretGraceHours: wholeNumber('secretGraceHours', 0, 720, 24),
+    /** Whether firings of one PostHog alert share its open issue (false: one issue per delivery). */
+    groupFirings: flag('groupFirings', true),
+    /** Firings of one alert further apart than this (hours, by arrival) start a new episode, and issue. */
+    episodeGapHours: wholeNumber('episodeGapHours', 1, 720, 24),
     /** Alarm when no delivery was accepted for this many hours (0: no such alarm; CloudWatch evaluates at most 7 days). */
     quietPeriodHours: wholeNumber('quietPeriodHours', 0, 168, 0).transform((hours) => hours || undefined),
   })

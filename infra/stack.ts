@@ -33,23 +33,29 @@ export class PosthogSignalsStack extends Stack {
     const { queue, deadLetterQueue } = new DeliveryQueue(this, 'DeliveryQueue', {
       drainTimeout: DRAIN_TIMEOUT,
     });
-    const dedupWindow = String(config.dedupWindowMinutes * 60);
+    // What both functions need to file a delivery as the other would.
+    const filing = {
+      TABLE_NAME: table.tableName,
+      DEDUP_WINDOW_SECONDS: String(config.dedupWindowMinutes * 60),
+      GROUP_FIRINGS: String(config.groupFirings),
+      EPISODE_GAP_HOURS: String(config.episodeGapHours),
+    };
 
     const webhook = new ServiceFunction(this, 'Webhook', {
       name: 'webhook',
       description: 'POST /api/signals/posthog: PostHog alerts become Loop signals and triage issues',
       logRetention: config.logRetentionDays,
       environment: {
-        TABLE_NAME: table.tableName,
+        ...filing,
         POSTHOG_WEBHOOK_SECRET_ARN: secret.secretArn,
-        DEDUP_WINDOW_SECONDS: dedupWindow,
         SECRET_GRACE_HOURS: String(config.secretGraceHours),
         DELIVERY_QUEUE_URL: queue.queueUrl,
       },
     });
     secret.grantRead(webhook);
-    // The counter is an UpdateItem, TransactWriteItems is authorised per item as PutItem, a repeat
-    // reads its issue's partition (Query), and init opens the connection with a GetItem.
+    // The counter is an UpdateItem, TransactWriteItems is authorised per item as PutItem (as is
+    // keeping an unreadable delivery), a repeat reads its issue's partition (Query), an alert's
+    // record is a GetItem, and init opens the connection with one.
     webhook.allow(
       ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem'],
       [table.tableArn],
@@ -62,13 +68,12 @@ export class PosthogSignalsStack extends Stack {
       description: 'Writes the deliveries queued while DynamoDB was unavailable',
       logRetention: config.logRetentionDays,
       timeout: DRAIN_TIMEOUT,
-      environment: {
-        TABLE_NAME: table.tableName,
-        DEDUP_WINDOW_SECONDS: dedupWindow,
-        DELIVERY_QUEUE_URL: queue.queueUrl,
-      },
+      environment: { ...filing, DELIVERY_QUEUE_URL: queue.queueUrl },
     });
-    drain.allow(['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:Query'], [table.tableArn]);
+    drain.allow(
+      ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem'],
+      [table.tableArn],
+    );
     // What the event source mapping needs to consume the queue, and the back-off (visibility).
     drain.allow(
       ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'],
@@ -104,7 +109,12 @@ export class PosthogSignalsStack extends Stack {
 
     new CfnOutput(this, 'WebhookUrl', {
       value: webhookUrl,
-      description: 'Paste into PostHog as the webhook URL',
+      description: 'Paste into PostHog as the webhook URL (with the X-PostHog-Secret header)',
+    });
+    new CfnOutput(this, 'GetWebhookUrlCommand', {
+      value: `AWS_REGION=${this.region} npm run signals -- webhook-url --stack ${this.stackName}`,
+      description:
+        'Prints the webhook URL with its token, for PostHog destinations that cannot set a header (logs alerts, the alert platform)',
     });
     new CfnOutput(this, 'WebhookSecretArn', { value: secret.secretArn });
     new CfnOutput(this, 'WebhookSecretName', { value: secret.secretName });

@@ -12,6 +12,10 @@ export interface FunctionConfig {
   readonly secretGraceHours: number;
   /** SQS queue of deliveries waiting for storage (`DELIVERY_QUEUE_URL`); none in the local run. */
   readonly deliveryQueueUrl: string | undefined;
+  /** Whether firings of one alert share its open issue (`GROUP_FIRINGS`, default true; `false` turns it off). */
+  readonly groupFirings: boolean;
+  /** How far apart (by arrival) firings of one episode may be (`EPISODE_GAP_HOURS`, default 24). */
+  readonly episodeGapHours: number;
 }
 
 /**
@@ -39,6 +43,8 @@ export function readConfig(
     dedupWindowSeconds: number('DEDUP_WINDOW_SECONDS', 600),
     secretGraceHours: number('SECRET_GRACE_HOURS', 24),
     deliveryQueueUrl: nonEmpty(env.DELIVERY_QUEUE_URL),
+    groupFirings: nonEmpty(env.GROUP_FIRINGS)?.trim().toLowerCase() !== 'false',
+    episodeGapHours: number('EPISODE_GAP_HOURS', 24),
   };
 }
 

@@ -56,6 +56,8 @@ export function signalStoreFor(config: FunctionConfig): SignalStore {
   return new DynamoDbSignalStore(createDocumentClient(), tableName, {
     dedupWindowSeconds: config.dedupWindowSeconds,
     dedupRecordRetentionSeconds: DEDUP_RECORD_RETENTION_DAYS * 86_400,
+    groupFirings: config.groupFirings,
+    episodeGapSeconds: config.episodeGapHours * 3_600,
   });
 }
 

@@ -27,6 +27,7 @@ import {
   outcomeMetricName,
   SERVICE_NAME,
   severityMetricName,
+  UNREADABLE_METRIC,
 } from '../../lambda/observability/metric-names.ts';
 
 export interface MonitoringProps {
@@ -115,6 +116,13 @@ export class Monitoring extends Construct {
         threshold: 10,
         description:
           'Many deliveries presented a wrong or missing secret: the webhook URL may have leaked, or the secret was rotated and PostHog not updated (or its grace period ended). First check: API access logs (source IPs), then the X-PostHog-Secret header in the PostHog destination.',
+      },
+      {
+        id: 'UnreadableDeliveries',
+        metric: customMetric(UNREADABLE_METRIC),
+        threshold: 1,
+        description:
+          'An authenticated delivery could not be read (an unknown PostHog body shape or event kind) and was answered 400; it is kept 14 days. First check: `npm run signals -- rejected --table <TableName>` (reason, size); after an upgrade that reads it, `npm run signals -- replay <id> --table <TableName>`.',
       },
       {
         id: 'LambdaErrors',
@@ -228,7 +236,10 @@ export class Monitoring extends Construct {
     const graph = (title: string, left: IMetric[], right: IMetric[] = []) =>
       new GraphWidget({ title, left, right, width: 12, height: 6 });
     this.dashboard.addWidgets(
-      graph('Deliveries by outcome', OUTCOMES.map(deliveryMetric)),
+      graph('Deliveries by outcome', [
+        ...OUTCOMES.map(deliveryMetric),
+        customMetric(UNREADABLE_METRIC).with({ label: 'unreadable (kept)' }),
+      ]),
       graph(
         'New signals by severity',
         SEVERITIES.map((severity) => customMetric(severityMetricName(severity))),

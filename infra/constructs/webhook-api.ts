@@ -5,7 +5,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { WEBHOOK_ROUTE } from '../../lambda/http/routes.ts';
+import { WEBHOOK_ROUTE, WEBHOOK_TOKEN_ROUTE } from '../../lambda/http/routes.ts';
 
 export interface WebhookApiProps {
   /** The function behind the one route. */
@@ -21,8 +21,9 @@ export interface WebhookApiProps {
 }
 
 /**
- * The HTTP API: the one route `POST /api/signals/posthog` (Lambda proxy, payload format 2.0) on
- * one throttled stage with JSON access logs. An HTTP API is cheaper and faster than a REST API,
+ * The HTTP API: `POST /api/signals/posthog` and its token route `POST /api/signals/posthog/{token}`
+ * (Lambda proxy, payload format 2.0) on one throttled stage with JSON access logs that name the
+ * route, never the path (it holds the token). An HTTP API is cheaper and faster than a REST API,
  * and all a webhook needs.
  */
 export class WebhookApi extends Construct {
@@ -38,11 +39,10 @@ export class WebhookApi extends Construct {
       createDefaultStage: false,
       description: 'PostHog webhooks for Loop',
     });
-    this.api.addRoutes({
-      path: WEBHOOK_ROUTE.path,
-      methods: [HttpMethod.POST],
-      integration: new HttpLambdaIntegration('Webhook', props.function),
-    });
+    const integration = new HttpLambdaIntegration('Webhook', props.function);
+    for (const route of [WEBHOOK_ROUTE, WEBHOOK_TOKEN_ROUTE]) {
+      this.api.addRoutes({ path: route.path, methods: [HttpMethod.POST], integration });
+    }
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -82,8 +82,8 @@ function accessLogFormat(): AccessLogFormat {
       ip: '$context.identity.sourceIp',
       requestTime: '$context.requestTime',
       method: '$context.httpMethod',
+      // The route (`POST /api/signals/posthog/{token}`), never `$context.path`: the token is a secret.
       routeKey: '$context.routeKey',
-      path: '$context.path',
       status: '$context.status',
       protocol: '$context.protocol',
       responseLength: '$context.responseLength',

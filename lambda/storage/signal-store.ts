@@ -81,9 +81,11 @@ export interface DynamoDbSignalStoreOptions {
   readonly now?: () => Date;
 }
 
-// A write refused by a concurrent one (a transaction conflict, or the alert's record changed under
-// it) is planned again from what won; these delays keep the retries apart.
-const RETRY_DELAYS_MS = [10, 25, 50, 100, 200, 400];
+// A write refused by a concurrent one is planned again from what won: at once when the refusal
+// hands back the winner's write (each round, one of the contenders wins), after a delay with
+// jitter when DynamoDB only reports a conflict. Bounded both ways: about a second at worst.
+const MAX_ATTEMPTS = 16;
+const CONFLICT_DELAYS_MS = [10, 20, 40, 80, 120, 160, 200, 250];
 
 /**
  * DynamoDB implementation. A delivery that names an alert first reads the alert's record (which
@@ -154,7 +156,8 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
     const signalId = this.newId();
     let opened: { readonly id: string; readonly number: number } | undefined;
 
-    for (let attempt = 0; ; attempt++) {
+    let conflicts = 0;
+    for (let attempt = 1; ; attempt++) {
       const filing = filingFor(draft, seen, this.settings);
       let issue: Issue | null = null;
       let issuePayload: StoredPayload | null = null;
@@ -195,19 +198,22 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
       } catch (error) {
         const refusal = refusalOf(error);
         if (refusal.delivery) return await this.replay(draft, refusal.delivery);
-        const delay = RETRY_DELAYS_MS[attempt];
-        if (refusal.issue && filing.kind === 'joined' && delay !== undefined) {
+        const again = attempt < MAX_ATTEMPTS;
+        if (refusal.alert && again) {
+          // Another firing of the alert wrote first: plan again from what it wrote (and from the
+          // issue as it is, when that refused too).
+          seen = refusal.alert.item ? alertRecordFromItem(refusal.alert.item) : undefined;
+          if (seen && refusal.issue) seen = { ...seen, ...issueAsItIs(refusal.issue.item) };
+          continue;
+        }
+        if (refusal.issue && filing.kind === 'joined' && again) {
           // Moved or closed since this service last wrote it: plan again with the issue as it is.
           seen = { ...filing.alert, ...issueAsItIs(refusal.issue.item) };
           continue;
         }
-        if (refusal.alert && delay !== undefined) {
-          // Another firing of the alert wrote first: plan again from what it wrote.
-          seen = refusal.alert.item ? alertRecordFromItem(refusal.alert.item) : undefined;
-          continue;
-        }
-        if (refusal.conflict && delay !== undefined) {
-          await new Promise((resolve) => setTimeout(resolve, delay));
+        const delay = CONFLICT_DELAYS_MS[conflicts++];
+        if (refusal.conflict && again && delay !== undefined) {
+          await new Promise((resolve) => setTimeout(resolve, delay * (0.5 + Math.random())));
           if (digest) seen = await this.readAlert(digest);
           continue;
         }

@@ -13,11 +13,15 @@ const EXISTING_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secre
 describe('the HTTP API', () => {
   const { template } = synthStack();
 
-  it('is an HTTP API with the one route POST /api/signals/posthog to the function (payload 2.0)', () => {
+  it('is an HTTP API with the webhook route and its token route to the function (payload 2.0)', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /api/signals/posthog' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'POST /api/signals/posthog/{token}',
+      AuthorizationType: 'NONE',
+    });
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
       IntegrationType: 'AWS_PROXY',
       PayloadFormatVersion: '2.0',
@@ -37,6 +41,13 @@ describe('the HTTP API', () => {
       },
     });
     expect(template.toJSON().Resources[logGroup.asString()].Properties.RetentionInDays).toBe(30);
+  });
+
+  it('logs the route in its access log, never the path, which holds the URL token', () => {
+    const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+    const format = JSON.parse(stage?.Properties.AccessLogSettings.Format as string) as Record<string, string>;
+    expect(format.routeKey).toBe('$context.routeKey');
+    expect(Object.values(format).some((value) => /path|resourcePath|rawPath/i.test(value))).toBe(false);
   });
 
   it('takes stage name and throttling from context', () => {
@@ -69,15 +80,10 @@ describe('the functions', () => {
     expect(found).toHaveLength(1);
     return found[0]?.Properties ?? {};
   };
+  const FILING = ['TABLE_NAME', 'DEDUP_WINDOW_SECONDS', 'GROUP_FIRINGS', 'EPISODE_GAP_HOURS'];
   const webhook = () =>
-    functionWith([
-      'TABLE_NAME',
-      'POSTHOG_WEBHOOK_SECRET_ARN',
-      'DEDUP_WINDOW_SECONDS',
-      'SECRET_GRACE_HOURS',
-      'DELIVERY_QUEUE_URL',
-    ]);
-  const drain = () => functionWith(['TABLE_NAME', 'DEDUP_WINDOW_SECONDS', 'DELIVERY_QUEUE_URL']);
+    functionWith([...FILING, 'POSTHOG_WEBHOOK_SECRET_ARN', 'SECRET_GRACE_HOURS', 'DELIVERY_QUEUE_URL']);
+  const drain = () => functionWith([...FILING, 'DELIVERY_QUEUE_URL']);
   /** Every statement of the policies of a function's role, as actions → the type of resource. */
   const grantsOf = (fn: TemplateJson) => {
     const roleId = fn.Role['Fn::GetAtt'][0];
@@ -115,7 +121,12 @@ describe('the functions', () => {
     // The queue URL is the queue's Ref, set by the stack.
     expect(variables.DELIVERY_QUEUE_URL).toEqual({ Ref: expect.any(String) });
     expect(typeOf(variables.DELIVERY_QUEUE_URL)).toBe('AWS::SQS::Queue');
-    expect(variables).toMatchObject({ DEDUP_WINDOW_SECONDS: '600', SECRET_GRACE_HOURS: '24' });
+    expect(variables).toMatchObject({
+      DEDUP_WINDOW_SECONDS: '600',
+      SECRET_GRACE_HOURS: '24',
+      GROUP_FIRINGS: 'true',
+      EPISODE_GAP_HOURS: '24',
+    });
     expect(drain().Environment.Variables.DELIVERY_QUEUE_URL).toEqual(variables.DELIVERY_QUEUE_URL);
   });
 
@@ -124,6 +135,18 @@ describe('the functions', () => {
     configured.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ DEDUP_WINDOW_SECONDS: '1800', SECRET_GRACE_HOURS: '0' }) },
     });
+  });
+
+  it('give both functions the grouping settings from context, grouping on by default', () => {
+    const { template: configured } = synthStack({ groupFirings: 'false', episodeGapHours: 6 });
+    const functions = Object.values(configured.findResources('AWS::Lambda::Function'));
+    for (const fn of functions) {
+      expect(fn.Properties.Environment.Variables).toMatchObject({
+        GROUP_FIRINGS: 'false',
+        EPISODE_GAP_HOURS: '6',
+      });
+    }
+    expect(functions).toHaveLength(2);
   });
 
   it('log to log groups of their own with the configured retention', () => {
@@ -150,10 +173,13 @@ describe('the functions', () => {
     ]);
   });
 
-  it('let the drain write its logs, write the one table, and only consume the queue', () => {
+  it('let the drain write its logs, write and read the one table, and only consume the queue', () => {
     expect(grantsOf(drain())).toEqual([
       { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], on: 'AWS::Logs::LogGroup' },
-      { actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], on: 'AWS::DynamoDB::Table' },
+      {
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+        on: 'AWS::DynamoDB::Table',
+      },
       {
         actions: [
           'sqs:ChangeMessageVisibility',
@@ -298,7 +324,7 @@ describe('the secret', () => {
 describe('the outputs', () => {
   const { template } = synthStack();
 
-  it('give the webhook URL, the secret, the table, the queues and the command that prints the secret', () => {
+  it('give the webhook URL, the secret, the table, the queues and the commands that print the secret and the token URL', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(Object.keys(outputs).sort()).toEqual([
       'AlarmTopicArn',
@@ -307,6 +333,7 @@ describe('the outputs', () => {
       'DeadLetterQueueUrl',
       'DeliveryQueueUrl',
       'GetWebhookSecretCommand',
+      'GetWebhookUrlCommand',
       'TableName',
       'WebhookSecretArn',
       'WebhookSecretName',
@@ -318,6 +345,10 @@ describe('the outputs', () => {
     );
     expect(JSON.stringify(outputs.GetWebhookSecretCommand?.Value)).toContain(
       '--query SecretString --output text',
+    );
+    // The token URL is never an output (outputs are readable by anyone who can describe the stack).
+    expect(JSON.stringify(outputs.GetWebhookUrlCommand?.Value)).toContain(
+      'npm run signals -- webhook-url --stack TestStack',
     );
   });
 });
@@ -353,6 +384,8 @@ describe('stack configuration', () => {
     [{ stageName: 42 }, 'Context stageName must be a string, got 42'],
     [{ dedupWindowMinutes: 0 }, 'Context dedupWindowMinutes must be a whole number from 1 to 10080, got 0'],
     [{ secretGraceHours: -1 }, 'Context secretGraceHours must be a whole number from 0 to 720, got -1'],
+    [{ groupFirings: 'yes' }, 'Context groupFirings must be true or false, got "yes"'],
+    [{ episodeGapHours: 0 }, 'Context episodeGapHours must be a whole number from 1 to 720, got 0'],
     [{ quietPeriodHours: 200 }, 'Context quietPeriodHours must be a whole number from 0 to 168, got 200'],
     [
       { stackName: 'loop posthog' },
@@ -371,6 +404,10 @@ describe('stack configuration', () => {
       logRetentionDays: 30,
       dedupWindowMinutes: 10,
       secretGraceHours: 24,
+      groupFirings: true,
+      episodeGapHours: 24,
+      alarmEmail: undefined,
+      quietPeriodHours: undefined,
     });
   });
 });

@@ -10,6 +10,8 @@ describe('readConfig', () => {
         DEDUP_WINDOW_SECONDS: '120',
         SECRET_GRACE_HOURS: '0',
         DELIVERY_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/deliveries',
+        GROUP_FIRINGS: 'false',
+        EPISODE_GAP_HOURS: '6',
       }),
     ).toEqual({
       tableName: 'signals',
@@ -18,6 +20,8 @@ describe('readConfig', () => {
       dedupWindowSeconds: 120,
       secretGraceHours: 0,
       deliveryQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/deliveries',
+      groupFirings: false,
+      episodeGapHours: 6,
     });
   });
 
@@ -39,6 +43,8 @@ describe('readConfig', () => {
       secretValue: undefined,
       dedupWindowSeconds: 600,
       secretGraceHours: 24,
+      groupFirings: true,
+      episodeGapHours: 24,
     });
     expect(warnings).toEqual([
       'DEDUP_WINDOW_SECONDS must be a number of 0 or more, not "ten"; using the default 600',

@@ -1,0 +1,310 @@
+/**
+ * docs/http-contract.md "One open issue per alert" and "Resolutions and errors", against DynamoDB
+ * Local: firings of one alert share its open issue while it is open and the episode goes on;
+ * concurrent firings never open two issues, whatever the interleaving.
+ */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
+import type { JsonObject } from '../../lambda/core/json.ts';
+import type { SignalDraft } from '../../lambda/core/loop-records.ts';
+import { DynamoDbSignalStore, type DynamoDbSignalStoreOptions } from '../../lambda/storage/signal-store.ts';
+import { keys } from '../../lambda/storage/table-design.ts';
+import { draftFor } from '../support/drafts.ts';
+import { createTestTable, localDocumentClient, loopItems } from '../support/dynamodb.ts';
+
+const client = localDocumentClient();
+afterAll(() => client.destroy());
+
+const START = new Date('2026-11-27T00:00:00.000Z');
+const hours = (n: number) => new Date(START.getTime() + n * 3_600_000);
+
+/** PostHog's HTTP Webhook default body for one check of an insight alert (a new event uuid each). */
+function insightFiring(alertId: string, percent: string, at: Date, check = 0): SignalDraft {
+  const body: JsonObject = {
+    event: {
+      uuid: `uuid-${alertId}-${at.getTime()}-${percent}-${check}`,
+      event: '$insight_alert_firing',
+      properties: {
+        alert_id: alertId,
+        alert_name: 'Signups dropped',
+        insight_name: 'Daily signups',
+        breaches: `The insight value (signed_up) for previous day (${percent}) decreased more than upper threshold (20.00%)`,
+      },
+      timestamp: at.toISOString(),
+    },
+    person: null,
+  };
+  return draftFor(body, { receivedAt: at });
+}
+
+/** PostHog's logs alert envelope (products/logs/backend/alert_destinations.py). */
+function logsAlert(type: string, alertId: string, at: Date, count = 312): SignalDraft {
+  const data: JsonObject = {
+    alert_id: alertId,
+    alert_name: 'checkout errors',
+    result_count: count,
+    threshold_count: 100,
+    threshold_operator: 'above',
+    window_minutes: 5,
+    consecutive_failures: 1,
+    error_message: 'Query is too expensive.',
+  };
+  return draftFor(
+    { id: `event-${type}-${at.getTime()}`, type: `logs_alert.${type}`, timestamp: at.toISOString(), data },
+    { receivedAt: at },
+  );
+}
+
+async function setup(options: DynamoDbSignalStoreOptions = {}) {
+  const tableName = await createTestTable();
+  const store = new DynamoDbSignalStore(client, tableName, options);
+  return { tableName, store, items: () => loopItems(client, tableName) };
+}
+
+describe('one open issue per alert', () => {
+  it('the same alert firing 24 times in a day leaves one triage issue with 24 signals', async () => {
+    const { store, items } = await setup();
+
+    const filed = [];
+    for (let hour = 0; hour < 24; hour++)
+      filed.push(await store.file(insightFiring('a-1', '32.50%', hours(hour))));
+
+    expect(filed.map((one) => one.filing)).toEqual(['opened', ...Array(23).fill('joined')]);
+    const { signals, issues } = await items();
+    expect(signals).toHaveLength(24);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({
+      status: 'triage',
+      firings: 24,
+      lastFiredAt: hours(23).toISOString(),
+      createdAt: hours(0).toISOString(),
+      title: 'PostHog: Daily signups -32.5% (previous day)',
+    });
+    expect(new Set(signals.map((signal) => signal.issueId))).toEqual(new Set([issues[0]?.id]));
+    // The answer to a grouped firing is the new signal and the existing issue, as stored.
+    expect(filed[23]?.records.issue).toMatchObject({
+      id: issues[0]?.id,
+      firings: 24,
+      number: issues[0]?.number,
+    });
+  });
+
+  it('answers a grouped firing with the issue exactly as it is stored', async () => {
+    const { store, items } = await setup();
+    await store.file(insightFiring('a-1', '32.50%', hours(0)));
+    const second = await store.file(insightFiring('a-1', '60.00%', hours(1)));
+    const { issues } = await items();
+    const {
+      pk: _pk,
+      sk: _sk,
+      gsi1pk: _g1,
+      gsi2pk: _g2,
+      gsi2sk: _g3,
+      entity: _e,
+      ...stored
+    } = issues[0] as JsonObject;
+    expect(second.records.issue).toEqual(stored);
+    expect(JSON.parse(second.payloadJson.issue ?? '')).toEqual(stored.signalPayload);
+  });
+
+  it('raises the priority with a more severe firing, never lowers it', async () => {
+    const { store, items } = await setup();
+    await store.file(insightFiring('a-1', '12.00%', hours(0)));
+    expect((await items()).issues[0]?.priority).toBe(3);
+    await store.file(insightFiring('a-1', '75.00%', hours(1)));
+    expect((await items()).issues[0]).toMatchObject({ priority: 1, gsi2sk: expect.stringMatching(/^1#/) });
+    await store.file(insightFiring('a-1', '5.00%', hours(2)));
+    expect((await items()).issues[0]?.priority).toBe(1);
+  });
+
+  it('opens a new issue after the episode gap, and for a firing of another alert', async () => {
+    const { store, items } = await setup();
+    await store.file(insightFiring('a-1', '32.50%', hours(0)));
+    await store.file(insightFiring('a-1', '32.50%', hours(24)));
+    await store.file(insightFiring('a-1', '32.50%', hours(49)));
+    await store.file(insightFiring('a-2', '32.50%', hours(49)));
+    const { issues } = await items();
+    expect(issues.map((issue) => issue.firings).sort()).toEqual([1, 1, 2]);
+  });
+
+  it.each(['done', 'canceled'])(
+    'opens a new issue once the open one is %s, and keeps to the open one after a move',
+    async (closed) => {
+      const { store, items, tableName } = await setup();
+      const first = await store.file(insightFiring('a-1', '32.50%', hours(0)));
+      const issueId = String(first.records.issue?.id);
+      const move = (status: string, priority: number) =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.issue(issueId),
+            UpdateExpression: 'SET #status = :status, #priority = :priority',
+            ExpressionAttributeNames: { '#status': 'status', '#priority': 'priority' },
+            ExpressionAttributeValues: { ':status': status, ':priority': priority },
+          }),
+        );
+
+      // Moved by someone else: the next firing joins it as it is now.
+      await move('in_progress', 4);
+      const joined = await store.file(insightFiring('a-1', '32.50%', hours(1)));
+      expect(joined.filing).toBe('joined');
+      expect(joined.records.issue).toMatchObject({
+        id: issueId,
+        status: 'in_progress',
+        priority: 2,
+        firings: 2,
+      });
+
+      await move(closed, 2);
+      const reopened = await store.file(insightFiring('a-1', '32.50%', hours(2)));
+      expect(reopened.filing).toBe('opened');
+      expect(reopened.records.issue?.id).not.toBe(issueId);
+      expect((await items()).issues).toHaveLength(2);
+    },
+  );
+
+  it('with grouping off, every firing opens an issue (one issue per delivery)', async () => {
+    const { store, items } = await setup({ groupFirings: false });
+    for (let hour = 0; hour < 3; hour++) await store.file(insightFiring('a-1', '32.50%', hours(hour)));
+    expect((await items()).issues).toHaveLength(3);
+  });
+
+  it('replays a retried firing, joined or not, without a second signal', async () => {
+    const { store, items } = await setup();
+    await store.file(insightFiring('a-1', '32.50%', hours(0)));
+    const grouped = insightFiring('a-1', '40.00%', hours(1));
+    const first = await store.file(grouped);
+    const retry = await store.file(grouped);
+    expect(retry).toMatchObject({ replayed: true, filing: 'joined' });
+    expect(retry.records.signal).toEqual(first.records.signal);
+    expect((await items()).signals).toHaveLength(2);
+  });
+
+  it('costs a grouped firing two round trips, and the firing that opens an episode three', async () => {
+    const { tableName } = await setup();
+    const counting = localDocumentClient();
+    const commands: string[] = [];
+    counting.middlewareStack.add(
+      (next, context) => (args) => {
+        commands.push(String(context.commandName).replace(/Command$/, ''));
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const store = new DynamoDbSignalStore(counting, tableName);
+    await store.file(insightFiring('a-1', '32.50%', hours(0)));
+    const opening = [...commands];
+    commands.length = 0;
+    await store.file(insightFiring('a-1', '32.50%', hours(1)));
+    counting.destroy();
+
+    expect(opening).toEqual(['GetItem', 'UpdateItem', 'TransactWriteItems']);
+    expect(commands).toEqual(['GetItem', 'TransactWriteItems']);
+  });
+
+  it('concurrent firings of one alert never open two issues, whatever the interleaving', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            alert: fc.constantFrom('a', 'b'),
+            hour: fc.integer({ min: 0, max: 20 }),
+            percent: fc.constantFrom('12.00%', '30.00%', '75.00%'),
+          }),
+          {
+            minLength: 2,
+            maxLength: 12,
+          },
+        ),
+        async (firings) => {
+          const { store, items } = await setup();
+          const results = await Promise.all(
+            firings.map(({ alert, hour, percent }, check) =>
+              store.file(insightFiring(alert, percent, hours(hour), check)),
+            ),
+          );
+          const { signals, issues } = await items();
+          const alerts = new Set(firings.map((firing) => firing.alert));
+          expect(issues).toHaveLength(alerts.size);
+          expect(signals).toHaveLength(firings.length);
+          for (const alert of alerts) {
+            const mine = firings.filter((firing) => firing.alert === alert);
+            const issue = issues.find((candidate) =>
+              signals.some(
+                (signal) =>
+                  signal.issueId === candidate.id && (signal.reading as JsonObject).alertId === alert,
+              ),
+            );
+            expect(issue).toMatchObject({
+              firings: mine.length,
+              lastFiredAt: hours(Math.max(...mine.map((firing) => firing.hour))).toISOString(),
+            });
+            const severest = mine.some((firing) => firing.percent === '75.00%')
+              ? 1
+              : mine.some((firing) => firing.percent === '30.00%')
+                ? 2
+                : 3;
+            expect(issue?.priority).toBe(severest);
+          }
+          expect(results.filter((result) => result.filing === 'opened')).toHaveLength(alerts.size);
+        },
+      ),
+      { numRuns: 12 },
+    );
+  }, 60_000);
+});
+
+describe('resolutions and errors', () => {
+  it('a resolution joins the open issue and records resolvedAt; a later firing clears it; the status stays', async () => {
+    const { store, items } = await setup();
+    await store.file(logsAlert('firing', 'l-1', hours(0)));
+    const resolved = await store.file(logsAlert('resolved', 'l-1', hours(1), 12));
+    expect(resolved).toMatchObject({
+      filing: 'joined',
+      records: {
+        signal: { kind: 'resolved' },
+        issue: { status: 'triage', resolvedAt: hours(1).toISOString(), firings: 1 },
+      },
+    });
+
+    await store.file(logsAlert('firing', 'l-1', hours(2)));
+    const { issues, signals } = await items();
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ resolvedAt: null, firings: 2 });
+    expect(signals.map((signal) => signal.kind).sort()).toEqual(['firing', 'firing', 'resolved']);
+  });
+
+  it('a resolution drained later than a firing that came after it does not mark the issue resolved', async () => {
+    const { store, items } = await setup();
+    await store.file(logsAlert('firing', 'l-1', hours(0)));
+    await store.file(logsAlert('firing', 'l-1', hours(2)));
+    await store.file(logsAlert('resolved', 'l-1', hours(1), 12));
+    expect((await items()).issues[0]?.resolvedAt).toBeNull();
+  });
+
+  it('a resolution with no open issue stores its signal on its own and opens nothing', async () => {
+    const { store, items } = await setup();
+    const alone = await store.file(logsAlert('resolved', 'l-1', hours(0), 12));
+    expect(alone).toMatchObject({
+      filing: 'alone',
+      records: { issue: null, signal: { issueId: null, kind: 'resolved' } },
+    });
+    const { issues, signals } = await items();
+    expect(issues).toHaveLength(0);
+    expect(signals).toHaveLength(1);
+    const repeat = await store.file(logsAlert('resolved', 'l-1', hours(0), 12));
+    expect(repeat).toMatchObject({ replayed: true, records: { issue: null } });
+  });
+
+  it('an error joins the open issue; with none it opens a low-priority issue that later firings join', async () => {
+    const { store, items } = await setup();
+    const errored = await store.file(logsAlert('errored', 'l-2', hours(0)));
+    expect(errored).toMatchObject({ filing: 'opened', records: { issue: { priority: 4, firings: 0 } } });
+    await store.file(logsAlert('firing', 'l-2', hours(1)));
+    await store.file(logsAlert('auto_disabled', 'l-2', hours(2)));
+    const { issues, signals } = await items();
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ firings: 1, priority: 1 });
+    expect(signals).toHaveLength(3);
+  });
+});

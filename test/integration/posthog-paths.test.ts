@@ -1,0 +1,211 @@
+/**
+ * Each way PostHog delivers an alert, end to end through the local HTTP server (API Gateway HTTP
+ * API 2.0 events) into DynamoDB Local, with the headers PostHog sends on that path
+ * (docs/http-contract.md "Every path is accepted", "The URL token", "Nothing authenticated is
+ * lost"). The bodies are the fixtures built from PostHog's source (test/fixtures/posthog/).
+ */
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { runCli } from '../../cli/signals-cli.ts';
+import type { JsonObject } from '../../lambda/core/json.ts';
+import { urlTokenOf } from '../../lambda/secret/url-token.ts';
+import type { WebhookSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
+import { DynamoDbSignalStore } from '../../lambda/storage/signal-store.ts';
+import { unreadableKeys } from '../../lambda/storage/table-design.ts';
+import { createHttpApiServer } from '../../local/http-server.ts';
+import { createTestTable, localDocumentClient, localEndpoint, loopItems } from '../support/dynamodb.ts';
+import { TEST_SECRET } from '../support/events.ts';
+import { captureOutputPerTest } from '../support/output.ts';
+import { webhookHandler } from '../support/webhook.ts';
+
+const PREVIOUS_SECRET = 'PreviousSecret0a1b2c3d4e5f6a7b8c9d0e1';
+const TOKEN = urlTokenOf(TEST_SECRET);
+
+function fixture(name: string): { body: JsonObject; headers: Record<string, string> } {
+  return JSON.parse(readFileSync(join(__dirname, '../fixtures/posthog', `${name}.json`), 'utf8'));
+}
+
+/** The secret just rotated: the previous one still counts, within its grace. */
+const rotated: WebhookSecretSource = {
+  accepted: async () => [TEST_SECRET, PREVIOUS_SECRET],
+  refreshedAfterMismatch: async () => undefined,
+};
+
+describe('every PostHog delivery path, through the local server into DynamoDB Local', () => {
+  const output = captureOutputPerTest(TEST_SECRET, PREVIOUS_SECRET, TOKEN, urlTokenOf(PREVIOUS_SECRET));
+  const client = localDocumentClient();
+  let server: Server;
+  let baseUrl: string;
+  let tableName: string;
+
+  beforeAll(async () => {
+    tableName = await createTestTable();
+    const store = new DynamoDbSignalStore(client, tableName);
+    server = createHttpApiServer(webhookHandler({ secrets: rotated, store }));
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/signals/posthog`;
+  });
+  afterAll(async () => {
+    await new Promise((done) => server.close(done));
+    client.destroy();
+  });
+
+  const post = (url: string, body: JsonObject | string, headers: Record<string, string>) =>
+    fetch(url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const cli = async (args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(args, {
+      env: { DYNAMODB_PORT: new URL(localEndpoint()).port, TABLE_NAME: tableName },
+      out: (text) => out.push(text),
+      err: (text) => err.push(text),
+    });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+
+  it('path A: a logs alert, with only the headers PostHog sends, through the URL token: firing, resolved, errored', async () => {
+    const headers = fixture('logs-alert-firing').headers;
+    expect(Object.keys(headers).map((name) => name.toLowerCase())).not.toContain('x-posthog-secret');
+
+    const firing = await post(`${baseUrl}/${TOKEN}`, fixture('logs-alert-firing').body, headers);
+    expect(firing.status).toBe(201);
+    const created = (await firing.json()) as { data: { issue: { id: string; title: string } } };
+    expect(created.data.issue.title).toBe('PostHog: API 5xx errors 1,342 logs (above 1,000 in 5 min)');
+
+    const resolved = await post(`${baseUrl}/${TOKEN}`, fixture('logs-alert-resolved').body, headers);
+    expect(resolved.status).toBe(201);
+    const errored = await post(`${baseUrl}/${TOKEN}`, fixture('logs-alert-errored').body, headers);
+    expect(errored.status).toBe(201);
+    const answers = [await resolved.json(), await errored.json()] as { data: { issue: { id: string } } }[];
+    expect(answers.map((answer) => answer.data.issue.id)).toEqual([
+      created.data.issue.id,
+      created.data.issue.id,
+    ]);
+
+    const shown = await cli(['show', created.data.issue.id]);
+    expect(shown.out).toMatch(/resolved 2026-/);
+  });
+
+  it('path C: Alertmanager bodies with version 2 through the URL token: firing, then resolved', async () => {
+    const { body, headers } = fixture('alertmanager-firing-two-alerts');
+    const firing = await post(`${baseUrl}/${TOKEN}`, body, headers);
+    expect(firing.status).toBe(201);
+    const resolved = fixture('alertmanager-resolved');
+    const answer = await post(`${baseUrl}/${TOKEN}`, resolved.body, resolved.headers);
+    expect(answer.status).toBe(201);
+  });
+
+  it('path B: the insight alert default body with the header, and the same body through the token', async () => {
+    const { body } = fixture('insight-webhook-default-body-thousands');
+    const viaHeader = await post(baseUrl, body, {
+      'Content-Type': 'application/json',
+      'X-PostHog-Secret': TEST_SECRET,
+    });
+    expect(viaHeader.status).toBe(201);
+    const viaToken = await post(
+      `${baseUrl}/${TOKEN}`,
+      { ...body, event: { ...(body.event as JsonObject), uuid: 'another' } },
+      { 'Content-Type': 'application/json' },
+    );
+    expect(viaToken.status).toBe(201);
+  });
+
+  it("accepts the previous secret's token during the rotation grace", async () => {
+    const { body, headers } = fixture('logs-alert-firing');
+    const response = await post(
+      `${baseUrl}/${urlTokenOf(PREVIOUS_SECRET)}`,
+      { ...body, id: 'rotated' },
+      headers,
+    );
+    expect(response.status).toBe(201);
+  });
+
+  it('answers a wrong token exactly as a wrong secret, and never logs the token', async () => {
+    const { body, headers } = fixture('logs-alert-firing');
+    const wrongToken = await post(`${baseUrl}/${urlTokenOf('not-the-secret')}`, body, headers);
+    const wrongSecret = await post(baseUrl, body, { ...headers, 'X-PostHog-Secret': 'wrong' });
+    expect([wrongToken.status, wrongSecret.status]).toEqual([401, 401]);
+    expect(await wrongToken.json()).toEqual(await wrongSecret.json());
+    // The header secret is not a token, and a token is not a header secret.
+    expect((await post(`${baseUrl}/${TEST_SECRET}`, body, headers)).status).toBe(401);
+    expect((await post(baseUrl, body, { ...headers, 'X-PostHog-Secret': TOKEN })).status).toBe(401);
+    // (captureOutputPerTest fails the test if the token or a secret reached the output.)
+    expect(output.current().text()).toContain('"outcome":"unauthorized"');
+  });
+
+  it('keeps an authenticated body it cannot read: 400, counted, listed by `rejected`; an unauthenticated one is not kept', async () => {
+    const unknown = { type: 'logs_alert.incident_opened', data: { alert_id: 'x' } };
+    const headers = { 'Content-Type': 'application/json' };
+    const refused = await post(`${baseUrl}/${TOKEN}`, unknown, headers);
+    expect(refused.status).toBe(400);
+    expect(output.current().text()).toContain('"DeliveryUnreadable":1');
+    await post(`${baseUrl}/${urlTokenOf('nobody')}`, { type: 'logs_alert.other' }, headers);
+
+    const { code, out } = await cli(['rejected', '--json']);
+    expect(code).toBe(0);
+    const rows = JSON.parse(out) as { id: string; reason: string }[];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.reason).toMatch(/^Field type: unknown PostHog logs alert type "incident_opened"/);
+
+    const again = await cli(['replay', String(rows[0]?.id)]);
+    expect(again.code).toBe(1);
+    expect(again.err).toMatch(/^400: Field type: unknown PostHog logs alert type/);
+  });
+
+  it('replays a kept delivery that the current code reads: filed as of its arrival, then no longer kept', async () => {
+    // As an older version, which could not read logs alerts, kept it.
+    const { body } = fixture('logs-alert-firing');
+    const bytes = Buffer.from(
+      JSON.stringify({
+        ...body,
+        id: 'kept-by-older-version',
+        data: { ...(body.data as JsonObject), alert_id: 'kept-alert' },
+      }),
+    );
+    const receivedAt = '2026-11-20T08:00:00.000Z';
+    await client.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          ...unreadableKeys({ id: 'older', receivedAt }),
+          entity: 'unreadable',
+          id: 'older',
+          createdAt: receivedAt,
+          reason: 'Missing required field: name',
+          size: bytes.length,
+          body: bytes,
+          keyHeaders: {},
+        },
+      }),
+    );
+
+    const replayed = await cli(['replay', 'older']);
+    expect(replayed).toMatchObject({ code: 0, err: '' });
+    expect(replayed.out).toMatch(
+      /^201 opened: issue #\d+ "PostHog: API 5xx errors 1,342 logs \(above 1,000 in 5 min\)"/,
+    );
+    const { signals } = await loopItems(client, tableName);
+    expect(signals.find((signal) => (signal.reading as JsonObject).alertId === 'kept-alert')?.createdAt).toBe(
+      receivedAt,
+    );
+    expect((await cli(['rejected', '--json'])).out).not.toContain('"older"');
+  });
+
+  it('prints the URL with its token with `webhook-url`, from the local secret', async () => {
+    const { code, out } = await (async () => {
+      const lines: string[] = [];
+      const exit = await runCli(['webhook-url'], {
+        env: { POSTHOG_WEBHOOK_SECRET: TEST_SECRET, PORT: '3999' },
+        out: (text) => lines.push(text),
+        err: (text) => lines.push(text),
+      });
+      return { code: exit, out: lines.join('\n') };
+    })();
+    expect(code).toBe(0);
+    expect(out).toBe(`http://127.0.0.1:3999/api/signals/posthog/${TOKEN}`);
+    output.current().clear();
+  });
+});
