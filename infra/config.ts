@@ -56,7 +56,10 @@ function flag(key: string, fallback: boolean) {
     if (absent(value)) return fallback;
     if (value === true || value === 'true') return true;
     if (value === false || value === 'false') return false;
-    context.addIssue({ code: 'custom', message: `Context ${key} must be true or false, got ${shown(value)}` });
+    context.addIssue({
+      code: 'custom',
+      message: `Context ${key} must be true or false, got ${shown(value)}`,
+    });
     return z.NEVER;
   });
 }
