@@ -68,6 +68,8 @@ export async function main(): Promise<void> {
         `    -H "Content-Type: application/json" -H "X-PostHog-Secret: $POSTHOG_WEBHOOK_SECRET" \\`,
         `    -d '${SAMPLE_DELIVERY}'`,
         '',
+        'For a PostHog destination that cannot set a header (logs alerts): npm run signals -- webhook-url',
+        '',
         'Ctrl-C stops the server and DynamoDB Local.',
       ].join('\n'),
     );

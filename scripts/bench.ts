@@ -324,9 +324,18 @@ async function benchStorage(dynamoDbEndpoint: string, handlerFile: string, admin
   counted.commands.length = 0;
   await counted.store.file(draftOf(SAMPLE, 'trips-1'));
   const replay = [...counted.commands];
+  counted.commands.length = 0;
+  await counted.store.file(draftOf({ ...SAMPLE, alert_id: 'trips-alert' }, 'trips-2'));
+  const opening = [...counted.commands];
+  counted.commands.length = 0;
+  await counted.store.file(draftOf({ ...SAMPLE, alert_id: 'trips-alert' }, 'trips-3'));
+  const grouped = [...counted.commands];
   counted.client.destroy();
-  row('DynamoDB round trips, new delivery', `${newDelivery.length} (${newDelivery.map(short).join(', ')})`);
-  row('DynamoDB round trips, replay of a delivery', `${replay.length} (${replay.map(short).join(', ')})`);
+  const trips = (commands: string[]) => `${commands.length} (${commands.map(short).join(', ')})`;
+  row('DynamoDB round trips, new delivery without an alert id', trips(newDelivery));
+  row('DynamoDB round trips, replay of a delivery', trips(replay));
+  row("DynamoDB round trips, an alert's firing that opens its issue", trips(opening));
+  row("DynamoDB round trips, a firing that joins its alert's open issue", trips(grouped));
 
   await ensureTable(admin, 'bench-service');
   await ensureTable(admin, 'bench-floor');
@@ -384,7 +393,9 @@ async function benchWriteUnits(dynamoDbEndpoint: string, admin: DynamoDBClient):
   let reported = 0;
   let billed = 0;
   client.middlewareStack.add(
-    (next) => async (args) => {
+    (next, context) => async (args) => {
+      // Reads (the alert's record, a replay's partition) are read units, billed apart.
+      if (/^(Get|Query|BatchGet)/.test(String(context.commandName))) return next(args);
       const input = args.input as {
         ReturnConsumedCapacity?: string;
         TransactItems?: { Put?: { Item: unknown } }[];
@@ -417,11 +428,21 @@ async function benchWriteUnits(dynamoDbEndpoint: string, admin: DynamoDBClient):
   );
   const store = new DynamoDbSignalStore(client, 'bench-units');
   const deliveries = 20;
-  for (let n = 0; n < deliveries; n++) await store.file(draftOf({ ...SAMPLE, n }, `units-${n}`));
+  const measure = async (label: string, bodyOf: (n: number) => object) => {
+    reported = 0;
+    billed = 0;
+    for (let n = 0; n < deliveries; n++) await store.file(draftOf(bodyOf(n), `${label}-${n}`));
+    row(
+      `write units, ${label}: DynamoDB Local reports / AWS bills (transactions ×2)`,
+      `${(reported / deliveries).toFixed(2)} / ${(billed / deliveries).toFixed(2)}`,
+    );
+    return billed / deliveries;
+  };
+  const single = await measure('a new delivery', (n) => ({ ...SAMPLE, n }));
+  await measure("an alert's first firing", (n) => ({ ...SAMPLE, n, alert_id: `units-alert-${n}` }));
+  await measure('a grouped firing', (n) => ({ ...SAMPLE, n, alert_id: 'units-alert-0' }));
   client.destroy();
-  row('write units per delivery, as DynamoDB Local reports them', (reported / deliveries).toFixed(2));
-  row('write units per delivery, as AWS bills them (transactions ×2)', (billed / deliveries).toFixed(2));
-  return billed / deliveries;
+  return single;
 }
 
 interface ConsumedCapacity {

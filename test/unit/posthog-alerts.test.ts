@@ -1,5 +1,5 @@
 /**
- * PostHog's alerts as they really arrive (docs/http-contract.md "PostHog's alert bodies"): breach
+ * PostHog's alerts as they really arrive (docs/http-contract.md "Every path is accepted" and "Numbers PostHog prints"): breach
  * texts in every number format PostHog prints, and the bodies of its three delivery paths. The
  * fixtures under test/fixtures/posthog/ were built from PostHog's source; each names the files and
  * lines it was built from in its `source`.

@@ -1,5 +1,5 @@
 /**
- * The wording of a PostHog signal's issue title (docs/http-contract.md "Titles"): one line that
+ * The wording of a PostHog signal's issue title (docs/http-contract.md "Direction, severity, titles"): one line that
  * says what PostHog said, and no more — a percentage only where PostHog printed one, a plain
  * number with the threshold it crossed, a logs alert with its count and window.
  */
