@@ -7,26 +7,39 @@ import { parseArgs } from 'node:util';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, createSecretsManagerClient } from '../lambda/aws-clients.ts';
 import { neverAnswered } from '../lambda/aws-errors.ts';
+import { ISSUE_STATUSES, type Issue, type IssueStatus } from '../lambda/core/loop-records.ts';
+import type { Priority } from '../lambda/core/severity.ts';
+import { ConflictError } from '../lambda/errors.ts';
 import { answerFor } from '../lambda/http/http-errors.ts';
 import { WEBHOOK_ROUTE } from '../lambda/http/routes.ts';
 import type { RawDelivery } from '../lambda/intake.ts';
 import { posthogIntake } from '../lambda/parts.ts';
 import { urlTokenOf } from '../lambda/secret/url-token.ts';
-import { SignalQueries } from '../lambda/storage/read-model.ts';
+import { IssueTriage } from '../lambda/storage/issue-triage.ts';
+import {
+  type IssueDetail,
+  type IssueRow,
+  SignalQueries,
+  type SignalRow,
+} from '../lambda/storage/read-model.ts';
 import { DynamoDbSignalStore } from '../lambda/storage/signal-store.ts';
 import { LOCAL_AWS } from '../local/dynamodb-local.ts';
 import { SAMPLE_DELIVERY } from '../local/sample-delivery.ts';
 import { type LocalSettings, localSettings } from '../local/settings.ts';
+import { escapeControls } from '../local/terminal-text.ts';
 import { existingLocalSecret } from '../local/webhook-secret.ts';
+import { ApiRequestError, SignedApi } from './api-client.ts';
 import { detailText, issueTable, prettyJson, signalTable, unreadableTable } from './tables.ts';
-import { escapeControls } from './terminal-text.ts';
 
 export const USAGE = `Usage: npm run signals -- <command> [options]
 
 Commands:
   list                    newest signals: age, severity, kind, issue, status, title
   triage                  issues in triage, by priority then age
+  issues --status S       issues of another status (backlog, todo, in_progress, done, canceled)
   show <id|number>        one signal or issue (signal id, issue id or issue number) with its payload
+  move <issue> <status>   move an issue (number or id) to a status, from the status it has now;
+                          --priority N (1-4) changes its priority too (or alone: move <issue> - --priority N)
   rejected                authenticated deliveries that could not be read, kept 14 days for replay
   replay <id>             run a kept delivery through the current code, as a delivery would be
   test-delivery           send the README's sample delivery and print the answer
@@ -36,6 +49,10 @@ Options:
   --json                  machine-readable output
   --limit N               rows for list/triage/rejected (default 20, at most 1000)
   --table NAME            a deployed table (AWS credentials and region from the environment)
+  --api URL               a deployed stack's read and triage API (its ApiBaseUrl output), signed with
+                          your AWS credentials: list, triage, issues, show, move
+  --status S              the status for issues
+  --priority N            the priority for move
   --endpoint URL          DynamoDB endpoint (default: the local service, 127.0.0.1:$DYNAMODB_PORT)
   --url URL               test-delivery target (default: http://127.0.0.1:$PORT${WEBHOOK_ROUTE.path});
                           webhook-url: a deployed stack's WebhookUrl output (with --secret-id)
@@ -50,9 +67,19 @@ export interface CliIo {
   readonly now?: () => Date;
 }
 
-const TABLE_COMMANDS = ['list', 'triage', 'show', 'rejected', 'replay'] as const;
+const READ_COMMANDS = ['list', 'triage', 'issues', 'show', 'move'] as const;
+const TABLE_COMMANDS = [...READ_COMMANDS, 'rejected', 'replay'] as const;
 type TableCommand = (typeof TABLE_COMMANDS)[number];
-const WITH_REFERENCE: readonly string[] = ['show', 'replay'];
+/** How many positional arguments each command takes after its name. */
+const ARGUMENTS: Readonly<Record<TableCommand, number>> = {
+  list: 0,
+  triage: 0,
+  issues: 0,
+  show: 1,
+  move: 2,
+  rejected: 0,
+  replay: 1,
+};
 
 /**
  * Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage). Every line it prints passes
@@ -78,11 +105,21 @@ export async function runCli(args: string[], terminal: CliIo): Promise<number> {
     io.err((error as Error).message);
     return 2;
   }
-  const { command, reference, options } = parsed;
+  const { command, rest, options } = parsed;
+  const [reference] = rest;
   if (command === 'test-delivery') return testDelivery(options, local, io);
   if (command === 'webhook-url') return webhookUrl(options, local, io);
-  if (!isTableCommand(command) || WITH_REFERENCE.includes(command) !== (reference !== undefined)) {
+  if (!isTableCommand(command) || ARGUMENTS[command] !== rest.length) {
     io.err(USAGE);
+    return 2;
+  }
+  let move: { status: IssueStatus | undefined; priority: Priority | undefined } | undefined;
+  let status: IssueStatus = 'triage';
+  try {
+    if (command === 'move') move = moveOf(rest[1], options.priority);
+    if (command === 'issues') status = statusOf(options.status ?? '');
+  } catch (error) {
+    io.err((error as Error).message);
     return 2;
   }
   const limit = Number(options.limit ?? 20);
@@ -91,34 +128,45 @@ export async function runCli(args: string[], terminal: CliIo): Promise<number> {
     return 2;
   }
 
+  const now = io.now?.() ?? new Date();
+  if (options.api) {
+    if (command === 'rejected' || command === 'replay') {
+      io.err(`${command} reads the table itself: use --table, not --api`);
+      return 2;
+    }
+    try {
+      return await readCommand(
+        command,
+        apiBackend(new SignedApi(options.api, io.env)),
+        { reference, move, status, limit, now, json: options.json, where: options.api },
+        io,
+      );
+    } catch (error) {
+      io.err(
+        `The API at ${options.api} did not answer: ${(error as Error).name}: ${(error as Error).message}`,
+      );
+      return 1;
+    }
+  }
   const target = tableTarget(options, local, io.env);
   const { client } = target;
   try {
     const queries = new SignalQueries(client, target.tableName);
-    const now = io.now?.() ?? new Date();
     switch (command) {
-      case 'list': {
-        const { items } = await queries.newestSignals(limit);
-        io.out(options.json ? prettyJson(items) : signalTable(items, now));
-        return 0;
-      }
-      case 'triage': {
-        const { items } = await queries.issuesWithStatus('triage', limit);
-        io.out(options.json ? prettyJson(items) : issueTable(items, now, 'No issue is waiting in triage.'));
-        return 0;
-      }
+      case 'list':
+      case 'triage':
+      case 'issues':
+      case 'show':
+      case 'move':
+        return await readCommand(
+          command,
+          tableBackend(queries, new IssueTriage(client, target.tableName)),
+          { reference, move, status, limit, now, json: options.json, where: `table ${target.tableName}` },
+          io,
+        );
       case 'rejected': {
         const { items } = await queries.unreadable(limit);
         io.out(options.json ? prettyJson(items) : unreadableTable(items, now));
-        return 0;
-      }
-      case 'show': {
-        const detail = await queries.find(String(reference));
-        if (!detail) {
-          io.err(`No signal or issue "${reference}" in table ${target.tableName}`);
-          return 1;
-        }
-        io.out(options.json ? prettyJson(detail) : detailText(detail));
         return 0;
       }
       case 'replay':
@@ -136,6 +184,154 @@ function isTableCommand(command: string | undefined): command is TableCommand {
   return (TABLE_COMMANDS as readonly (string | undefined)[]).includes(command);
 }
 
+/** What the read commands need, from the table or from the API. */
+interface Backend {
+  newestSignals(limit: number): Promise<SignalRow[]>;
+  issuesWithStatus(status: IssueStatus, limit: number): Promise<IssueRow[]>;
+  find(reference: string): Promise<IssueDetail | undefined>;
+  /** Moves the issue from the status it has now (so a concurrent move is a conflict, not lost). */
+  move(
+    reference: string,
+    to: { status?: IssueStatus; priority?: Priority },
+  ): Promise<{ before: Issue; after: Issue } | undefined>;
+}
+
+function tableBackend(queries: SignalQueries, triage: IssueTriage): Backend {
+  return {
+    newestSignals: async (limit) => (await queries.newestSignals(limit)).items,
+    issuesWithStatus: async (status, limit) => (await queries.issuesWithStatus(status, limit)).items,
+    find: (reference) => queries.find(reference),
+    move: async (reference, to) => {
+      const issueId = await queries.issueIdOf(reference);
+      const detail = issueId ? await queries.find(issueId) : undefined;
+      if (!detail?.issue) return undefined;
+      const before = detail.issue;
+      const { issue } = await triage.move(before.id, {
+        ...to,
+        ...(to.status ? { fromStatus: before.status } : {}),
+      });
+      return { before, after: issue };
+    },
+  };
+}
+
+function apiBackend(api: SignedApi): Backend {
+  const issuePath = (reference: string) => `/api/issues/${encodeURIComponent(reference)}`;
+  const find = async (reference: string) => {
+    try {
+      return await api.get<IssueDetail>(issuePath(reference));
+    } catch (error) {
+      if (error instanceof ApiRequestError && error.status === 404) return undefined;
+      throw error;
+    }
+  };
+  return {
+    newestSignals: async (limit) =>
+      (await api.get<{ signals: SignalRow[] }>('/api/signals', { limit: String(limit) })).signals,
+    issuesWithStatus: async (status, limit) =>
+      (await api.get<{ issues: IssueRow[] }>('/api/issues', { status, limit: String(limit) })).issues,
+    find,
+    move: async (reference, to) => {
+      const detail = await find(reference);
+      if (!detail?.issue) return undefined;
+      const before = detail.issue;
+      const { issue } = await api.patch<{ issue: Issue }>(issuePath(before.id), {
+        ...to,
+        ...(to.status ? { fromStatus: before.status } : {}),
+      });
+      return { before, after: issue };
+    },
+  };
+}
+
+interface ReadRequest {
+  readonly reference: string | undefined;
+  readonly move: { status: IssueStatus | undefined; priority: Priority | undefined } | undefined;
+  readonly status: IssueStatus;
+  readonly limit: number;
+  readonly now: Date;
+  readonly json: boolean | undefined;
+  /** Where the data is, for messages. */
+  readonly where: string;
+}
+
+/** list, triage, issues, show and move, against either backend. */
+async function readCommand(
+  command: (typeof READ_COMMANDS)[number],
+  backend: Backend,
+  request: ReadRequest,
+  io: CliIo,
+): Promise<number> {
+  const { reference = '', limit, now, json } = request;
+  try {
+    switch (command) {
+      case 'list': {
+        const rows = await backend.newestSignals(limit);
+        io.out(json ? prettyJson(rows) : signalTable(rows, now));
+        return 0;
+      }
+      case 'triage':
+      case 'issues': {
+        const status = command === 'triage' ? 'triage' : request.status;
+        const rows = await backend.issuesWithStatus(status, limit);
+        io.out(json ? prettyJson(rows) : issueTable(rows, now, `No issue is in ${status}.`));
+        return 0;
+      }
+      case 'show': {
+        const detail = await backend.find(reference);
+        if (!detail) {
+          io.err(`No signal or issue "${reference}" in ${request.where}`);
+          return 1;
+        }
+        io.out(json ? prettyJson(detail) : detailText(detail));
+        return 0;
+      }
+      case 'move': {
+        const moved = await backend.move(reference, {
+          ...(request.move?.status ? { status: request.move.status } : {}),
+          ...(request.move?.priority ? { priority: request.move.priority } : {}),
+        });
+        if (!moved) {
+          io.err(`No issue "${reference}" in ${request.where}`);
+          return 1;
+        }
+        const { before, after } = moved;
+        io.out(
+          json
+            ? prettyJson(after)
+            : `Issue #${after.number}: ${before.status} → ${after.status}, P${before.priority} → P${after.priority}  ${after.title}`,
+        );
+        return 0;
+      }
+    }
+  } catch (error) {
+    if (error instanceof ConflictError || (error instanceof ApiRequestError && error.status < 500)) {
+      io.err(`${error instanceof ApiRequestError ? error.status : 409}: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+/** `move <issue> <status|->` with `--priority N`. */
+function moveOf(statusText: string | undefined, priorityText: string | undefined) {
+  const status = statusText === undefined || statusText === '-' ? undefined : statusOf(statusText);
+  let priority: Priority | undefined;
+  if (priorityText !== undefined) {
+    if (!['1', '2', '3', '4'].includes(priorityText))
+      throw new Error(`--priority must be 1, 2, 3 or 4, not "${priorityText}"`);
+    priority = Number(priorityText) as Priority;
+  }
+  if (!status && !priority) throw new Error('move needs a status, or - with --priority N');
+  return { status, priority };
+}
+
+function statusOf(text: string): IssueStatus {
+  const status = ISSUE_STATUSES.find((candidate) => candidate === text);
+  if (!status) throw new Error(`The status must be one of ${ISSUE_STATUSES.join(', ')}, not "${text}"`);
+  return status;
+}
+
 function parse(args: string[]) {
   const { values, positionals } = parseArgs({
     args,
@@ -149,10 +345,13 @@ function parse(args: string[]) {
       secret: { type: 'string' },
       stack: { type: 'string' },
       'secret-id': { type: 'string' },
+      api: { type: 'string' },
+      status: { type: 'string' },
+      priority: { type: 'string' },
     },
   });
-  if (positionals.length > 2) throw new Error(`Unexpected argument "${positionals[2]}"`);
-  return { command: positionals[0], reference: positionals[1], options: values };
+  if (positionals.length > 3) throw new Error(`Unexpected argument "${positionals[3]}"`);
+  return { command: positionals[0], rest: positionals.slice(1), options: values };
 }
 
 type Options = ReturnType<typeof parse>['options'];

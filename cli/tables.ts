@@ -4,7 +4,7 @@
  * drive the terminal nor forge a row.
  */
 import type { IssueDetail, IssueRow, SignalRow, UnreadableRow } from '../lambda/storage/read-model.ts';
-import { escapeControls } from './terminal-text.ts';
+import { escapeControls } from '../local/terminal-text.ts';
 
 /** How long ago, shortly: `12s`, `5m`, `3h`, `2d`. */
 export function age(createdAt: string, now: Date): string {

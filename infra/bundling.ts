@@ -11,6 +11,7 @@ import { type BuildOptions, build, type Plugin } from 'esbuild';
 export const FUNCTION_ENTRIES = {
   webhook: 'lambda/webhook-entry.ts',
   drain: 'lambda/drain-entry.ts',
+  api: 'lambda/api-entry.ts',
 } as const;
 export type FunctionName = keyof typeof FUNCTION_ENTRIES;
 

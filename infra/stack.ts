@@ -1,8 +1,10 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { EventSourceMapping } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
+import { TABLE_DESIGN } from '../lambda/storage/table-design.ts';
 import type { StackConfig } from './config.ts';
 import { DeliveryQueue } from './constructs/delivery-queue.ts';
+import { IssueEvents } from './constructs/issue-events.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
 import { SignalsTable } from './constructs/signals-table.ts';
@@ -89,8 +91,27 @@ export class PosthogSignalsStack extends Stack {
     });
     source.node.addDependency(drain);
 
-    const { api, webhookUrl } = new WebhookApi(this, 'Api', {
+    // The read and triage API: reads with index Queries and batch reads, moves with an UpdateItem.
+    const readApi = new ServiceFunction(this, 'ReadApi', {
+      name: 'api',
+      description: 'GET/PATCH /api/issues, GET /api/signals: read and triage Loop issues (IAM-authorized)',
+      logRetention: config.logRetentionDays,
+      environment: { TABLE_NAME: table.tableName },
+    });
+    readApi.allow(
+      ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+      [table.tableArn],
+    );
+    readApi.allow(
+      ['dynamodb:Query'],
+      Object.values(TABLE_DESIGN.indexes).map((index) => `${table.tableArn}/index/${index.name}`),
+    );
+
+    const events = new IssueEvents(this, 'Events', { table });
+
+    const { api, webhookUrl, baseUrl } = new WebhookApi(this, 'Api', {
       function: webhook.function,
+      readApi: readApi.function,
       stageName: config.stageName,
       throttleRateLimit: config.throttleRateLimit,
       throttleBurstLimit: config.throttleBurstLimit,
@@ -99,6 +120,8 @@ export class PosthogSignalsStack extends Stack {
     const monitoring = new Monitoring(this, 'Monitoring', {
       webhook: webhook.function,
       drain: drain.function,
+      readApi: readApi.function,
+      eventDeadLetterQueue: events.deadLetterQueue,
       api,
       table,
       queue,
@@ -130,6 +153,17 @@ export class PosthogSignalsStack extends Stack {
         'Deliveries that failed every attempt (see the runbook in docs/operations.md to redrive them)',
     });
     new CfnOutput(this, 'DeadLetterQueueArn', { value: deadLetterQueue.queueArn });
+    new CfnOutput(this, 'ApiBaseUrl', {
+      value: baseUrl,
+      description:
+        'The read and triage API (GET /api/issues, GET /api/issues/{id}, PATCH /api/issues/{id}, GET /api/signals), IAM-authorized: npm run signals -- triage --api <this>',
+    });
+    new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName });
+    new CfnOutput(this, 'EventBusArn', { value: events.bus.eventBusArn });
+    new CfnOutput(this, 'EventDeadLetterQueueUrl', {
+      value: events.deadLetterQueue.queueUrl,
+      description: 'Issue events that could not be published (see the runbook in docs/operations.md)',
+    });
     new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.topic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName });
   }

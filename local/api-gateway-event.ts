@@ -52,6 +52,7 @@ export function apiGatewayEvent({
     routeKey,
     rawPath: path,
     rawQueryString: query,
+    ...(query !== '' ? { queryStringParameters: queryParameters(query) } : {}),
     headers,
     ...(pathParameters ? { pathParameters } : {}),
     requestContext: {
@@ -69,4 +70,13 @@ export function apiGatewayEvent({
     body: base64 ? bytes.toString('base64') : bytes.toString('utf8'),
     isBase64Encoded: base64,
   };
+}
+
+/** A query string as API Gateway parses it: repeated names joined with commas. */
+function queryParameters(query: string): Record<string, string> {
+  const parameters: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(query)) {
+    parameters[name] = Object.hasOwn(parameters, name) ? `${parameters[name]},${value}` : value;
+  }
+  return parameters;
 }

@@ -1,10 +1,12 @@
 import {
   type AttributeDefinition,
   CreateTableCommand,
+  DescribeTableCommand,
   type DynamoDBClient,
   type GlobalSecondaryIndex,
   type KeySchemaElement,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { KEY_ATTRIBUTES, TABLE_DESIGN } from '../lambda/storage/table-design.ts';
@@ -36,19 +38,32 @@ function createTableInput(tableName: string): CreateTableCommand['input'] {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
+    StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE_DESIGN.stream },
     KeySchema: keySchema(TABLE_DESIGN.partitionKey, TABLE_DESIGN.sortKey),
     AttributeDefinitions: attributes,
     GlobalSecondaryIndexes: indexes,
   };
 }
 
-/** Creates the table (and enables TTL) unless it exists. Returns true when it was created. */
+/**
+ * Creates the table (and enables TTL) unless it exists; a table kept from before it had a stream
+ * gets one. Returns true when it was created.
+ */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<boolean> {
   try {
     await client.send(new CreateTableCommand(createTableInput(tableName)));
   } catch (error) {
-    if (error instanceof ResourceInUseException) return false;
-    throw error;
+    if (!(error instanceof ResourceInUseException)) throw error;
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (!Table?.StreamSpecification?.StreamEnabled) {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE_DESIGN.stream },
+        }),
+      );
+    }
+    return false;
   }
   await client.send(
     new UpdateTimeToLiveCommand({

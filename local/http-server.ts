@@ -1,13 +1,36 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { API_ROUTES } from '../lambda/http/api-routes.ts';
 import { WEBHOOK_ROUTE, WEBHOOK_TOKEN_ROUTE } from '../lambda/http/routes.ts';
-import type { WebhookHandler } from '../lambda/webhook-handler.ts';
 import { apiGatewayEvent } from './api-gateway-event.ts';
 
 // API Gateway HTTP APIs refuse payloads over 10 MB before the function sees them.
 const API_GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 const FUNCTION_TIMEOUT_MS = 10_000;
+
+/** A function as Lambda invokes it behind an HTTP API. */
+export type HttpHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** One route of the API: API Gateway's method and path template (`{name}` is one segment). */
+export interface LocalRoute {
+  readonly method: string;
+  readonly path: string;
+  readonly handler: HttpHandler;
+}
+
+/** The webhook's routes (the header route and the token route), served by `handler`. */
+export function webhookRoutes(handler: HttpHandler): LocalRoute[] {
+  return [WEBHOOK_ROUTE, WEBHOOK_TOKEN_ROUTE].map((route) => ({ ...route, handler }));
+}
+
+/** The read and triage API's routes, served by `handler` (locally without IAM). */
+export function apiRoutes(handler: HttpHandler): LocalRoute[] {
+  return Object.values(API_ROUTES).map((route) => ({ ...route, handler }));
+}
 
 export interface HttpApiServerOptions {
   /**
@@ -19,16 +42,17 @@ export interface HttpApiServerOptions {
 }
 
 /**
- * Serves a handler the way API Gateway HTTP API does: the webhook routes become 2.0 events (body
- * always base64, so bytes reach the handler untouched); any other method or path answers 404.
+ * Serves handlers the way API Gateway HTTP API does: a request that matches a route becomes a
+ * payload-format-2.0 event (body always base64, so bytes reach the handler untouched; the route's
+ * key and path parameters set as API Gateway sets them); any other method or path answers 404.
  */
 export function createHttpApiServer(
-  handler: WebhookHandler,
+  routes: readonly LocalRoute[],
   { concurrency = 8 }: HttpApiServerOptions = {},
 ): Server {
-  const invoke = limitConcurrency(handler, concurrency);
+  const limit = concurrencyLimit(concurrency);
   return createServer((request, response) => {
-    serve(invoke, request, response).catch((error: unknown) => {
+    serve(routes, limit, request, response).catch((error: unknown) => {
       console.error(
         JSON.stringify({ level: 'ERROR', message: 'local server failure', error: (error as Error).name }),
       );
@@ -39,13 +63,14 @@ export function createHttpApiServer(
 }
 
 async function serve(
-  handler: WebhookHandler,
+  routes: readonly LocalRoute[],
+  limit: <T>(task: () => Promise<T>) => Promise<T>,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://localhost');
-  const route = request.method === WEBHOOK_ROUTE.method ? webhookRouteOf(url.pathname) : undefined;
-  if (!route) {
+  const matched = matchRoute(routes, request.method ?? '', url.pathname);
+  if (!matched) {
     request.resume();
     send(response, { statusCode: 404, body: '{"message":"Not Found"}' });
     return;
@@ -56,18 +81,53 @@ async function serve(
     return;
   }
   const requestId = randomUUID();
-  const result = await handler(toEvent(request, url, body, requestId, route), lambdaContext(requestId));
-  send(response, result);
+  const event = toEvent(request, url, body, requestId, matched);
+  send(response, await limit(() => matched.route.handler(event, lambdaContext(requestId))));
 }
 
-function limitConcurrency(handler: WebhookHandler, limit: number): WebhookHandler {
+interface Matched {
+  readonly route: LocalRoute;
+  readonly pathParameters: Record<string, string> | undefined;
+}
+
+/** The route a request matches, as API Gateway matches it: each `{name}` is one non-empty segment. */
+function matchRoute(routes: readonly LocalRoute[], method: string, path: string): Matched | undefined {
+  const segments = path.split('/');
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    const template = route.path.split('/');
+    if (template.length !== segments.length) continue;
+    const parameters: Record<string, string> = {};
+    const fits = template.every((part, index) => {
+      const segment = segments[index] ?? '';
+      if (part.startsWith('{') && part.endsWith('}')) {
+        parameters[part.slice(1, -1)] = decodeURIComponentOr(segment);
+        return segment !== '';
+      }
+      return part === segment;
+    });
+    if (fits) return { route, pathParameters: Object.keys(parameters).length > 0 ? parameters : undefined };
+  }
+  return undefined;
+}
+
+function decodeURIComponentOr(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Runs at most `limit` tasks at once; the others wait their turn, in order. */
+function concurrencyLimit(limit: number) {
   let running = 0;
   const waiting: (() => void)[] = [];
-  return async (event, context) => {
+  return async <T>(task: () => Promise<T>): Promise<T> => {
     if (running < limit) running += 1;
     else await new Promise<void>((resume) => waiting.push(resume));
     try {
-      return await handler(event, context);
+      return await task();
     } finally {
       // Hand the slot straight to the next waiter, so a newcomer cannot overtake it.
       const next = waiting.shift();
@@ -92,37 +152,12 @@ function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
-/** The webhook route a path matches, as API Gateway matches it: `{token}` is one non-empty segment. */
-function webhookRouteOf(path: string): Route | undefined {
-  if (path === WEBHOOK_ROUTE.path) return { key: `${WEBHOOK_ROUTE.method} ${WEBHOOK_ROUTE.path}` };
-  const prefix = `${WEBHOOK_ROUTE.path}/`;
-  const token = path.startsWith(prefix) ? path.slice(prefix.length) : '';
-  if (token === '' || token.includes('/')) return undefined;
-  return {
-    key: `${WEBHOOK_TOKEN_ROUTE.method} ${WEBHOOK_TOKEN_ROUTE.path}`,
-    pathParameters: { token: decodeURIComponentOr(token) },
-  };
-}
-
-interface Route {
-  readonly key: string;
-  readonly pathParameters?: Record<string, string>;
-}
-
-function decodeURIComponentOr(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
 function toEvent(
   request: IncomingMessage,
   url: URL,
   body: Buffer,
   requestId: string,
-  route: Route,
+  { route, pathParameters }: Matched,
 ): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   // Node lower-cases names; repeated headers are joined with commas, as API Gateway does.
@@ -137,8 +172,8 @@ function toEvent(
     method: request.method ?? 'POST',
     path: url.pathname,
     query: url.search.slice(1),
-    routeKey: route.key,
-    ...(route.pathParameters ? { pathParameters: route.pathParameters } : {}),
+    routeKey: `${route.method} ${route.path}`,
+    ...(pathParameters ? { pathParameters } : {}),
     requestId,
     sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
     protocol: `HTTP/${request.httpVersion}`,

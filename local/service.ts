@@ -5,20 +5,27 @@
  * http://127.0.0.1:${PORT:-3000}/api/signals/posthog. Ctrl-C stops everything.
  */
 import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createApiHandler } from '../lambda/api-handler.ts';
 import { createDocumentClient } from '../lambda/aws-clients.ts';
+import { readConfig } from '../lambda/config.ts';
 import { WEBHOOK_ROUTE } from '../lambda/http/routes.ts';
 import { posthogIntake } from '../lambda/parts.ts';
 import { StaticSecretSource } from '../lambda/secret/webhook-secret-source.ts';
+import { IssueTriage } from '../lambda/storage/issue-triage.ts';
+import { SignalQueries } from '../lambda/storage/read-model.ts';
 import { DynamoDbSignalStore } from '../lambda/storage/signal-store.ts';
 import { createHandler } from '../lambda/webhook-handler.ts';
 import { ensureTable } from './create-table.ts';
 import { DATA_DIRECTORY } from './data-directory.ts';
 import { LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';
-import { createHttpApiServer } from './http-server.ts';
+import { apiRoutes, createHttpApiServer, webhookRoutes } from './http-server.ts';
 import { SAMPLE_DELIVERY } from './sample-delivery.ts';
 import { localSettings } from './settings.ts';
+import { StreamEvents } from './stream-events.ts';
+import { escapeControls } from './terminal-text.ts';
 import { localSecret } from './webhook-secret.ts';
 
 /** Starts DynamoDB Local, the table and the HTTP server; stops them all on SIGINT/SIGTERM. */
@@ -30,8 +37,11 @@ export async function main(): Promise<void> {
   const dataDirectory = inMemory ? undefined : join(DATA_DIRECTORY, 'dynamodb');
   if (dataDirectory) mkdirSync(dataDirectory, { recursive: true });
   const dynamoDb = await startDynamoDbLocal({ port: dynamoDbPort, dataDirectory });
+  let server: Server | undefined;
+  let watching: { stop(): void } | undefined;
   const stopAll = once(async () => {
-    server.close();
+    watching?.stop();
+    server?.close();
     await dynamoDb.stop();
   });
   process.once('SIGINT', () => void stopAll().then(() => process.exit(0)));
@@ -39,12 +49,30 @@ export async function main(): Promise<void> {
 
   const admin = new DynamoDBClient({ endpoint: dynamoDb.endpoint, ...LOCAL_AWS });
   const created = await ensureTable(admin, tableName).finally(() => admin.destroy());
-  const store = new DynamoDbSignalStore(
-    createDocumentClient({ endpoint: dynamoDb.endpoint, ...LOCAL_AWS }),
-    tableName,
-  );
-  const server = createHttpApiServer(
-    createHandler({ secrets: new StaticSecretSource(secret.value), intake: posthogIntake(store) }),
+  // The functions' own settings (dedup window, grouping, episode gap), from the same variables.
+  const config = readConfig(process.env, (message) => console.warn(message));
+  const client = createDocumentClient({ endpoint: dynamoDb.endpoint, ...LOCAL_AWS });
+  const store = new DynamoDbSignalStore(client, tableName, {
+    dedupWindowSeconds: config.dedupWindowSeconds,
+    groupFirings: config.groupFirings,
+    episodeGapSeconds: config.episodeGapHours * 3_600,
+  });
+  const webhook = createHandler({
+    secrets: new StaticSecretSource(secret.value),
+    intake: posthogIntake(store),
+  });
+  const api = createApiHandler({
+    queries: new SignalQueries(client, tableName),
+    triage: new IssueTriage(client, tableName),
+  });
+  server = createHttpApiServer([...webhookRoutes(webhook), ...apiRoutes(api)]);
+  // What the stack's event pipe would publish, printed as it happens.
+  const events = new StreamEvents(dynamoDb.endpoint, tableName);
+  await events.next();
+  watching = events.watch((event) =>
+    console.log(
+      escapeControls(JSON.stringify({ message: 'event (would be published to EventBridge)', ...event })),
+    ),
   );
 
   server.once('error', async (error: NodeJS.ErrnoException) => {
@@ -69,6 +97,8 @@ export async function main(): Promise<void> {
         `    -d '${SAMPLE_DELIVERY}'`,
         '',
         'For a PostHog destination that cannot set a header (logs alerts): npm run signals -- webhook-url',
+        `Read and triage API (no IAM locally): GET/PATCH http://127.0.0.1:${port}/api/issues, GET /api/signals`,
+        'Each issue event the stack would publish to EventBridge is printed as it happens.',
         '',
         'Ctrl-C stops the server and DynamoDB Local.',
       ].join('\n'),

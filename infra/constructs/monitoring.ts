@@ -35,6 +35,10 @@ export interface MonitoringProps {
   readonly webhook: IFunction;
   /** The function that drains the delivery queue. */
   readonly drain: IFunction;
+  /** The read and triage API's function. */
+  readonly readApi: IFunction;
+  /** Issue events the pipe could not publish. */
+  readonly eventDeadLetterQueue: IQueue;
   readonly api: IHttpApi;
   readonly table: ITable;
   /** Deliveries waiting for storage. */
@@ -82,7 +86,7 @@ export class Monitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const { api, table, queue, deadLetterQueue, drain, webhook } = props;
+    const { api, table, queue, deadLetterQueue, drain, webhook, readApi, eventDeadLetterQueue } = props;
 
     this.topic = new Topic(this, 'AlarmTopic', {
       displayName: 'Loop PostHog signals alarms',
@@ -201,6 +205,23 @@ export class Monitoring extends Construct {
         threshold: 1,
         description:
           'The drain function crashed or timed out (a failing delivery is reported, not thrown). First check: the drain log group for "Task timed out" or uncaught errors.',
+      },
+      {
+        id: 'EventDeliveryFailures',
+        metric: eventDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: FIVE_MINUTES,
+          statistic: 'Maximum',
+        }),
+        threshold: 1,
+        description:
+          'An issue event could not be published to the event bus after the pipe\'s retries, and waits in the event dead-letter queue (kept 14 days). The issue itself is stored. First check: the pipe\'s state and metrics in the EventBridge console; then redrive (docs/operations.md, runbook "Issue events that could not be published").',
+      },
+      {
+        id: 'ReadApiErrors',
+        metric: readApi.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        threshold: 1,
+        description:
+          'The read and triage API function crashed or timed out (refusals answer 4xx and do not count). First check: the ReadApi log group for "Task timed out" or uncaught errors.',
       },
     ];
 

@@ -1,5 +1,12 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { TABLE_DESIGN } from '../../lambda/storage/table-design.ts';
 
@@ -21,6 +28,7 @@ export class SignalsTable extends Construct {
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: TABLE_DESIGN.timeToLiveAttribute,
+      stream: StreamViewType[TABLE_DESIGN.stream],
       encryption: TableEncryption.AWS_MANAGED,
       // Signals and issues are the product's data: never deleted with the stack.
       removalPolicy: RemovalPolicy.RETAIN,

@@ -1,15 +1,19 @@
 import { type CfnResource, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { API_ROUTES } from '../../lambda/http/api-routes.ts';
 import { WEBHOOK_ROUTE, WEBHOOK_TOKEN_ROUTE } from '../../lambda/http/routes.ts';
 
 export interface WebhookApiProps {
-  /** The function behind the one route. */
+  /** The function behind the webhook routes. */
   readonly function: IFunction;
+  /** The function behind the read and triage API's routes (IAM-authorized). */
+  readonly readApi: IFunction;
   /** API stage; `$default` serves at the root of the API URL. */
   readonly stageName: string;
   /** Steady requests per second before API Gateway answers 429. */
@@ -30,6 +34,8 @@ export class WebhookApi extends Construct {
   readonly api: HttpApi;
   /** The full URL to paste into PostHog. */
   readonly webhookUrl: string;
+  /** The stage's base URL (`…/api/issues` and `…/api/signals` below it). */
+  readonly baseUrl: string;
 
   constructor(scope: Construct, id: string, props: WebhookApiProps) {
     super(scope, id);
@@ -39,9 +45,21 @@ export class WebhookApi extends Construct {
       createDefaultStage: false,
       description: 'PostHog webhooks for Loop',
     });
+    // The webhook routes check their own secret: PostHog cannot sign with IAM.
     const integration = new HttpLambdaIntegration('Webhook', props.function);
     for (const route of [WEBHOOK_ROUTE, WEBHOOK_TOKEN_ROUTE]) {
       this.api.addRoutes({ path: route.path, methods: [HttpMethod.POST], integration });
+    }
+    // The read and triage API: only callers with IAM permission to invoke it (SigV4).
+    const readIntegration = new HttpLambdaIntegration('ReadApi', props.readApi);
+    const authorizer = new HttpIamAuthorizer();
+    for (const route of Object.values(API_ROUTES)) {
+      this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: readIntegration,
+        authorizer,
+      });
     }
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: props.logRetention,
@@ -61,7 +79,8 @@ export class WebhookApi extends Construct {
       reason:
         'PostHog webhooks cannot send IAM, JWT or Lambda-authorizer credentials; the function authenticates every delivery with the shared secret (X-PostHog-Secret or Standard Webhooks signature) before reading the body.',
     });
-    this.webhookUrl = `${stage.url.replace(/\/$/, '')}${WEBHOOK_ROUTE.path}`;
+    this.baseUrl = stage.url.replace(/\/$/, '');
+    this.webhookUrl = `${this.baseUrl}${WEBHOOK_ROUTE.path}`;
   }
 }
 

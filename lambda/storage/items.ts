@@ -1,3 +1,4 @@
+import type { Change } from '../core/issue-changes.ts';
 import type { Issue, Signal } from '../core/loop-records.ts';
 import { decodePayload, encodePayload, type StoredPayload } from './payload-encoding.ts';
 import { issueKeys, KEY_ATTRIBUTES, signalKeys } from './table-design.ts';
@@ -6,24 +7,26 @@ import type { AlertRecord } from './write-plan.ts';
 /** A raw table item as the document client reads it. */
 export type Item = Record<string, unknown>;
 
-/** The table item for a signal: Loop's fields, `entity`, and its keys. */
-export function signalItem(signal: Signal, payload: StoredPayload): Item {
+/** The table item for a signal: Loop's fields, `entity`, its keys, and the change it makes (if any). */
+export function signalItem(signal: Signal, payload: StoredPayload, change?: Change): Item {
   return {
     ...signalKeys(signal),
     entity: 'signal',
     ...signal,
+    ...(change ? { change } : {}),
     payload,
     // What the source read is outside text too (a value as printed can be any number).
     reading: encodePayload(signal.reading, JSON.stringify(signal.reading)),
   };
 }
 
-/** The table item for an issue: Loop's fields, `entity`, and its keys. */
-export function issueItem(issue: Issue, payload: StoredPayload): Item {
+/** The table item for an issue: Loop's fields, `entity`, its keys, and the change this write makes. */
+export function issueItem(issue: Issue, payload: StoredPayload, change: Change): Item {
   return {
     ...issueKeys(issue),
     entity: 'issue',
     ...issue,
+    change,
     signalPayload: payload,
   };
 }
@@ -76,6 +79,6 @@ export function alertRecordFromItem(item: Item): AlertRecord {
 
 function withoutStorageAttributes(item: Item): Item {
   const loopFields: Item = { ...item };
-  for (const attribute of [...KEY_ATTRIBUTES, 'entity']) delete loopFields[attribute];
+  for (const attribute of [...KEY_ATTRIBUTES, 'entity', 'change']) delete loopFields[attribute];
   return loopFields;
 }

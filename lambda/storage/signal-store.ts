@@ -11,6 +11,7 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isTransientAwsError } from '../aws-errors.ts';
 import { assertSameMessage } from '../core/delivery-key.ts';
+import { filingChange } from '../core/issue-changes.ts';
 import {
   type Issue,
   issueJoinedBy,
@@ -178,6 +179,7 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
         issuePayload,
         alert: digest ? { digest, seen } : undefined,
         filing,
+        change: filingChange(filing.kind, signal, issue, randomUUID(), this.now()),
       };
       try {
         await this.client.send(new TransactWriteCommand(filingTransaction(write, this.settings)));

@@ -29,8 +29,10 @@ const LISTING_ORDER = 'gsi2sk';
 export const TABLE_DESIGN = {
   partitionKey: PARTITION_KEY,
   sortKey: SORT_KEY,
-  /** Epoch seconds; DynamoDB TTL deletes items (dedup records) after it. */
+  /** Epoch seconds; DynamoDB TTL deletes items (dedup records, unreadable deliveries) after it. */
   timeToLiveAttribute: 'expiresAt',
+  /** The stream the issue events come from (lambda/events/issue-event-pipe.ts): old and new images. */
+  stream: 'NEW_AND_OLD_IMAGES',
   indexes: {
     lookup: { name: 'lookup', partitionKey: LOOKUP_KEY, projection: { type: 'KEYS_ONLY' } },
     listings: {

@@ -6,11 +6,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { PutCommandInput, TransactWriteCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Change } from '../core/issue-changes.ts';
 import { type Issue, isOpen, type Signal, type SignalDraft } from '../core/loop-records.ts';
 import type { UnreadableDelivery } from '../intake.ts';
 import { type Item, issueItem, signalItem } from './items.ts';
 import type { StoredPayload } from './payload-encoding.ts';
-import { keys, TABLE_DESIGN, unreadableKeys } from './table-design.ts';
+import { issueKeys, keys, TABLE_DESIGN, unreadableKeys } from './table-design.ts';
 
 /** How long an unreadable delivery is kept for replay (docs/http-contract.md "Nothing authenticated is lost"). */
 export const UNREADABLE_RETENTION_DAYS = 14;
@@ -114,6 +115,8 @@ export interface FilingWrite {
   /** The alert's record as read (the write is conditional on it), if the delivery names an alert. */
   readonly alert: { readonly digest: string; readonly seen: AlertRecord | undefined } | undefined;
   readonly filing: Filing;
+  /** What this write tells the outside world (on the issue, or on a lone signal). */
+  readonly change: Change;
 }
 
 /** Positions in the transaction, so the store can read which condition refused it. */
@@ -134,10 +137,15 @@ export function filingTransaction(write: FilingWrite, settings: PlanSettings): T
   const { draft, signal, issue, alert, filing } = write;
   const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
     { Put: dedupRecordPut(draft, signal, filing, settings) },
-    { Put: { ...putNew(signalItem(signal, write.payload)), TableName: tableName } },
+    {
+      Put: {
+        ...putNew(signalItem(signal, write.payload, issue ? undefined : write.change)),
+        TableName: tableName,
+      },
+    },
   ];
   if (issue && write.issuePayload !== null) {
-    const item = issueItem(issue, write.issuePayload);
+    const item = issueItem(issue, write.issuePayload, write.change);
     items.push({
       Put:
         filing.kind === 'joined'
@@ -226,6 +234,46 @@ function alertItem(digest: string, reading: SignalDraft['reading'], record: Aler
     alertKey: reading.alertKey,
     ...state,
     issue: { ...issue, signalPayload: issuePayload },
+  };
+}
+
+/**
+ * Moves an issue (docs/architecture.md "Triage"): its status and priority, the listing keys that
+ * follow from them, `updatedAt` and the change it makes, conditional on the status read just
+ * before — so a concurrent move fails this one instead of being overwritten.
+ */
+export function moveUpdate(
+  before: Issue,
+  after: Issue,
+  change: Change,
+  settings: Pick<PlanSettings, 'tableName'>,
+): UpdateCommandInput {
+  const listing = issueKeys(after);
+  return {
+    TableName: settings.tableName,
+    Key: keys.issue(before.id),
+    UpdateExpression:
+      'SET #status = :status, #priority = :priority, #listing = :listing, #order = :order, #updatedAt = :updatedAt, #change = :change',
+    ConditionExpression: 'attribute_exists(#pk) AND #status = :seen',
+    ExpressionAttributeNames: {
+      '#pk': TABLE_DESIGN.partitionKey,
+      '#status': 'status',
+      '#priority': 'priority',
+      '#listing': TABLE_DESIGN.indexes.listings.partitionKey,
+      '#order': TABLE_DESIGN.indexes.listings.sortKey,
+      '#updatedAt': 'updatedAt',
+      '#change': 'change',
+    },
+    ExpressionAttributeValues: {
+      ':status': after.status,
+      ':priority': after.priority,
+      ':listing': listing[TABLE_DESIGN.indexes.listings.partitionKey],
+      ':order': listing[TABLE_DESIGN.indexes.listings.sortKey],
+      ':updatedAt': after.updatedAt,
+      ':change': change,
+      ':seen': before.status,
+    },
+    ReturnValues: 'ALL_NEW',
   };
 }
 

@@ -16,8 +16,10 @@ describe('the HTTP API', () => {
   it('is an HTTP API with the webhook route and its token route to the function (payload 2.0)', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /api/signals/posthog' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'POST /api/signals/posthog',
+      AuthorizationType: 'NONE',
+    });
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: 'POST /api/signals/posthog/{token}',
       AuthorizationType: 'NONE',
@@ -99,8 +101,8 @@ describe('the functions', () => {
       .map((statement) => ({ actions: [statement.Action].flat().sort(), on: typeOf(statement.Resource) }));
   };
 
-  it('are two, both Node.js 24 on arm64 with JSON logs and 512 MB, loaded from index.mjs', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 2);
+  it('are three (webhook, drain, read API), all Node.js 24 on arm64 with JSON logs and 512 MB, loaded from index.mjs', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 3);
     for (const fn of [webhook(), drain()]) {
       expect(fn).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -137,9 +139,11 @@ describe('the functions', () => {
     });
   });
 
-  it('give both functions the grouping settings from context, grouping on by default', () => {
+  it('give both filing functions the grouping settings from context, grouping on by default', () => {
     const { template: configured } = synthStack({ groupFirings: 'false', episodeGapHours: 6 });
-    const functions = Object.values(configured.findResources('AWS::Lambda::Function'));
+    const functions = Object.values(configured.findResources('AWS::Lambda::Function')).filter(
+      (fn) => 'DEDUP_WINDOW_SECONDS' in fn.Properties.Environment.Variables,
+    );
     for (const fn of functions) {
       expect(fn.Properties.Environment.Variables).toMatchObject({
         GROUP_FIRINGS: 'false',
@@ -153,7 +157,7 @@ describe('the functions', () => {
     const { template: configured } = synthStack({ logRetentionDays: 90 });
     const functions = Object.values(configured.findResources('AWS::Lambda::Function'));
     const groups = functions.map((fn) => fn.Properties.LoggingConfig.LogGroup.Ref as string);
-    expect(new Set(groups).size).toBe(2);
+    expect(new Set(groups).size).toBe(3);
     for (const group of groups)
       expect(configured.toJSON().Resources[group].Properties.RetentionInDays).toBe(90);
   });
@@ -205,10 +209,11 @@ describe('the delivery queue', () => {
   const queues = template.findResources('AWS::SQS::Queue');
   const [deliveriesId, deliveries] =
     Object.entries(queues).find(([, queue]) => queue.Properties.RedrivePolicy) ?? [];
-  const [deadLettersId, deadLetters] = Object.entries(queues).find(([id]) => id !== deliveriesId) ?? [];
+  const deadLettersId = deliveries?.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0] as string;
+  const deadLetters = queues[deadLettersId];
 
   it('is a standard queue with a dead-letter queue after 10 attempts, both encrypted', () => {
-    expect(Object.keys(queues)).toHaveLength(2);
+    expect(Object.keys(queues)).toHaveLength(3);
     expect(deliveries?.Properties).toMatchObject({
       SqsManagedSseEnabled: true,
       MessageRetentionPeriod: 4 * 86_400,
@@ -227,7 +232,7 @@ describe('the delivery queue', () => {
 
   it('accepts only TLS', () => {
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
-    expect(policies).toHaveLength(2);
+    expect(policies).toHaveLength(3);
     for (const policy of policies) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
@@ -328,10 +333,14 @@ describe('the outputs', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(Object.keys(outputs).sort()).toEqual([
       'AlarmTopicArn',
+      'ApiBaseUrl',
       'DashboardName',
       'DeadLetterQueueArn',
       'DeadLetterQueueUrl',
       'DeliveryQueueUrl',
+      'EventBusArn',
+      'EventBusName',
+      'EventDeadLetterQueueUrl',
       'GetWebhookSecretCommand',
       'GetWebhookUrlCommand',
       'TableName',

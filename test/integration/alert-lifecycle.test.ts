@@ -101,6 +101,7 @@ describe('one open issue per alert', () => {
       gsi2pk: _g2,
       gsi2sk: _g3,
       entity: _e,
+      change: _change,
       ...stored
     } = issues[0] as JsonObject;
     expect(second.records.issue).toEqual(stored);

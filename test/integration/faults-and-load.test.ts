@@ -9,7 +9,7 @@ import { StaticSecretSource } from '../../lambda/secret/webhook-secret-source.ts
 import { DynamoDbSignalStore } from '../../lambda/storage/signal-store.ts';
 import { ensureTable } from '../../local/create-table.ts';
 import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from '../../local/dynamodb-local.ts';
-import { createHttpApiServer } from '../../local/http-server.ts';
+import { createHttpApiServer, webhookRoutes } from '../../local/http-server.ts';
 import { createTestTable, localDocumentClient, loopItems } from '../support/dynamodb.ts';
 import { TEST_SECRET } from '../support/events.ts';
 import { captureOutputPerTest } from '../support/output.ts';
@@ -19,7 +19,9 @@ import { webhookHandler } from '../support/webhook.ts';
 async function serve(
   store: DynamoDbSignalStore,
 ): Promise<{ server: Server; post: (body: string) => Promise<Response> }> {
-  const server = createHttpApiServer(webhookHandler({ secrets: new StaticSecretSource(TEST_SECRET), store }));
+  const server = createHttpApiServer(
+    webhookRoutes(webhookHandler({ secrets: new StaticSecretSource(TEST_SECRET), store })),
+  );
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/signals/posthog`;
   const post = (body: string) =>

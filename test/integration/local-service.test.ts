@@ -8,7 +8,7 @@ import { freePort } from '../../dev/free-port.ts';
 import { signingKeyOf } from '../../lambda/secret/standard-webhooks.ts';
 import { StaticSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
 import { DynamoDbSignalStore } from '../../lambda/storage/signal-store.ts';
-import { createHttpApiServer } from '../../local/http-server.ts';
+import { createHttpApiServer, webhookRoutes } from '../../local/http-server.ts';
 import { createTestTable, localDocumentClient, loopItems } from '../support/dynamodb.ts';
 import { TEST_SECRET } from '../support/events.ts';
 import { captureOutputPerTest } from '../support/output.ts';
@@ -26,7 +26,9 @@ describe('the local HTTP server (API Gateway HTTP API 2.0 events) with DynamoDB 
   beforeAll(async () => {
     tableName = await createTestTable();
     const store = new DynamoDbSignalStore(client, tableName);
-    server = createHttpApiServer(webhookHandler({ secrets: new StaticSecretSource(TEST_SECRET), store }));
+    server = createHttpApiServer(
+      webhookRoutes(webhookHandler({ secrets: new StaticSecretSource(TEST_SECRET), store })),
+    );
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });

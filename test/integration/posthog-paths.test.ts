@@ -15,7 +15,7 @@ import { urlTokenOf } from '../../lambda/secret/url-token.ts';
 import type { WebhookSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
 import { DynamoDbSignalStore } from '../../lambda/storage/signal-store.ts';
 import { unreadableKeys } from '../../lambda/storage/table-design.ts';
-import { createHttpApiServer } from '../../local/http-server.ts';
+import { createHttpApiServer, webhookRoutes } from '../../local/http-server.ts';
 import { createTestTable, localDocumentClient, localEndpoint, loopItems } from '../support/dynamodb.ts';
 import { TEST_SECRET } from '../support/events.ts';
 import { captureOutputPerTest } from '../support/output.ts';
@@ -44,7 +44,7 @@ describe('every PostHog delivery path, through the local server into DynamoDB Lo
   beforeAll(async () => {
     tableName = await createTestTable();
     const store = new DynamoDbSignalStore(client, tableName);
-    server = createHttpApiServer(webhookHandler({ secrets: rotated, store }));
+    server = createHttpApiServer(webhookRoutes(webhookHandler({ secrets: rotated, store })));
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/signals/posthog`;
   });

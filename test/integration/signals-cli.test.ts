@@ -5,7 +5,7 @@ import { runCli, USAGE } from '../../cli/signals-cli.ts';
 import type { JsonObject } from '../../lambda/core/json.ts';
 import { StaticSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
 import { DynamoDbSignalStore, type StoredDelivery } from '../../lambda/storage/signal-store.ts';
-import { createHttpApiServer } from '../../local/http-server.ts';
+import { createHttpApiServer, webhookRoutes } from '../../local/http-server.ts';
 import { draftFor } from '../support/drafts.ts';
 import { createTestTable, localDocumentClient, localEndpoint } from '../support/dynamodb.ts';
 import { TEST_SECRET } from '../support/events.ts';
@@ -180,7 +180,9 @@ describe('npm run signals -- test-delivery', () => {
 
   beforeAll(async () => {
     const store = new DynamoDbSignalStore(client, await createTestTable());
-    server = createHttpApiServer(webhookHandler({ secrets: new StaticSecretSource(TEST_SECRET), store }));
+    server = createHttpApiServer(
+      webhookRoutes(webhookHandler({ secrets: new StaticSecretSource(TEST_SECRET), store })),
+    );
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/signals/posthog`;
   });

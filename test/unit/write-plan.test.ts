@@ -1,3 +1,4 @@
+import { filingChange } from '../../lambda/core/issue-changes.ts';
 import { issueOpenedBy, signalOf } from '../../lambda/core/loop-records.ts';
 import {
   type AlertRecord,
@@ -106,6 +107,7 @@ describe('write plan (pure: no DynamoDB)', () => {
         issuePayload: draft.payload,
         alert: undefined,
         filing: { kind: 'opened' },
+        change: filingChange('opened', signalOf(draft, 's-1', 'i-1'), null, 'e-1', receivedAt),
         ...overrides,
       };
     };

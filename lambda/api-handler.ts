@@ -1,0 +1,167 @@
+/**
+ * The read and triage API (docs/http-contract.md "Read and triage API"), for agents and tools
+ * that use Loop's data without table access:
+ *
+ *   GET   /api/issues?status=&limit=&cursor=   issues of a status (default triage), by priority then age
+ *   GET   /api/issues/{id or number}           an issue with its signals
+ *   PATCH /api/issues/{id or number}           {"status", "fromStatus", "priority"}: move it (409 when
+ *                                              its status is not fromStatus any more)
+ *   GET   /api/signals?limit=&cursor=          the newest signals
+ *
+ * Answers as the webhook's: `{"data": …}`, errors `{"error": …}` with the status the one mapping
+ * gives (400 for bad input, 404, 409). Lists are index Queries (never a Scan) of at most 100 rows,
+ * with an opaque cursor to the next page. IAM (SigV4) authorizes every route at API Gateway.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpRouterHandler, { type Route } from '@middy/http-router';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { type JsonValue, ownField, parseJsonObject } from './core/json.ts';
+import { ISSUE_STATUSES, type IssueStatus } from './core/loop-records.ts';
+import type { Priority } from './core/severity.ts';
+import { InvalidRequestError, NotFoundError } from './errors.ts';
+import { API_ROUTES } from './http/api-routes.ts';
+import { jsonResponse } from './http/http-response.ts';
+import { errorResponse } from './http/middlewares/error-response.ts';
+import { requestLog } from './http/middlewares/request-log.ts';
+import { logger } from './observability/instruments.ts';
+import type { IssueTriage, Move } from './storage/issue-triage.ts';
+import type { SignalQueries } from './storage/read-model.ts';
+
+/** What the API needs from the outside world. */
+export interface ApiDependencies {
+  readonly queries: SignalQueries;
+  readonly triage: IssueTriage;
+}
+
+/** The API as Lambda invokes it. */
+export type ApiHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+const MAX_LIMIT = 100;
+const PRIORITIES: readonly number[] = [1, 2, 3, 4];
+
+/** Builds the API around the given dependencies. */
+export function createApiHandler({ queries, triage }: ApiDependencies): ApiHandler {
+  const ok = (data: unknown) => jsonResponse(200, JSON.stringify({ data }));
+  const issueIdOf = async (reference: string | undefined): Promise<string> => {
+    const issueId = reference ? await queries.issueIdOf(reference) : undefined;
+    if (!issueId) throw new NotFoundError(`No issue "${reference ?? ''}"`);
+    return issueId;
+  };
+
+  const routes: Route<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>[] = [
+    {
+      ...API_ROUTES.listIssues,
+      handler: async (event: APIGatewayProxyEventV2) => {
+        const query = queryOf(event);
+        const page = await queries.issuesWithStatus(
+          statusParameter(query.status),
+          limitOf(query),
+          query.cursor,
+        );
+        return ok({ issues: page.items, cursor: page.cursor ?? null });
+      },
+    },
+    {
+      ...API_ROUTES.listSignals,
+      handler: async (event: APIGatewayProxyEventV2) => {
+        const query = queryOf(event);
+        const page = await queries.newestSignals(limitOf(query), query.cursor);
+        return ok({ signals: page.items, cursor: page.cursor ?? null });
+      },
+    },
+    {
+      ...API_ROUTES.getIssue,
+      handler: async (event: APIGatewayProxyEventV2) => {
+        const reference = event.pathParameters?.issue ?? '';
+        const detail = await queries.find(reference);
+        if (!detail?.issue) throw new NotFoundError(`No issue "${reference}"`);
+        return ok(detail);
+      },
+    },
+    {
+      ...API_ROUTES.moveIssue,
+      handler: async (event: APIGatewayProxyEventV2) => {
+        const move = moveOf(event);
+        const issueId = await issueIdOf(event.pathParameters?.issue);
+        const { issue } = await triage.move(issueId, move);
+        return ok({ issue });
+      },
+    },
+  ];
+
+  const chain = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+    .use(injectLambdaContext(logger))
+    .use(requestLog(logger))
+    .use(httpHeaderNormalizer())
+    .use(errorResponse())
+    .handler(
+      httpRouterHandler({
+        routes,
+        notFoundResponse: ({ method, path }) => {
+          throw new NotFoundError(`No route ${method} ${path.slice(0, 200)}`);
+        },
+      }),
+    );
+  return chain as unknown as ApiHandler;
+}
+
+type Query = Partial<Record<string, string>>;
+
+function queryOf(event: APIGatewayProxyEventV2): Query {
+  return event.queryStringParameters ?? {};
+}
+
+function limitOf(query: Query): number {
+  if (query.limit === undefined) return 20;
+  const limit = Number(query.limit);
+  if (!/^\d{1,3}$/.test(query.limit) || limit < 1 || limit > MAX_LIMIT) {
+    throw new InvalidRequestError(`limit must be a whole number from 1 to ${MAX_LIMIT}`);
+  }
+  return limit;
+}
+
+function statusParameter(value: string | undefined): IssueStatus {
+  if (value === undefined) return 'triage';
+  return status(value, 'status');
+}
+
+function status(value: JsonValue | undefined, field: string): IssueStatus {
+  const known = ISSUE_STATUSES.find((candidate) => candidate === value);
+  if (!known) throw new InvalidRequestError(`${field} must be one of ${ISSUE_STATUSES.join(', ')}`);
+  return known;
+}
+
+/** The body of a PATCH: `status` with `fromStatus` (the status the caller saw), and/or `priority`. */
+function moveOf(event: APIGatewayProxyEventV2): Move {
+  const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
+  const { payload } = parseJsonObject(body);
+  const unknown = Object.keys(payload).filter((key) => !['status', 'fromStatus', 'priority'].includes(key));
+  if (unknown.length > 0) {
+    throw new InvalidRequestError(
+      `Unknown field ${JSON.stringify(unknown[0]?.slice(0, 64))}: expected status, fromStatus, priority`,
+    );
+  }
+  const newStatus = ownField(payload, 'status');
+  const fromStatus = ownField(payload, 'fromStatus');
+  const priority = ownField(payload, 'priority');
+  if (newStatus === undefined && priority === undefined) {
+    throw new InvalidRequestError('Expected status (with fromStatus) or priority');
+  }
+  if (newStatus !== undefined && fromStatus === undefined) {
+    throw new InvalidRequestError('fromStatus (the status you saw) is required with status');
+  }
+  if (priority !== undefined && !(typeof priority === 'number' && PRIORITIES.includes(priority))) {
+    throw new InvalidRequestError('priority must be 1, 2, 3 or 4');
+  }
+  return {
+    ...(newStatus !== undefined
+      ? { status: status(newStatus, 'status'), fromStatus: status(fromStatus, 'fromStatus') }
+      : {}),
+    ...(priority !== undefined ? { priority: priority as Priority } : {}),
+  };
+}
