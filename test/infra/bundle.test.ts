@@ -7,6 +7,8 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { FakeAwsEndpoint, secretValueReply, sendMessageReply } from '../../dev/fake-aws-endpoint.ts';
 import { freePort } from '../../dev/free-port.ts';
 import { LAMBDA_NODE } from '../../dev/lambda-node.ts';
+import { urlTokenOf } from '../../lambda/secret/url-token.ts';
+import { apiGatewayEvent } from '../../local/api-gateway-event.ts';
 import { createTestTable, localDocumentClient, localEndpoint, loopItems } from '../support/dynamodb.ts';
 import { webhookEvent } from '../support/events.ts';
 
@@ -36,6 +38,7 @@ describe('the shipped functions (cdk synth, then Node.js 24)', () => {
   let template: { Resources: Record<string, { Type: string; Properties: ReturnType<Template['toJSON']> }> };
   let webhookDir: string;
   let drainDir: string;
+  let apiDir: string;
   let secretsManager: FakeAwsEndpoint;
   let sqs: FakeAwsEndpoint;
   let accepted: string[];
@@ -57,14 +60,19 @@ describe('the shipped functions (cdk synth, then Node.js 24)', () => {
       { cwd: ROOT, env: { PATH: process.env.PATH, HOME: outdir }, stdio: 'pipe' },
     );
     template = JSON.parse(readFileSync(join(outdir, `${STACK}.template.json`), 'utf8'));
-    const assetOf = (timeout: number) => {
+    /** The asset of the function whose environment has this variable (and not the other's). */
+    const assetOf = (variable: string, without?: string) => {
       const fn = Object.values(template.Resources).find(
-        (resource) => resource.Type === 'AWS::Lambda::Function' && resource.Properties.Timeout === timeout,
+        (resource) =>
+          resource.Type === 'AWS::Lambda::Function' &&
+          variable in resource.Properties.Environment.Variables &&
+          !(without && without in resource.Properties.Environment.Variables),
       );
       return join(outdir, `asset.${String(fn?.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
     };
-    webhookDir = assetOf(10);
-    drainDir = assetOf(30);
+    webhookDir = assetOf('POSTHOG_WEBHOOK_SECRET_ARN');
+    drainDir = assetOf('DELIVERY_QUEUE_URL', 'POSTHOG_WEBHOOK_SECRET_ARN');
+    apiDir = assetOf('TABLE_NAME', 'DEDUP_WINDOW_SECONDS');
     secretsManager = await FakeAwsEndpoint.start();
     secretsManager.reply = () => secretValueReply(SECRET);
     sqs = await FakeAwsEndpoint.start();
@@ -118,7 +126,7 @@ describe('the shipped functions (cdk synth, then Node.js 24)', () => {
 
   it('synthesizes offline, without credentials, under the stack name from context, one asset per function', () => {
     expect(existsSync(join(outdir, `${STACK}.template.json`))).toBe(true);
-    expect(webhookDir).not.toBe(drainDir);
+    expect(new Set([webhookDir, drainDir, apiDir]).size).toBe(3);
   });
 
   it.each([
@@ -208,6 +216,48 @@ describe('the shipped functions (cdk synth, then Node.js 24)', () => {
     expect(signals).toHaveLength(1);
     const { receivedAt } = JSON.parse(accepted[0] ?? '{}') as { receivedAt: string };
     expect(signals[0]?.createdAt).toBe(receivedAt);
+  }, 30_000);
+
+  it("reads a logs alert on the token route with PostHog's headers only, and files its next firing in the same issue", async () => {
+    const tableName = await createTestTable();
+    const fixture = JSON.parse(
+      readFileSync(join(ROOT, 'test/fixtures/posthog/logs-alert-firing.json'), 'utf8'),
+    );
+    const firing = (id: string) =>
+      apiGatewayEvent({
+        body: { ...fixture.body, id },
+        base64: true,
+        headers: { 'content-type': 'application/json', 'x-posthog-webhook-version': '1' },
+        path: `/api/signals/posthog/${urlTokenOf(SECRET)}`,
+        routeKey: 'POST /api/signals/posthog/{token}',
+        pathParameters: { token: urlTokenOf(SECRET) },
+      });
+    const { results } = await invoke(webhookDir, [firing('first'), firing('second')], webhookEnv(tableName));
+    expect(results.map((result) => result.statusCode)).toEqual([201, 201]);
+    const [first, second] = results.map((result) => JSON.parse(result.body ?? '{}').data.issue);
+    expect(first.title).toBe('PostHog: API 5xx errors 1,342 logs (above 1,000 in 5 min)');
+    expect(second).toMatchObject({ id: first.id, firings: 2 });
+  }, 30_000);
+
+  it('serves the read and triage API from its own bundle', async () => {
+    const tableName = await createTestTable();
+    await invoke(webhookDir, [delivery({ name: 'api_check', value: 30 })], webhookEnv(tableName));
+    const list = apiGatewayEvent({
+      method: 'GET',
+      path: '/api/issues',
+      query: 'status=triage&limit=5',
+      routeKey: 'GET /api/issues',
+      headers: {},
+      body: '',
+    });
+    const { results } = await invoke(apiDir, [list], {
+      TABLE_NAME: tableName,
+      AWS_ENDPOINT_URL_DYNAMODB: localEndpoint(),
+    });
+    expect(results[0]?.statusCode).toBe(200);
+    expect(JSON.parse(results[0]?.body ?? '{}').data.issues).toEqual([
+      expect.objectContaining({ number: 1, title: 'PostHog: api_check 30% (recent)', status: 'triage' }),
+    ]);
   }, 30_000);
 
   it('answers 503 when DynamoDB and the queue are both down, and queues nothing', async () => {

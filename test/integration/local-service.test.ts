@@ -196,4 +196,46 @@ describe('npm start', () => {
     expect(existsSync(join(workDirectory, '.data'))).toBe(false);
     expect(await stop()).toBe(0);
   }, 60_000);
+
+  it('serves the read and triage API without IAM, and prints each event the stack would publish: a new issue, a grouped firing, a resolution, a move', async () => {
+    const service = await start({ POSTHOG_WEBHOOK_SECRET: 'env-secret' }, ['--in-memory']);
+    const base = service.url.replace('/api/signals/posthog', '');
+    const send = (type: string, count: number) =>
+      fetch(service.url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-PostHog-Secret': 'env-secret' },
+        body: JSON.stringify({
+          id: `${type}-${count}`,
+          type: `logs_alert.${type}`,
+          data: {
+            alert_id: 'l-1',
+            alert_name: 'checkout errors',
+            result_count: count,
+            threshold_count: 100,
+            threshold_operator: 'above',
+            window_minutes: 5,
+          },
+        }),
+      });
+    expect((await send('firing', 150)).status).toBe(201);
+    expect((await send('firing', 180)).status).toBe(201);
+    expect((await send('resolved', 3)).status).toBe(201);
+    const moved = await fetch(`${base}/api/issues/1`, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ status: 'in_progress', fromStatus: 'triage' }),
+    });
+    expect(moved.status).toBe(200);
+
+    const printed = () =>
+      service
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('would be published'))
+        .map((line) => (JSON.parse(line) as { detailType: string }).detailType);
+    const deadline = Date.now() + 15_000;
+    while (printed().length < 4 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 100));
+    expect(printed()).toEqual(['Issue Opened', 'Signal Added', 'Alert Resolved', 'Issue Status Changed']);
+    expect(await stop()).toBe(0);
+  }, 60_000);
 });
