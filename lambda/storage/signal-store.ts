@@ -303,7 +303,7 @@ function refusalOf(error: unknown): {
     if (reason?.Code !== 'ConditionalCheckFailed') return undefined;
     return { item: reason.Item ? unmarshall(reason.Item) : undefined };
   };
-  const delivery = refused(TRANSACTION_POSITIONS.delivery);
+  const delivery = TRANSACTION_POSITIONS.delivery.map(refused).find((refusal) => refusal !== undefined);
   const issue = refused(TRANSACTION_POSITIONS.issue);
   const alert = refused(TRANSACTION_POSITIONS.alert);
   return {

@@ -10,7 +10,7 @@ import type { IssueStatus } from '../core/loop-records.ts';
  *     (no issue: SIGNAL#<signalId>)
  *   alert       ALERT#<digest>     ALERT             –                      –      (its open issue, a copy)
  *   counter     COUNTER            ISSUE_NUMBER      –                      –
- *   delivery    DELIVERY#<key>     DELIVERY          –                      –      (dedup record, TTL)
+ *   delivery    DELIVERY#<key>     ARRIVED#<slice>   –                      –      (dedup record, TTL)
  *   unreadable  UNREADABLE#<id>    UNREADABLE        –                      UNREADABLE / <receivedAt>#<id>  (TTL)
  *
  * Base table: an issue and its signals share a partition, so "issue by id" is a GetItem and
@@ -76,7 +76,11 @@ export const keys = {
     [SORT_KEY]: `${SIGNAL_PREFIX}${signalId}`,
   }),
   issueNumberCounter: { [PARTITION_KEY]: 'COUNTER', [SORT_KEY]: 'ISSUE_NUMBER' },
-  delivery: (deliveryKey: string) => ({ [PARTITION_KEY]: `DELIVERY#${deliveryKey}`, [SORT_KEY]: 'DELIVERY' }),
+  /** A dedup record: one per delivery key and dedup-window-sized slice of arrival time. */
+  delivery: (deliveryKey: string, slice: number) => ({
+    [PARTITION_KEY]: `DELIVERY#${deliveryKey}`,
+    [SORT_KEY]: `ARRIVED#${slice}`,
+  }),
   /** An alert's record (its open issue), by a digest of the source and the alert's key. */
   alert: (alertDigest: string) => ({ [PARTITION_KEY]: `ALERT#${alertDigest}`, [SORT_KEY]: 'ALERT' }),
   unreadable: (id: string) => ({ [PARTITION_KEY]: `UNREADABLE#${id}`, [SORT_KEY]: 'UNREADABLE' }),

@@ -120,12 +120,13 @@ export interface FilingWrite {
 }
 
 /** Positions in the transaction, so the store can read which condition refused it. */
-export const TRANSACTION_POSITIONS = { delivery: 0, signal: 1, issue: 2, alert: 3 } as const;
+export const TRANSACTION_POSITIONS = { delivery: [0, 1, 2], signal: 3, issue: 4, alert: 5 } as const;
 
 /**
  * Files a delivery in one transaction, in TRANSACTION_POSITIONS order:
- *  - its dedup record, conditional on no live record for its key (a refusal hands back the record
- *    that refused it, so a repeat costs no extra read to find it);
+ *  - its dedup record, and the checks that no record of the same key arrived within the dedup
+ *    window of it, before or after (dedupChecks; a refusal hands back the record that refused it,
+ *    so a repeat costs no extra read to find it);
  *  - the signal, conditional on not existing;
  *  - the issue: a new one conditional on not existing, or the joined one conditional on the
  *    status and priority this service last gave it (a refusal hands back the issue as it is);
@@ -136,7 +137,7 @@ export function filingTransaction(write: FilingWrite, settings: PlanSettings): T
   const { tableName } = settings;
   const { draft, signal, issue, alert, filing } = write;
   const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
-    { Put: dedupRecordPut(draft, signal, filing, settings) },
+    ...dedupChecks(draft, signal, filing, settings),
     {
       Put: {
         ...putNew(signalItem(signal, write.payload, issue ? undefined : write.change)),
@@ -169,29 +170,55 @@ export function filingTransaction(write: FilingWrite, settings: PlanSettings): T
   return { TransactItems: items };
 }
 
-function dedupRecordPut(draft: SignalDraft, signal: Signal, filing: Filing, settings: PlanSettings) {
-  const receivedAt = epochSeconds(draft.receivedAt);
-  const dedupUntil = receivedAt + settings.dedupWindowSeconds;
-  return {
-    TableName: settings.tableName,
-    Item: {
-      ...keys.delivery(draft.delivery.key),
-      entity: 'delivery',
-      bodySha256: draft.delivery.bodySha256,
-      signalId: signal.id,
-      issueId: signal.issueId,
-      filing: filing.kind,
-      createdAt: signal.createdAt,
-      dedupUntil,
-      [TABLE_DESIGN.timeToLiveAttribute]: dedupUntil + settings.dedupRecordRetentionSeconds,
+/**
+ * A delivery repeats another of the same key when their arrivals are less than the dedup window
+ * apart, whichever came first and whichever is written first (docs/http-contract.md
+ * "Idempotency"): a queued delivery drained hours late is judged by when it arrived. Arrival time is
+ * cut into window-sized slices; each delivery's record lives in its own slice, so a record already
+ * in that slice is always a repeat (the Put is conditional on none), and one in a neighbouring slice
+ * is a repeat only when its arrival is within the window (two ConditionChecks). Records of
+ * deliveries further apart never meet, so none overwrites another.
+ */
+function dedupChecks(draft: SignalDraft, signal: Signal, filing: Filing, settings: PlanSettings) {
+  const arrived = epochSeconds(draft.receivedAt);
+  const window = Math.max(1, settings.dedupWindowSeconds);
+  const slice = Math.floor(arrived / window);
+  const { key } = draft.delivery;
+  const neighbour = (offset: -1 | 1) => ({
+    ConditionCheck: {
+      TableName: settings.tableName,
+      Key: keys.delivery(key, slice + offset),
+      // Absent, or arrived a whole window before (or after) this delivery.
+      ConditionExpression: `attribute_not_exists(#pk) OR #arrivedAt ${offset < 0 ? '<=' : '>='} :bound`,
+      ExpressionAttributeNames: { '#pk': TABLE_DESIGN.partitionKey, '#arrivedAt': 'arrivedAt' },
+      ExpressionAttributeValues: { ':bound': arrived + offset * window },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
     },
-    // The window is measured between arrivals, so the drain, writing a queued delivery later,
-    // judges it as the webhook would have.
-    ConditionExpression: 'attribute_not_exists(#pk) OR #dedupUntil <= :receivedAt',
-    ExpressionAttributeNames: { '#pk': TABLE_DESIGN.partitionKey, '#dedupUntil': 'dedupUntil' },
-    ExpressionAttributeValues: { ':receivedAt': receivedAt },
-    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-  };
+  });
+  return [
+    {
+      Put: {
+        TableName: settings.tableName,
+        Item: {
+          ...keys.delivery(key, slice),
+          entity: 'delivery',
+          bodySha256: draft.delivery.bodySha256,
+          signalId: signal.id,
+          issueId: signal.issueId,
+          filing: filing.kind,
+          createdAt: signal.createdAt,
+          arrivedAt: arrived,
+          // Kept past its window for as long as a queued copy of the delivery can still arrive.
+          [TABLE_DESIGN.timeToLiveAttribute]: arrived + window + settings.dedupRecordRetentionSeconds,
+        },
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': TABLE_DESIGN.partitionKey },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+      },
+    },
+    neighbour(-1),
+    neighbour(1),
+  ];
 }
 
 function alertRecordPut(

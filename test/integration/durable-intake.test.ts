@@ -173,7 +173,7 @@ describe('durable intake: queue while storage is down, drain exactly once', () =
           const signals = items.filter((item) => item.entity === 'signal');
           expect(signals).toHaveLength(bodiesByKey.size);
           for (const [identity, bodies] of bodiesByKey) {
-            const record = items.find((item) => item.pk === keys.delivery(identity).pk);
+            const record = items.find((item) => item.pk === keys.delivery(identity, 0).pk);
             const signal = signals.find((item) => item.id === record?.signalId);
             const payload = JSON.stringify(signalFromItem(signal ?? {}).payload);
             expect([...bodies].map((body) => JSON.stringify(JSON.parse(body)))).toContain(payload);

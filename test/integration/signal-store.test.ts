@@ -25,8 +25,12 @@ function draftFor(
   return intakeDraft(text, { keyHeaders: { 'idempotency-key': idempotencyKey }, receivedAt });
 }
 
+/** The dedup record of a delivery that arrived at RECEIVED_AT, with a window of 600 s. */
 const deliveryKeyOf = (idempotencyKey: string) =>
-  keys.delivery(deliveryIdentity({ 'idempotency-key': idempotencyKey }, Buffer.alloc(0)).key);
+  keys.delivery(
+    deliveryIdentity({ 'idempotency-key': idempotencyKey }, Buffer.alloc(0)).key,
+    Math.floor(RECEIVED_AT.getTime() / 1000 / 600),
+  );
 
 const SAMPLE = '{"name":"page_load_time","value":35,"timeframe":"last_7_days"}';
 
@@ -279,6 +283,64 @@ describe('DynamoDbSignalStore deduplication against DynamoDB Local', () => {
     expect([earlier.replayed, later.replayed, next.replayed]).toEqual([true, true, false]);
   });
 
+  describe('judged by the arrival order of the two deliveries, whichever is written first', () => {
+    const at = (minutes: number) => new Date(RECEIVED_AT.getTime() + minutes * 60_000);
+
+    it('a copy queued 20 minutes before a later delivery of the same body, drained after it, is a delivery of its own', async () => {
+      const store = new DynamoDbSignalStore(client, tableName, { dedupWindowSeconds: 600 });
+      const body = '{"name":"signups","value":-40}';
+      const later = await store.file(intakeDraft(body, { receivedAt: at(0) }));
+      const drainedLate = await store.file(intakeDraft(body, { receivedAt: at(-20) }));
+      // Each still recognises its own repeats.
+      const laterAgain = await store.file(intakeDraft(body, { receivedAt: at(1) }));
+      const earlierAgain = await store.file(intakeDraft(body, { receivedAt: at(-21) }));
+
+      expect([later.replayed, drainedLate.replayed]).toEqual([false, false]);
+      expect(drainedLate.records.signal.createdAt).toBe(at(-20).toISOString());
+      expect(laterAgain.records.signal.id).toBe(later.records.signal.id);
+      expect(earlierAgain.records.signal.id).toBe(drainedLate.records.signal.id);
+      expect((await loopItems(client, tableName)).signals).toHaveLength(2);
+    });
+
+    it('the same in the other order: 2 signals either way', async () => {
+      const store = new DynamoDbSignalStore(client, tableName, { dedupWindowSeconds: 600 });
+      const body = '{"name":"signups","value":-41}';
+      const earlier = await store.file(intakeDraft(body, { receivedAt: at(-20) }));
+      const later = await store.file(intakeDraft(body, { receivedAt: at(0) }));
+      expect([earlier.replayed, later.replayed]).toEqual([false, false]);
+    });
+
+    it('under one Idempotency-Key, an earlier body drained after a later one with another body is no 422 when their windows do not overlap', async () => {
+      const store = new DynamoDbSignalStore(client, tableName, { dedupWindowSeconds: 600 });
+      await store.file(
+        draftFor('{"name":"a","value":1}', { idempotencyKey: 'reused-key', receivedAt: at(0) }),
+      );
+      const drained = await store.file(
+        draftFor('{"name":"b","value":2}', { idempotencyKey: 'reused-key', receivedAt: at(-20) }),
+      );
+      expect(drained.replayed).toBe(false);
+      // Within the window it is still one message: 422.
+      await expect(
+        store.file(draftFor('{"name":"c","value":3}', { idempotencyKey: 'reused-key', receivedAt: at(-25) })),
+      ).rejects.toThrow(KeyReusedError);
+    });
+
+    it('an earlier copy drained after a later delivery within the window replays it, whichever slice each falls in', async () => {
+      const store = new DynamoDbSignalStore(client, tableName, { dedupWindowSeconds: 600 });
+      for (const [offset, body] of [
+        [0.5, '{"name":"x","value":5}'],
+        [9.5, '{"name":"y","value":5}'],
+      ] as const) {
+        const later = await store.file(intakeDraft(body, { receivedAt: at(offset + 9) }));
+        const earlier = await store.file(intakeDraft(body, { receivedAt: at(offset) }));
+        expect(earlier).toMatchObject({
+          replayed: true,
+          records: { signal: { id: later.records.signal.id } },
+        });
+      }
+    });
+  });
+
   it('stores the dedup record with its window and its TTL', async () => {
     const store = new DynamoDbSignalStore(client, tableName, {
       dedupWindowSeconds: 600,
@@ -292,7 +354,7 @@ describe('DynamoDbSignalStore deduplication against DynamoDB Local', () => {
       entity: 'delivery',
       signalId: records.signal.id,
       issueId: records.issue?.id,
-      dedupUntil: RECEIVED_AT.getTime() / 1000 + 600,
+      arrivedAt: RECEIVED_AT.getTime() / 1000,
       // Kept (TTL) until no queued copy can still arrive: 4 + 14 + 4 days after the window.
       expiresAt: RECEIVED_AT.getTime() / 1000 + 600 + 22 * 86_400,
     });
@@ -372,10 +434,10 @@ describe('DynamoDbSignalStore failures', () => {
       expect(records.issue?.number).toBe(7);
       const transactions = dynamoDb.calls.filter((call) => call.target.endsWith('TransactWriteItems'));
       expect(transactions).toHaveLength(2);
-      const retried = transactions[1]?.body.TransactItems as { Put: { Item: Record<string, unknown> } }[];
-      const items = retried.map((entry) => entry.Put.Item);
-      expect(items[1]?.payload).toEqual({ S: SAMPLE });
-      expect(items[2]?.signalPayload).toEqual({ S: SAMPLE });
+      const retried = transactions[1]?.body.TransactItems as { Put?: { Item: Record<string, unknown> } }[];
+      const items = retried.map((entry) => entry.Put?.Item);
+      expect(items[3]?.payload).toEqual({ S: SAMPLE });
+      expect(items[4]?.signalPayload).toEqual({ S: SAMPLE });
     });
   });
 });

@@ -114,31 +114,51 @@ describe('write plan (pure: no DynamoDB)', () => {
 
     it('files a new delivery as dedup record, signal and issue, in that order', () => {
       const { TransactItems = [] } = filingTransaction(write(), settings);
-      expect(TransactItems.map((item) => item.Put?.Item?.entity)).toEqual(['delivery', 'signal', 'issue']);
-      expect(TransactItems.every((item) => item.Put?.TableName === 'signals')).toBe(true);
+      expect(TransactItems.map((item) => item.Put?.Item?.entity ?? 'check')).toEqual([
+        'delivery',
+        'check',
+        'check',
+        'signal',
+        'issue',
+      ]);
+      expect(TransactItems.every((item) => (item.Put ?? item.ConditionCheck)?.TableName === 'signals')).toBe(
+        true,
+      );
     });
 
-    it('writes the dedup record only where no live record for the key exists, and asks for the one that refuses', () => {
-      const [dedup] = filingTransaction(write(), settings).TransactItems ?? [];
+    it('writes the dedup record in its slice of arrival time, where none is, and checks the neighbouring slices by arrival', () => {
+      const [dedup, before, after] = filingTransaction(write(), settings).TransactItems ?? [];
+      const slice = Math.floor(arrival / 600);
+      const pk = expect.stringMatching(/^DELIVERY#idempotency-key:[0-9a-f]{64}$/);
       expect(dedup?.Put).toMatchObject({
         Item: {
-          pk: expect.stringMatching(/^DELIVERY#idempotency-key:[0-9a-f]{64}$/),
-          sk: 'DELIVERY',
+          pk,
+          sk: `ARRIVED#${slice}`,
           bodySha256: custom.delivery.bodySha256,
           signalId: 's-1',
           issueId: 'i-1',
           filing: 'opened',
-          dedupUntil: arrival + 600,
+          arrivedAt: arrival,
           expiresAt: arrival + 600 + 86_400,
         },
-        ConditionExpression: 'attribute_not_exists(#pk) OR #dedupUntil <= :receivedAt',
-        ExpressionAttributeValues: { ':receivedAt': arrival },
+        ConditionExpression: 'attribute_not_exists(#pk)',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      });
+      expect(before?.ConditionCheck).toMatchObject({
+        Key: { pk, sk: `ARRIVED#${slice - 1}` },
+        ConditionExpression: 'attribute_not_exists(#pk) OR #arrivedAt <= :bound',
+        ExpressionAttributeValues: { ':bound': arrival - 600 },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      });
+      expect(after?.ConditionCheck).toMatchObject({
+        Key: { pk, sk: `ARRIVED#${slice + 1}` },
+        ConditionExpression: 'attribute_not_exists(#pk) OR #arrivedAt >= :bound',
+        ExpressionAttributeValues: { ':bound': arrival + 600 },
       });
     });
 
     it('writes a new signal and issue only where they do not exist yet, with their keys and the stored payload', () => {
-      const [, signal, newIssue] =
+      const [, , , signal, newIssue] =
         filingTransaction(write({ payload: 'as text', issuePayload: 'as text' }), settings).TransactItems ??
         [];
       for (const put of [signal?.Put, newIssue?.Put])
@@ -158,7 +178,7 @@ describe('write plan (pure: no DynamoDB)', () => {
       const digest = alertDigest('posthog', 'a-1');
       const fresh =
         filingTransaction(write({ draft, alert: { digest, seen: undefined } }), settings).TransactItems ?? [];
-      expect(fresh[3]?.Put).toMatchObject({
+      expect(fresh[5]?.Put).toMatchObject({
         Item: {
           pk: `ALERT#${digest}`,
           sk: 'ALERT',
@@ -174,7 +194,7 @@ describe('write plan (pure: no DynamoDB)', () => {
           write({ draft, alert: { digest, seen: alert({ issue: { ...issue, status: 'done' } }) } }),
           settings,
         ).TransactItems ?? [];
-      expect(again[3]?.Put).toMatchObject({
+      expect(again[5]?.Put).toMatchObject({
         Item: { version: 4 },
         ConditionExpression: '#version = :version',
         ExpressionAttributeValues: { ':version': 3 },
@@ -196,13 +216,13 @@ describe('write plan (pure: no DynamoDB)', () => {
           }),
           settings,
         ).TransactItems ?? [];
-      expect(items[2]?.Put).toMatchObject({
+      expect(items[4]?.Put).toMatchObject({
         Item: { pk: 'ISSUE#i-1', gsi2pk: 'IN_PROGRESS', firings: 2 },
         ConditionExpression: '#status = :status AND #priority = :priority',
         ExpressionAttributeValues: { ':status': 'in_progress', ':priority': 3 },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       });
-      expect(items[3]?.Put).toMatchObject({
+      expect(items[5]?.Put).toMatchObject({
         Item: { version: 4, openedAt: arrival, lastActiveAt: arrival + 7200 },
       });
     });
@@ -221,8 +241,8 @@ describe('write plan (pure: no DynamoDB)', () => {
           }),
           settings,
         ).TransactItems ?? [];
-      expect(items).toHaveLength(2);
-      expect(items[1]?.Put?.Item).toMatchObject({
+      expect(items).toHaveLength(4);
+      expect(items[3]?.Put?.Item).toMatchObject({
         pk: 'SIGNAL#s-3',
         sk: 'SIGNAL#s-3',
         issueId: null,
