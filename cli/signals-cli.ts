@@ -369,11 +369,13 @@ const CLI_TIMEOUTS = {
   requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000, throwOnRequestTimeout: true },
 } as const;
 
+const CLI_DEADLINE_MS = 15_000;
+
 // Without --table the CLI reads the local service's table, exactly as `npm start` sets it up.
 function tableTarget(options: Options, local: LocalSettings, env: NodeJS.ProcessEnv): TableTarget {
   if (options.table && !options.endpoint) {
     return {
-      client: createDocumentClient({ ...CLI_TIMEOUTS }),
+      client: createDocumentClient({ ...CLI_TIMEOUTS }, CLI_DEADLINE_MS),
       tableName: options.table,
       where: `AWS (${env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'region from your AWS config'})`,
       local: false,
@@ -381,7 +383,10 @@ function tableTarget(options: Options, local: LocalSettings, env: NodeJS.Process
   }
   const endpoint = options.endpoint ?? local.dynamoDbEndpoint;
   return {
-    client: createDocumentClient({ endpoint, ...LOCAL_AWS, ...CLI_TIMEOUTS, maxAttempts: 1 }),
+    client: createDocumentClient(
+      { endpoint, ...LOCAL_AWS, ...CLI_TIMEOUTS, maxAttempts: 1 },
+      CLI_DEADLINE_MS,
+    ),
     tableName: options.table ?? local.tableName,
     where: endpoint,
     local: true,
@@ -528,7 +533,7 @@ async function deployedStack(stackName: string): Promise<{ base: string; secret:
 
 async function secretValue(secretId: string): Promise<string> {
   const { GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
-  const secretsManager = createSecretsManagerClient({ ...CLI_TIMEOUTS });
+  const secretsManager = createSecretsManagerClient({ ...CLI_TIMEOUTS }, CLI_DEADLINE_MS);
   try {
     const { SecretString } = await secretsManager.send(new GetSecretValueCommand({ SecretId: secretId }));
     if (!SecretString) throw new Error('the secret is empty or binary');

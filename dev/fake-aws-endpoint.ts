@@ -8,7 +8,9 @@ export type Reply =
   /** Never answer (the client's timeout must fire). */
   | { readonly hang: true }
   /** Drop the connection without a response. */
-  | { readonly reset: true };
+  | { readonly reset: true }
+  /** Send the status and headers (and the first bytes of the body), then nothing more. */
+  | { readonly stallAfterHeaders: true };
 
 export interface ReceivedCall {
   /** The `X-Amz-Target` header, e.g. `secretsmanager.GetSecretValue`. */
@@ -67,6 +69,11 @@ export class FakeAwsEndpoint {
     if ('hang' in reply) return;
     if ('reset' in reply) {
       response.socket?.destroy();
+      return;
+    }
+    if ('stallAfterHeaders' in reply) {
+      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'content-length': '1000' });
+      response.write('{"');
       return;
     }
     const body = JSON.stringify(reply.body);

@@ -31,12 +31,34 @@ export function isTransientAwsError(error: unknown): boolean {
 }
 
 /**
- * True when a request got no answer at all: the endpoint refused or reset the connection, or did
- * not answer in time. (An SDK error without an HTTP status never got one.)
+ * True when a request got no (complete) answer: the endpoint refused or reset the connection, or
+ * did not answer within its deadline. (An SDK error without an HTTP status never got one.)
  */
 export function neverAnswered(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { $metadata, name, code } = error as AwsErrorShape & { code?: unknown };
   if ($metadata !== undefined && $metadata.httpStatusCode === undefined) return true;
-  return name === 'TimeoutError' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT';
+  return (
+    name === 'TimeoutError' ||
+    name === 'DeadlineExceededError' ||
+    code === 'ECONNREFUSED' ||
+    code === 'ECONNRESET' ||
+    code === 'ETIMEDOUT'
+  );
+}
+
+// What an operator fixes: the resource is missing, or this function may not use it.
+const MISCONFIGURATION_NAMES = new Set([
+  'ResourceNotFoundException',
+  'AccessDeniedException',
+  'UnrecognizedClientException',
+]);
+
+/**
+ * True when a call failed because of the deployment, not the service: the table (or queue) is
+ * missing, access is denied, or its KMS key refuses. A retry succeeds once the operator fixes it.
+ */
+export function isMisconfiguration(error: unknown): boolean {
+  const { name } = (error ?? {}) as { name?: unknown };
+  return typeof name === 'string' && (MISCONFIGURATION_NAMES.has(name) || name.startsWith('KMS'));
 }

@@ -16,6 +16,11 @@ export interface FunctionConfig {
   readonly groupFirings: boolean;
   /** How far apart (by arrival) firings of one episode may be (`EPISODE_GAP_HOURS`, default 24). */
   readonly episodeGapHours: number;
+  /**
+   * How old a cached secret may be and still be used while Secrets Manager fails
+   * (`SECRET_MAX_STALE_MINUTES`, default 60; 0: never).
+   */
+  readonly secretMaxStaleMinutes: number;
 }
 
 /**
@@ -45,6 +50,7 @@ export function readConfig(
     deliveryQueueUrl: nonEmpty(env.DELIVERY_QUEUE_URL),
     groupFirings: nonEmpty(env.GROUP_FIRINGS)?.trim().toLowerCase() !== 'false',
     episodeGapHours: number('EPISODE_GAP_HOURS', 24),
+    secretMaxStaleMinutes: number('SECRET_MAX_STALE_MINUTES', 60),
   };
 }
 

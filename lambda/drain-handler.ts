@@ -52,7 +52,8 @@ export function createDrainHandler({ intake, backoff, logger, metrics }: DrainDe
     const receiveCount = Number(message.attributes.ApproximateReceiveCount);
     const base = { messageId: message.messageId, receiveCount };
     try {
-      const delivery = decodeQueuedDelivery(message.body);
+      const sent = Number(message.attributes.SentTimestamp);
+      const delivery = decodeQueuedDelivery(message.body, Number.isFinite(sent) ? new Date(sent) : undefined);
       const result = await intake.accept(delivery);
       record('drained', 'info', {
         ...base,

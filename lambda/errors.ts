@@ -56,13 +56,17 @@ export type Dependency = 'Secret store' | 'Storage';
 
 /**
  * A dependency (Secrets Manager, DynamoDB) failed in a way that a retry can fix; nothing was
- * written.
+ * written. `misconfigured`: an operator's mistake (the table missing, access denied) rather than
+ * an outage — a retry succeeds once it is fixed, and it is alarmed on its own.
  */
 export class DependencyUnavailableError extends ServiceError {
+  readonly misconfigured: boolean;
+
   constructor(
     readonly dependency: Dependency,
-    options?: ServiceErrorOptions,
+    options?: ServiceErrorOptions & { readonly misconfigured?: boolean },
   ) {
     super(`${dependency} is temporarily unavailable; retry later`, options);
+    this.misconfigured = options?.misconfigured ?? false;
   }
 }

@@ -21,7 +21,11 @@ import type { SignalDraft, SignalReading } from './core/loop-records.ts';
 import type { Severity } from './core/severity.ts';
 import { DependencyUnavailableError, InvalidPayloadError } from './errors.ts';
 import { nameOf } from './observability/error-details.ts';
-import { severityMetricName, UNREADABLE_METRIC } from './observability/metric-names.ts';
+import {
+  STORAGE_MISCONFIGURED_METRIC,
+  severityMetricName,
+  UNREADABLE_METRIC,
+} from './observability/metric-names.ts';
 import type { SignalStore, StoredDelivery } from './storage/signal-store.ts';
 
 /** One delivery as it arrived, whatever carried it. */
@@ -139,6 +143,7 @@ export function createIntake({ store, read, metrics, hold }: IntakeDependencies)
             detail: `the delivery queue is unavailable too (${nameOf(holdError)})`,
           });
         });
+        if (error.misconfigured) metrics.addMetric(STORAGE_MISCONFIGURED_METRIC, MetricUnit.Count, 1);
         return { status: 'held', facts: { ...facts, storageFailure: nameOf(error.cause) } };
       }
       for (const { replayed, records } of stored) {

@@ -3,13 +3,17 @@
  * drain-entry.ts) call these, the local run `posthogIntake` too; nothing else reads the
  * environment.
  */
+
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { createDocumentClient, createSecretsManagerClient } from './aws-clients.ts';
 import type { FunctionConfig } from './config.ts';
+import { DEADLINES_MS } from './deadlines.ts';
 import { DEDUP_RECORD_RETENTION_DAYS } from './delivery-queue/retry-policy.ts';
 import { SqsDeliveryQueue } from './delivery-queue/sqs-delivery-queue.ts';
 import { ConfigurationError } from './errors.ts';
 import { createIntake, type Intake, type RawDelivery } from './intake.ts';
 import { metrics } from './observability/instruments.ts';
+import { SECRET_STALE_METRIC } from './observability/metric-names.ts';
 import {
   MissingSecretSource,
   SecretsManagerSecretSource,
@@ -40,6 +44,8 @@ export function secretSourceFor(config: FunctionConfig): WebhookSecretSource {
   if (config.secretArn) {
     return new SecretsManagerSecretSource(createSecretsManagerClient(), config.secretArn, {
       previousGraceMs: config.secretGraceHours * 3_600_000,
+      maxStaleMs: config.secretMaxStaleMinutes * 60_000,
+      onStale: () => metrics.addMetric(SECRET_STALE_METRIC, MetricUnit.Count, 1),
     });
   }
   if (config.secretValue) return new StaticSecretSource(config.secretValue);
@@ -58,6 +64,7 @@ export function signalStoreFor(config: FunctionConfig): SignalStore {
     dedupRecordRetentionSeconds: DEDUP_RECORD_RETENTION_DAYS * 86_400,
     groupFirings: config.groupFirings,
     episodeGapSeconds: config.episodeGapHours * 3_600,
+    deliveryBudgetMs: DEADLINES_MS.storageDelivery,
   });
 }
 

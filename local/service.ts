@@ -51,7 +51,8 @@ export async function main(): Promise<void> {
   const created = await ensureTable(admin, tableName).finally(() => admin.destroy());
   // The functions' own settings (dedup window, grouping, episode gap), from the same variables.
   const config = readConfig(process.env, (message) => console.warn(message));
-  const client = createDocumentClient({ endpoint: dynamoDb.endpoint, ...LOCAL_AWS });
+  // Looser than the function's deadlines: a laptop's DynamoDB Local (a JVM) can pause longer.
+  const client = createDocumentClient({ endpoint: dynamoDb.endpoint, ...LOCAL_AWS }, 5_000);
   const store = new DynamoDbSignalStore(client, tableName, {
     dedupWindowSeconds: config.dedupWindowSeconds,
     groupFirings: config.groupFirings,

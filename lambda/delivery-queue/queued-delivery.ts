@@ -1,4 +1,5 @@
 import { KEY_HEADERS, type KeyHeaders } from '../core/delivery-key.ts';
+import { ServiceError } from '../errors.ts';
 import type { RawDelivery } from '../intake.ts';
 
 /**
@@ -9,13 +10,21 @@ import type { RawDelivery } from '../intake.ts';
  */
 export type QueuedDelivery = RawDelivery;
 
-/** A queue message the drain cannot read: it was not written by this service's webhook. */
-export class MalformedQueuedDeliveryError extends Error {
+/**
+ * A queue message the drain cannot read: it was not written by this service's webhook. Its
+ * message names the field (logged as `reason`); it is retried and dead-lettered, to be looked at.
+ */
+export class MalformedQueuedDeliveryError extends ServiceError {
   constructor(reason: string) {
     super(`Not a queued delivery: ${reason}`);
-    this.name = new.target.name;
   }
 }
+
+/**
+ * How far a queued delivery's arrival may lie after the queue's own send time: the webhook sends
+ * after the delivery arrived, so only clock skew between hosts can put it later.
+ */
+export const MAX_ARRIVAL_SKEW_MS = 60_000;
 
 const FORMAT_VERSION = 1;
 
@@ -33,8 +42,12 @@ export function encodeQueuedDelivery(delivery: QueuedDelivery): string {
   });
 }
 
-/** Reads a message body back; throws MalformedQueuedDeliveryError for anything else. */
-export function decodeQueuedDelivery(message: string): QueuedDelivery {
+/**
+ * Reads a message body back; throws MalformedQueuedDeliveryError for anything else, and for an
+ * arrival later than the queue's send time (`sentAt`) allows: a message forged with a far-future
+ * arrival would otherwise be filed ahead of its time and swallow the real delivery as its repeat.
+ */
+export function decodeQueuedDelivery(message: string, sentAt?: Date): QueuedDelivery {
   let parsed: unknown;
   try {
     parsed = JSON.parse(message);
@@ -42,13 +55,19 @@ export function decodeQueuedDelivery(message: string): QueuedDelivery {
     throw new MalformedQueuedDeliveryError('not JSON');
   }
   const { version, body, keyHeaders, receivedAt, requestId } = (parsed ?? {}) as Record<string, unknown>;
-  if (version !== FORMAT_VERSION) throw new MalformedQueuedDeliveryError(`version ${String(version)}`);
+  if (version !== FORMAT_VERSION)
+    throw new MalformedQueuedDeliveryError(`version ${String(version).slice(0, 32)}`);
   const bytes = typeof body === 'string' ? Buffer.from(body, 'base64') : undefined;
   if (!bytes || bytes.toString('base64') !== body)
     throw new MalformedQueuedDeliveryError('body is not base64');
   const arrived = typeof receivedAt === 'string' ? new Date(receivedAt) : undefined;
   if (!arrived || Number.isNaN(arrived.getTime()) || arrived.toISOString() !== receivedAt) {
     throw new MalformedQueuedDeliveryError('receivedAt is not an ISO-8601 time');
+  }
+  if (sentAt && arrived.getTime() > sentAt.getTime() + MAX_ARRIVAL_SKEW_MS) {
+    throw new MalformedQueuedDeliveryError(
+      `receivedAt ${receivedAt} is later than the queue's SentTimestamp ${sentAt.toISOString()}`,
+    );
   }
   if (requestId !== undefined && typeof requestId !== 'string') {
     throw new MalformedQueuedDeliveryError('requestId is not a string');
@@ -63,7 +82,8 @@ function readKeyHeaders(value: unknown): KeyHeaders {
   const headers: KeyHeaders = {};
   for (const [name, text] of Object.entries(value)) {
     const known = KEY_HEADERS.find((header) => header === name);
-    if (!known || typeof text !== 'string') throw new MalformedQueuedDeliveryError(`keyHeaders.${name}`);
+    if (!known || typeof text !== 'string')
+      throw new MalformedQueuedDeliveryError(`keyHeaders.${name.slice(0, 64)}`);
     headers[known] = text;
   }
   return headers;

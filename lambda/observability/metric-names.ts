@@ -40,6 +40,18 @@ export function outcomeMetricName(outcome: Outcome | DrainOutcome): string {
  */
 export const UNREADABLE_METRIC = 'DeliveryUnreadable';
 
+/**
+ * Metric counting requests authenticated with a cached secret past its age because Secrets
+ * Manager failed (docs/http-contract.md "Secret"); alarmed when it persists.
+ */
+export const SECRET_STALE_METRIC = 'SecretStale';
+
+/**
+ * Metric counting deliveries queued because the table is missing or access to it is denied: an
+ * operator's mistake, not an outage (they drain once it is fixed).
+ */
+export const STORAGE_MISCONFIGURED_METRIC = 'StorageMisconfigured';
+
 /** Metric counting created signals of this severity, e.g. `SignalsCritical`. */
 export function severityMetricName(severity: Severity): string {
   return `Signals${capitalised(severity)}`;

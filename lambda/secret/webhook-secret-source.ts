@@ -44,6 +44,15 @@ export interface SecretsManagerSourceOptions {
    * current version was created), so PostHog can be updated after the secret. @default 86_400_000 (24 h)
    */
   readonly previousGraceMs?: number;
+  /**
+   * When Secrets Manager fails transiently, a value fetched at most this long ago is still used
+   * (docs/http-contract.md "Secret"); past it, 503. 0: never. @default 3_600_000 (1 h)
+   */
+  readonly maxStaleMs?: number;
+  /** After a failed fetch, the stale value is used without asking again for this long. @default 10_000 */
+  readonly retryAfterFailureMs?: number;
+  /** Called for each request answered with a stale value (a metric). */
+  readonly onStale?: () => void;
   /** Clock, for tests. @default Date.now */
   readonly now?: () => number;
 }
@@ -61,9 +70,12 @@ type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: fals
 
 /**
  * The secret from AWS Secrets Manager, cached. Concurrent requests share one fetch (so a fetch
- * started during init serves the first request). A failed fetch is not cached, so the next
- * request tries again. Within the grace period after a rotation, the `AWSPREVIOUS` value is
- * accepted too; both versions are fetched at once whenever the previous one may count.
+ * started during init serves the first request); every fetch has the client's deadline, so a
+ * stuck one never holds up later requests. A failed fetch is not cached: while Secrets Manager
+ * fails transiently, a value fetched within `maxStaleMs` keeps being accepted (asking again every
+ * `retryAfterFailureMs`), and past it the request answers 503. Within the grace period after a
+ * rotation, the `AWSPREVIOUS` value is accepted too; both versions are fetched at once whenever
+ * the previous one may count.
  *
  * Hand-written rather than Powertools' `getSecret`: the early re-fetch on a mismatch needs the
  * age of the cached copy, and the grace period the version's creation date; Powertools exposes
@@ -75,7 +87,11 @@ export class SecretsManagerSecretSource implements WebhookSecretSource {
   private readonly maxAgeMs: number;
   private readonly refreshAfterMismatchMs: number;
   private readonly previousGraceMs: number;
+  private readonly maxStaleMs: number;
+  private readonly retryAfterFailureMs: number;
+  private readonly onStale: () => void;
   private readonly now: () => number;
+  private failedAt: number | undefined;
 
   constructor(
     private readonly client: SecretsManagerClient,
@@ -85,13 +101,31 @@ export class SecretsManagerSecretSource implements WebhookSecretSource {
     this.maxAgeMs = options.maxAgeMs ?? 300_000;
     this.refreshAfterMismatchMs = options.refreshAfterMismatchMs ?? 30_000;
     this.previousGraceMs = options.previousGraceMs ?? 86_400_000;
+    this.maxStaleMs = options.maxStaleMs ?? 3_600_000;
+    this.retryAfterFailureMs = options.retryAfterFailureMs ?? 10_000;
+    this.onStale = options.onStale ?? (() => undefined);
     this.now = options.now ?? Date.now;
   }
 
   async accepted(): Promise<readonly string[]> {
     const cached = this.cached;
-    const fresh = cached && this.now() - cached.fetchedAt < this.maxAgeMs ? cached : await this.fetch();
-    return this.acceptedValues(fresh);
+    if (cached && this.now() - cached.fetchedAt < this.maxAgeMs) return this.acceptedValues(cached);
+    const stale = cached && this.now() - cached.fetchedAt <= this.maxStaleMs ? cached : undefined;
+    if (stale && this.failedAt !== undefined && this.now() - this.failedAt < this.retryAfterFailureMs) {
+      this.onStale();
+      return this.acceptedValues(stale);
+    }
+    try {
+      const fetched = await this.fetch();
+      this.failedAt = undefined;
+      return this.acceptedValues(fetched);
+    } catch (error) {
+      if (!stale || !(error instanceof DependencyUnavailableError)) throw error;
+      // A blip: the value from before it is still the secret, most likely.
+      this.failedAt = this.now();
+      this.onStale();
+      return this.acceptedValues(stale);
+    }
   }
 
   async refreshedAfterMismatch(): Promise<readonly string[] | undefined> {

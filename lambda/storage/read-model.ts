@@ -29,6 +29,7 @@ export async function readIssuePartition(
   client: DynamoDBDocumentClient,
   tableName: string,
   issueId: string,
+  options?: { readonly abortSignal?: AbortSignal },
 ): Promise<IssuePartition | undefined> {
   const items: Item[] = [];
   let startKey: Record<string, unknown> | undefined;
@@ -42,6 +43,7 @@ export async function readIssuePartition(
         ConsistentRead: true,
         ExclusiveStartKey: startKey,
       }),
+      options,
     );
     items.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;

@@ -9,7 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { isTransientAwsError } from '../aws-errors.ts';
+import { isMisconfiguration, isTransientAwsError } from '../aws-errors.ts';
 import { assertSameMessage } from '../core/delivery-key.ts';
 import { filingChange } from '../core/issue-changes.ts';
 import {
@@ -20,7 +20,7 @@ import {
   type SignalDraft,
   signalOf,
 } from '../core/loop-records.ts';
-import { ConfigurationError, DependencyUnavailableError, ReplayGoneError, ServiceError } from '../errors.ts';
+import { DependencyUnavailableError, ReplayGoneError, ServiceError } from '../errors.ts';
 import type { UnreadableDelivery, UnreadableKeeper } from '../intake.ts';
 import { alertRecordFromItem, type Item, signalFromItem, storedIssueFromItem } from './items.ts';
 import { encodePayload, payloadJson, type StoredPayload } from './payload-encoding.ts';
@@ -80,6 +80,12 @@ export interface DynamoDbSignalStoreOptions {
   readonly newId?: () => string;
   /** Clock for `updatedAt`, for tests. @default () => new Date() */
   readonly now?: () => Date;
+  /**
+   * The most all of one delivery's calls may take together, retries included; then storage counts
+   * as unavailable (the webhook queues the delivery). The functions use
+   * DEADLINES_MS.storageDelivery. @default none: each call has only its client's deadline
+   */
+  readonly deliveryBudgetMs?: number;
 }
 
 // A write refused by a concurrent one is planned again from what won: at once when the refusal
@@ -99,6 +105,7 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
   private readonly settings: PlanSettings;
   private readonly newId: () => string;
   private readonly now: () => Date;
+  private readonly deliveryBudgetMs: number | undefined;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -114,11 +121,16 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
     };
     this.newId = options.newId ?? randomUUID;
     this.now = options.now ?? (() => new Date());
+    this.deliveryBudgetMs = options.deliveryBudgetMs;
   }
 
   async file(draft: SignalDraft): Promise<StoredDelivery> {
     try {
-      return await this.fileWithRetries(draft);
+      const budget =
+        this.deliveryBudgetMs === undefined
+          ? {}
+          : { abortSignal: AbortSignal.timeout(this.deliveryBudgetMs) };
+      return await this.fileWithRetries(draft, budget);
     } catch (error) {
       throw asStorageError(error);
     }
@@ -148,11 +160,12 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
     );
   }
 
-  private async fileWithRetries(draft: SignalDraft): Promise<StoredDelivery> {
+  /** Files a draft; every call shares `budget` (its signal aborts whatever is in flight). */
+  private async fileWithRetries(draft: SignalDraft, budget: Budget): Promise<StoredDelivery> {
     const { source, alertKey } = draft.reading;
     const digest =
       this.settings.groupFirings && alertKey !== null ? alertDigest(source, alertKey) : undefined;
-    let seen = digest ? await this.readAlert(digest) : undefined;
+    let seen = digest ? await this.readAlert(digest, budget) : undefined;
     let payload: StoredPayload = encodePayload(draft.payload, draft.payloadText);
     const signalId = this.newId();
     let opened: { readonly id: string; readonly number: number } | undefined;
@@ -163,7 +176,7 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
       let issue: Issue | null = null;
       let issuePayload: StoredPayload | null = null;
       if (filing.kind === 'opened') {
-        opened ??= { id: this.newId(), number: await this.nextIssueNumber() };
+        opened ??= { id: this.newId(), number: await this.nextIssueNumber(budget) };
         issue = issueOpenedBy(draft, opened.id, opened.number);
         issuePayload = payload;
       } else if (filing.kind === 'joined') {
@@ -182,7 +195,7 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
         change: filingChange(filing.kind, signal, issue, randomUUID(), this.now()),
       };
       try {
-        await this.client.send(new TransactWriteCommand(filingTransaction(write, this.settings)));
+        await this.client.send(new TransactWriteCommand(filingTransaction(write, this.settings)), budget);
         return {
           records: { signal, issue },
           payloadJson: {
@@ -199,7 +212,7 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
         };
       } catch (error) {
         const refusal = refusalOf(error);
-        if (refusal.delivery) return await this.replay(draft, refusal.delivery);
+        if (refusal.delivery) return await this.replay(draft, refusal.delivery, budget);
         const again = attempt < MAX_ATTEMPTS;
         if (refusal.alert && again) {
           // Another firing of the alert wrote first: plan again from what it wrote (and from the
@@ -216,7 +229,7 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
         const delay = CONFLICT_DELAYS_MS[conflicts++];
         if (refusal.conflict && again && delay !== undefined) {
           await new Promise((resolve) => setTimeout(resolve, delay * (0.5 + Math.random())));
-          if (digest) seen = await this.readAlert(digest);
+          if (digest) seen = await this.readAlert(digest, budget);
           continue;
         }
         // Should DynamoDB refuse a map our checks let through, the JSON text form always fits.
@@ -229,15 +242,19 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
     }
   }
 
-  private async nextIssueNumber(): Promise<number> {
-    const { Attributes } = await this.client.send(new UpdateCommand(nextIssueNumberUpdate(this.settings)));
+  private async nextIssueNumber(budget: Budget): Promise<number> {
+    const { Attributes } = await this.client.send(
+      new UpdateCommand(nextIssueNumberUpdate(this.settings)),
+      budget,
+    );
     return Number(Attributes?.value);
   }
 
   /** The alert's record, read strongly consistent: the write that follows is conditional on it. */
-  private async readAlert(digest: string): Promise<AlertRecord | undefined> {
+  private async readAlert(digest: string, budget: Budget): Promise<AlertRecord | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.alert(digest), ConsistentRead: true }),
+      budget,
     );
     return Item ? alertRecordFromItem(Item) : undefined;
   }
@@ -246,7 +263,7 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
    * Reads back what the first delivery with this key created: one Query of its issue's partition
    * (a signal without an issue: one GetItem).
    */
-  private async replay(draft: SignalDraft, delivery: Item): Promise<StoredDelivery> {
+  private async replay(draft: SignalDraft, delivery: Item, budget: Budget): Promise<StoredDelivery> {
     assertSameMessage(delivery, draft.delivery);
     const gone = () =>
       new ReplayGoneError('This delivery repeats an earlier one whose signal no longer exists');
@@ -254,6 +271,7 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
     if (typeof delivery.issueId !== 'string') {
       const { Item } = await this.client.send(
         new GetCommand({ TableName: this.tableName, Key: keys.signal(null, signalId), ConsistentRead: true }),
+        budget,
       );
       if (!Item) throw gone();
       return {
@@ -263,7 +281,7 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
         filing: 'alone',
       };
     }
-    const partition = await readIssuePartition(this.client, this.tableName, delivery.issueId);
+    const partition = await readIssuePartition(this.client, this.tableName, delivery.issueId, budget);
     const signal = partition?.signals.find((item) => item.id === signalId);
     if (!partition || !signal) throw gone();
     const { issue, payload } = storedIssueFromItem(partition.issue);
@@ -274,6 +292,11 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
       filing: delivery.filing === 'joined' ? 'joined' : 'opened',
     };
   }
+}
+
+/** The signal every call of one delivery shares: its budget. */
+interface Budget {
+  readonly abortSignal?: AbortSignal;
 }
 
 /** The issue part of an alert's record, from the issue item that refused a join. */
@@ -314,11 +337,20 @@ function refusalOf(error: unknown): {
   };
 }
 
+/**
+ * What the intake sees of a storage failure: an outage (a retry can succeed: the webhook queues
+ * the delivery), or a misconfiguration — also queued, since the drain can keep retrying for hours
+ * while the operator fixes it, and alarmed — or anything else, as it is.
+ */
 function asStorageError(error: unknown): Error {
   if (error instanceof ServiceError) return error;
   if (isTransientAwsError(error)) return new DependencyUnavailableError('Storage', { cause: error });
-  if ((error as Error).name === 'ResourceNotFoundException') {
-    return new ConfigurationError('The signals table does not exist', { cause: error });
+  if (isMisconfiguration(error)) {
+    return new DependencyUnavailableError('Storage', {
+      cause: error,
+      misconfigured: true,
+      detail: 'the signals table is missing, or this function may not use it',
+    });
   }
   return error instanceof Error ? error : new Error(String(error));
 }

@@ -249,9 +249,9 @@ function sqsRecord(body: string, receiveCount: number): SQSRecord {
     body,
     attributes: {
       ApproximateReceiveCount: String(receiveCount),
-      SentTimestamp: '0',
+      SentTimestamp: String(Date.now()),
       SenderId: 'webhook',
-      ApproximateFirstReceiveTimestamp: '0',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
     },
     messageAttributes: {},
     md5OfBody: '',

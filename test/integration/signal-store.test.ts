@@ -5,7 +5,7 @@ import { createDocumentClient } from '../../lambda/aws-clients.ts';
 import { deliveryIdentity } from '../../lambda/core/delivery-key.ts';
 import type { SignalDraft } from '../../lambda/core/loop-records.ts';
 import { DEDUP_RECORD_RETENTION_DAYS } from '../../lambda/delivery-queue/retry-policy.ts';
-import { ConfigurationError, DependencyUnavailableError, KeyReusedError } from '../../lambda/errors.ts';
+import { DependencyUnavailableError, KeyReusedError } from '../../lambda/errors.ts';
 import { issueFromItem, signalFromItem } from '../../lambda/storage/items.ts';
 import { DynamoDbSignalStore } from '../../lambda/storage/signal-store.ts';
 import { keys } from '../../lambda/storage/table-design.ts';
@@ -410,13 +410,18 @@ describe('DynamoDbSignalStore failures', () => {
       await expect(store().file(draftFor(SAMPLE))).rejects.toBeInstanceOf(DependencyUnavailableError);
     });
 
-    it('answers 500 (configuration) when the table does not exist', async () => {
-      dynamoDb.reply = () => awsErrorReply(400, 'ResourceNotFoundException', 'Requested resource not found');
+    it.each([
+      ['ResourceNotFoundException', 'Requested resource not found'],
+      ['AccessDeniedException', 'User is not authorized to perform: dynamodb:UpdateItem'],
+      ['KMSAccessDeniedException', 'The ciphertext refers to a customer master key that is disabled'],
+    ])('counts %s as storage misconfigured (held, not an answer of 500)', async (name, message) => {
+      dynamoDb.reply = () => awsErrorReply(400, name, message);
       const error = await store()
         .file(draftFor(SAMPLE))
         .catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(ConfigurationError);
-      expect((error as Error).message).toBe('The signals table does not exist');
+      expect(error).toBeInstanceOf(DependencyUnavailableError);
+      expect((error as DependencyUnavailableError).misconfigured).toBe(true);
+      expect((error as Error).message).not.toContain(message);
     });
 
     it('falls back to the JSON text when DynamoDB refuses the map form', async () => {

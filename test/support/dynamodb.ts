@@ -25,7 +25,7 @@ const DYNAMODB_LOCAL_TEST_SETTINGS = {
 
 /** A document client for DynamoDB Local, configured like the function's but for its timeouts. */
 export function localDocumentClient(endpoint = localEndpoint()): DynamoDBDocumentClient {
-  return createDocumentClient({ endpoint, ...LOCAL_AWS, ...DYNAMODB_LOCAL_TEST_SETTINGS });
+  return createDocumentClient({ endpoint, ...LOCAL_AWS, ...DYNAMODB_LOCAL_TEST_SETTINGS }, 60_000);
 }
 
 /** Creates a fresh table from the shared design and returns its name. */

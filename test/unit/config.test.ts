@@ -12,6 +12,7 @@ describe('readConfig', () => {
         DELIVERY_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/deliveries',
         GROUP_FIRINGS: 'false',
         EPISODE_GAP_HOURS: '6',
+        SECRET_MAX_STALE_MINUTES: '15',
       }),
     ).toEqual({
       tableName: 'signals',
@@ -22,6 +23,7 @@ describe('readConfig', () => {
       deliveryQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/deliveries',
       groupFirings: false,
       episodeGapHours: 6,
+      secretMaxStaleMinutes: 15,
     });
   });
 
@@ -45,6 +47,7 @@ describe('readConfig', () => {
       secretGraceHours: 24,
       groupFirings: true,
       episodeGapHours: 24,
+      secretMaxStaleMinutes: 60,
     });
     expect(warnings).toEqual([
       'DEDUP_WINDOW_SECONDS must be a number of 0 or more, not "ten"; using the default 600',
