@@ -25,6 +25,7 @@ interface Invocation {
     body?: string;
     batchItemFailures?: { itemIdentifier: string }[];
   }[];
+  readonly durationsMs: number[];
   readonly stdout: string;
 }
 
@@ -258,6 +259,23 @@ describe('the shipped functions (cdk synth, then Node.js 24)', () => {
     expect(JSON.parse(results[0]?.body ?? '{}').data.issues).toEqual([
       expect.objectContaining({ number: 1, title: 'PostHog: api_check 30% (recent)', status: 'triage' }),
     ]);
+  }, 30_000);
+
+  it('queues a delivery (202) inside 3 s when DynamoDB sends its headers and then stalls', async () => {
+    const dynamoDb = await FakeAwsEndpoint.start();
+    dynamoDb.reply = () => ({ stallAfterHeaders: true });
+    try {
+      const { results, durationsMs } = await invoke(
+        webhookDir,
+        [delivery({ name: 'stalled', value: 1 })],
+        webhookEnv('any', dynamoDb.url),
+      );
+      expect(results[0]?.statusCode).toBe(202);
+      expect(accepted).toHaveLength(1);
+      expect(durationsMs[0]).toBeLessThan(3_000);
+    } finally {
+      await dynamoDb.close();
+    }
   }, 30_000);
 
   it('answers 503 when DynamoDB and the queue are both down, and queues nothing', async () => {

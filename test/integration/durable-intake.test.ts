@@ -199,6 +199,62 @@ describe('durable intake: queue while storage is down, drain exactly once', () =
     expect(
       sqs.calls.map((call) => [call.target, call.body.ReceiptHandle, call.body.VisibilityTimeout]),
     ).toEqual([['AmazonSQS.ChangeMessageVisibility', malformed.receiptHandle, 240]]);
+    // The log line names what is wrong with the message, not only the error's class.
+    expect(output.current().lines()).toContainEqual(
+      expect.objectContaining({
+        message: 'queued delivery',
+        outcome: 'retried',
+        error: 'MalformedQueuedDeliveryError',
+        reason: 'Not a queued delivery: version undefined',
+      }),
+    );
+  });
+
+  it('refuses a queued arrival later than SQS says the message was sent, so a forged one cannot swallow the real delivery', async () => {
+    const body = '{"name":"forged","value":30}';
+    const sentAt = Date.now();
+    const forgedArrival = new Date(sentAt + 2 * 86_400_000);
+    const forged = sqsRecord(
+      encodeQueuedDelivery({
+        body: Buffer.from(body),
+        keyHeaders: {},
+        receivedAt: forgedArrival,
+        requestId: undefined,
+      }),
+      1,
+      sentAt,
+    );
+    sqs.reply = () => ({ status: 200, body: {} });
+
+    const result = await drain()({ Records: [forged] }, lambdaContext);
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: forged.messageId }]);
+    expect((await loopItems(client, tableName)).signals).toHaveLength(0);
+    expect(output.current().lines()).toContainEqual(
+      expect.objectContaining({
+        outcome: 'retried',
+        reason: `Not a queued delivery: receivedAt ${forgedArrival.toISOString()} is later than the queue's SentTimestamp ${new Date(sentAt).toISOString()}`,
+      }),
+    );
+    // The genuine delivery of the same body is filed as new.
+    const genuine = await webhook(client)(webhookEvent({ body }), lambdaContext);
+    expect(genuine.statusCode).toBe(201);
+
+    // Within the skew allowed between hosts' clocks, a queued arrival is taken as it is.
+    const skewed = new Date(sentAt + 30_000);
+    const within = sqsRecord(
+      encodeQueuedDelivery({
+        body: Buffer.from('{"name":"skewed","value":5}'),
+        keyHeaders: {},
+        receivedAt: skewed,
+        requestId: undefined,
+      }),
+      1,
+      sentAt,
+    );
+    expect((await drain()({ Records: [within] }, lambdaContext)).batchItemFailures).toEqual([]);
+    const stored = (await loopItems(client, tableName)).signals.map((signal) => signal.createdAt);
+    expect(stored).toContain(skewed.toISOString());
   });
 
   it('while DynamoDB is still down, reports every record, and gives up on a record after its last attempt', async () => {
@@ -241,7 +297,7 @@ describe('durable intake: queue while storage is down, drain exactly once', () =
 });
 
 /** An SQS record as Lambda's event source mapping delivers it. */
-function sqsRecord(body: string, receiveCount: number): SQSRecord {
+function sqsRecord(body: string, receiveCount: number, sentAt = Date.now()): SQSRecord {
   const messageId = randomUUID();
   return {
     messageId,
@@ -249,9 +305,9 @@ function sqsRecord(body: string, receiveCount: number): SQSRecord {
     body,
     attributes: {
       ApproximateReceiveCount: String(receiveCount),
-      SentTimestamp: String(Date.now()),
+      SentTimestamp: String(sentAt),
       SenderId: 'webhook',
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
+      ApproximateFirstReceiveTimestamp: String(sentAt),
     },
     messageAttributes: {},
     md5OfBody: '',

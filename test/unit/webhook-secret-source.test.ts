@@ -123,6 +123,100 @@ describe('SecretsManagerSecretSource (real SDK client, fake Secrets Manager over
     expect(await secrets.accepted()).toEqual(['recovered']);
   });
 
+  it('answers 503 within a second when a response stalls after its headers, and the stuck fetch holds up no later request', async () => {
+    secretsManager.reply = () => ({ stallAfterHeaders: true });
+    const secrets = source();
+    const started = Date.now();
+
+    const error = await secrets.accepted().catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(DependencyUnavailableError);
+    expect(Date.now() - started).toBeLessThan(1_500);
+    secretsManager.reply = () => secretValueReply('answered');
+    const again = Date.now();
+    expect(await secrets.accepted()).toEqual(['answered']);
+    expect(Date.now() - again).toBeLessThan(500);
+  });
+
+  describe('a Secrets Manager blip (docs/http-contract.md "Secret")', () => {
+    const MINUTE = 60_000;
+    let stale: number;
+    const blipSource = (options = {}) =>
+      source({ onStale: () => (stale += 1), retryAfterFailureMs: 10_000, ...options });
+    beforeEach(() => {
+      stale = 0;
+    });
+
+    it('keeps accepting the value fetched within the bound, counting each use, and asks again every 10 s', async () => {
+      secretsManager.reply = () => secretValueReply('cached');
+      const secrets = blipSource();
+      await secrets.accepted();
+      secretsManager.reply = () => awsErrorReply(400, 'ThrottlingException', 'Rate exceeded');
+
+      clock += 10 * MINUTE;
+      expect(await secrets.accepted()).toEqual(['cached']);
+      const asked = currentCalls().length;
+      clock += 5_000;
+      expect(await secrets.accepted()).toEqual(['cached']);
+      expect(currentCalls()).toHaveLength(asked);
+      clock += 6_000;
+      expect(await secrets.accepted()).toEqual(['cached']);
+      expect(currentCalls().length).toBeGreaterThan(asked);
+      expect(stale).toBe(3);
+    });
+
+    it('takes a rotation as soon as Secrets Manager answers again', async () => {
+      secretsManager.reply = () => secretValueReply('before');
+      const secrets = blipSource();
+      await secrets.accepted();
+      secretsManager.reply = () => ({ reset: true });
+      clock += 6 * MINUTE;
+      expect(await secrets.accepted()).toEqual(['before']);
+
+      secretsManager.reply = (call) =>
+        call.body.VersionStage === 'AWSPREVIOUS'
+          ? secretValueReply('before')
+          : secretValueReply('rotated', new Date(clock));
+      clock += 11_000;
+      // The new value, and the old one through the rotation's grace period.
+      expect(await secrets.accepted()).toEqual(['rotated', 'before']);
+      expect(stale).toBe(1);
+    });
+
+    it('answers 503 once the cached value is older than the bound', async () => {
+      secretsManager.reply = () => secretValueReply('cached');
+      const secrets = blipSource({ maxStaleMs: 60 * MINUTE });
+      await secrets.accepted();
+      secretsManager.reply = () => awsErrorReply(500, 'InternalServiceError');
+
+      clock += 60 * MINUTE;
+      expect(await secrets.accepted()).toEqual(['cached']);
+      clock += 11_000;
+      await expect(secrets.accepted()).rejects.toBeInstanceOf(DependencyUnavailableError);
+    });
+
+    it('never serves a stale value when the bound is 0', async () => {
+      secretsManager.reply = () => secretValueReply('cached');
+      const secrets = blipSource({ maxStaleMs: 0 });
+      await secrets.accepted();
+      secretsManager.reply = () => awsErrorReply(400, 'ThrottlingException');
+
+      clock += 6 * MINUTE;
+      await expect(secrets.accepted()).rejects.toBeInstanceOf(DependencyUnavailableError);
+      expect(stale).toBe(0);
+    });
+
+    it('does not hide a deployment fault behind the cached value', async () => {
+      secretsManager.reply = () => secretValueReply('cached');
+      const secrets = blipSource();
+      await secrets.accepted();
+      secretsManager.reply = () => awsErrorReply(400, 'AccessDeniedException');
+
+      clock += 6 * MINUTE;
+      await expect(secrets.accepted()).rejects.toBeInstanceOf(ConfigurationError);
+    });
+  });
+
   it.each([
     ['access is denied', awsErrorReply(400, 'AccessDeniedException')],
     ['the secret does not exist', awsErrorReply(400, 'ResourceNotFoundException')],
