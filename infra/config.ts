@@ -108,6 +108,37 @@ const STACK_CONTEXT = z
     groupFirings: flag('groupFirings', true),
     /** Firings of one alert further apart than this (hours, by arrival) start a new episode, and issue. */
     episodeGapHours: wholeNumber('episodeGapHours', 1, 720, 24),
+    /** While Secrets Manager fails, a cached secret at most this old still authenticates (minutes; 0: never). */
+    secretMaxStaleMinutes: wholeNumber('secretMaxStaleMinutes', 0, 1_440, 60),
+    /** HTTPS endpoint (an on-call tool's SNS integration URL) subscribed to alarm notifications. */
+    alarmHttpsUrl: text('alarmHttpsUrl', {
+      test: /^https:\/\/[^\s/?#]+[^\s]*$/,
+      accepts: 'an https:// URL',
+    }),
+    /** Slack workspace (team) id for alarms through Amazon Q Developer in chat applications, e.g. T0123ABCD. */
+    slackWorkspaceId: text('slackWorkspaceId', {
+      test: /^[A-Z0-9]{1,255}$/,
+      accepts: 'a Slack workspace id (e.g. T0123ABCD)',
+    }),
+    /** Slack channel id for alarms, e.g. C0123ABCD (with slackWorkspaceId). */
+    slackChannelId: text('slackChannelId', {
+      test: /^[A-Z0-9]{1,255}$/,
+      accepts: 'a Slack channel id (e.g. C0123ABCD)',
+    }),
+    /** A custom domain for the API (with certificateArn): the URLs PostHog holds outlive the API. */
+    domainName: text('domainName', {
+      test: /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+      accepts: 'a lower-case domain name such as signals.example.com',
+    }),
+    /** ACM certificate for domainName, in the stack's region. */
+    certificateArn: text('certificateArn', {
+      test: /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/,
+      accepts: 'an ACM certificate ARN',
+    }),
+    /** Concurrency reserved for (and capping) the webhook function (0: none reserved). */
+    webhookReservedConcurrency: wholeNumber('webhookReservedConcurrency', 0, 1_000, 0).transform(
+      (count) => count || undefined,
+    ),
     /** Alarm when no delivery was accepted for this many hours (0: no such alarm; CloudWatch evaluates at most 7 days). */
     quietPeriodHours: wholeNumber('quietPeriodHours', 0, 168, 0).transform((hours) => hours || undefined),
   })
@@ -117,6 +148,17 @@ const STACK_CONTEXT = z
         code: 'custom',
         message: `Context throttleBurstLimit (${config.throttleBurstLimit}) must be at least throttleRateLimit (${config.throttleRateLimit})`,
       });
+    }
+    for (const [one, other] of [
+      ['slackWorkspaceId', 'slackChannelId'],
+      ['domainName', 'certificateArn'],
+    ] as const) {
+      if ((config[one] === undefined) !== (config[other] === undefined)) {
+        context.addIssue({
+          code: 'custom',
+          message: `Context ${one} and ${other} go together: set both or neither`,
+        });
+      }
     }
   });
 

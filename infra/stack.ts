@@ -51,8 +51,12 @@ export class PosthogSignalsStack extends Stack {
         ...filing,
         POSTHOG_WEBHOOK_SECRET_ARN: secret.secretArn,
         SECRET_GRACE_HOURS: String(config.secretGraceHours),
+        SECRET_MAX_STALE_MINUTES: String(config.secretMaxStaleMinutes),
         DELIVERY_QUEUE_URL: queue.queueUrl,
       },
+      ...(config.webhookReservedConcurrency
+        ? { reservedConcurrency: config.webhookReservedConcurrency }
+        : {}),
     });
     secret.grantRead(webhook);
     // The counter is an UpdateItem, TransactWriteItems is authorised per item as PutItem (as is
@@ -109,13 +113,16 @@ export class PosthogSignalsStack extends Stack {
 
     const events = new IssueEvents(this, 'Events', { table });
 
-    const { api, webhookUrl, baseUrl } = new WebhookApi(this, 'Api', {
+    const { api, webhookUrl, baseUrl, domainTarget } = new WebhookApi(this, 'Api', {
       function: webhook.function,
       readApi: readApi.function,
       stageName: config.stageName,
       throttleRateLimit: config.throttleRateLimit,
       throttleBurstLimit: config.throttleBurstLimit,
       logRetention: config.logRetentionDays,
+      ...(config.domainName && config.certificateArn
+        ? { customDomain: { domainName: config.domainName, certificateArn: config.certificateArn } }
+        : {}),
     });
     const monitoring = new Monitoring(this, 'Monitoring', {
       webhook: webhook.function,
@@ -126,7 +133,13 @@ export class PosthogSignalsStack extends Stack {
       table,
       queue,
       deadLetterQueue,
-      ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+      routes: {
+        ...(config.alarmEmail ? { email: config.alarmEmail } : {}),
+        ...(config.alarmHttpsUrl ? { httpsUrl: config.alarmHttpsUrl } : {}),
+        ...(config.slackWorkspaceId && config.slackChannelId
+          ? { slack: { workspaceId: config.slackWorkspaceId, channelId: config.slackChannelId } }
+          : {}),
+      },
       ...(config.quietPeriodHours ? { quietPeriodHours: config.quietPeriodHours } : {}),
     });
 
@@ -164,6 +177,12 @@ export class PosthogSignalsStack extends Stack {
       value: events.deadLetterQueue.queueUrl,
       description: 'Issue events that could not be published (see the runbook in docs/operations.md)',
     });
+    if (domainTarget) {
+      new CfnOutput(this, 'CustomDomainTarget', {
+        value: domainTarget,
+        description: `Point ${config.domainName} at this (a CNAME, or an alias record in Route 53)`,
+      });
+    }
     new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.topic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName });
   }

@@ -24,6 +24,14 @@ export interface FunctionConfig {
 }
 
 /**
+ * The stack the function belongs to (`STACK_NAME`, set by the stack), a dimension of its metrics;
+ * `local` outside AWS.
+ */
+export function stackNameOf(env: NodeJS.ProcessEnv = process.env): string {
+  return nonEmpty(env.STACK_NAME)?.trim() ?? 'local';
+}
+
+/**
  * Reads the configuration. Never throws: a missing value is reported per request, as a 500 with
  * a clear message, so the function still answers (and logs) while misconfigured. A malformed
  * number falls back to its default rather than failing every delivery, and `warn` names the

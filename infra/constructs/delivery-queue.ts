@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { RETRY_POLICY } from '../../lambda/delivery-queue/retry-policy.ts';
@@ -11,7 +11,8 @@ export interface DeliveryQueueProps {
 /**
  * Where deliveries wait while DynamoDB is unavailable (docs/architecture.md "No accepted alert is lost"): a
  * standard queue, and a dead-letter queue for those that failed every attempt, kept 14 days.
- * Both encrypted (SQS-managed keys) and reachable only over TLS.
+ * Both encrypted (SQS-managed keys), reachable only over TLS, and kept when the stack is deleted,
+ * with whatever waits in them (docs/operations.md "Tearing a stack down").
  */
 export class DeliveryQueue extends Construct {
   readonly queue: Queue;
@@ -23,6 +24,7 @@ export class DeliveryQueue extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(RETRY_POLICY.deadLetterRetentionDays),
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
@@ -34,6 +36,7 @@ export class DeliveryQueue extends Construct {
       retentionPeriod: Duration.days(RETRY_POLICY.queueRetentionDays),
       visibilityTimeout: Duration.seconds(props.drainTimeout.toSeconds() * 6),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: RETRY_POLICY.maxReceiveCount },
+      removalPolicy: RemovalPolicy.RETAIN,
     });
   }
 }

@@ -1,5 +1,6 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { SlackChannelConfiguration } from 'aws-cdk-lib/aws-chatbot';
 import {
   Alarm,
   AlarmStatusWidget,
@@ -7,6 +8,7 @@ import {
   Dashboard,
   GraphWidget,
   type IMetric,
+  MathExpression,
   Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
@@ -14,7 +16,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { type ITable, Operation } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { EmailSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SEVERITIES } from '../../lambda/core/severity.ts';
@@ -25,10 +27,23 @@ import {
   OUTCOMES,
   type Outcome,
   outcomeMetricName,
+  SECRET_STALE_METRIC,
   SERVICE_NAME,
+  STACK_DIMENSION,
+  STORAGE_MISCONFIGURED_METRIC,
   severityMetricName,
   UNREADABLE_METRIC,
 } from '../../lambda/observability/metric-names.ts';
+
+/** Where alarm notifications go besides the topic; each only when configured (docs/operations.md "Alarm routes"). */
+export interface AlarmRoutes {
+  /** An address subscribed by e-mail (AWS sends a confirmation first). */
+  readonly email?: string;
+  /** An HTTPS endpoint subscribed to the topic, e.g. an on-call tool's SNS integration URL. */
+  readonly httpsUrl?: string;
+  /** A Slack channel, through Amazon Q Developer in chat applications (the workspace authorised once in its console). */
+  readonly slack?: { readonly workspaceId: string; readonly channelId: string };
+}
 
 export interface MonitoringProps {
   /** The webhook function. */
@@ -45,8 +60,8 @@ export interface MonitoringProps {
   readonly queue: IQueue;
   /** Deliveries that failed every attempt. */
   readonly deadLetterQueue: IQueue;
-  /** Address subscribed to the alarm topic. @default no subscription */
-  readonly alarmEmail?: string;
+  /** Where notifications go besides the topic. @default none */
+  readonly routes?: AlarmRoutes;
   /** Alarm when no delivery was accepted for this many hours. @default no such alarm */
   readonly quietPeriodHours?: number;
 }
@@ -97,7 +112,8 @@ export class Monitoring extends Construct {
       reason:
         'Alarm notifications carry alarm names and states only; CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key, and a customer key would cost more than the data is worth protecting.',
     });
-    if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
+    this.routeAlarms(props.routes ?? {});
+    const customMetric = (metricName: string) => this.ownMetric(metricName);
 
     const specs: AlarmSpec[] = [
       {
@@ -109,10 +125,26 @@ export class Monitoring extends Construct {
       },
       {
         id: 'Misconfigured',
-        metric: customMetric(outcomeMetricName('unconfigured')),
+        metric: new MathExpression({
+          expression: 'FILL(unconfigured, 0) + FILL(storage, 0)',
+          usingMetrics: {
+            unconfigured: customMetric(outcomeMetricName('unconfigured')),
+            storage: customMetric(STORAGE_MISCONFIGURED_METRIC),
+          },
+          label: 'deliveries refused or queued for a deployment fault',
+          period: FIVE_MINUTES,
+        }),
         threshold: 1,
         description:
-          'The function refused a delivery because the deployment is incomplete: secret missing or unreadable, or table missing. First check: function logs, outcome="unconfigured", field "reason"; the secret ARN and IAM role.',
+          'The deployment is broken: a delivery was refused (500) because the secret is missing or unreadable, or queued (202) because the table is missing, access to it is denied or its KMS key refuses. Queued deliveries drain once it is fixed (the drain retries for hours, then the dead-letter queue keeps them 14 days). First check: function logs, outcome="unconfigured" (field "reason") or "queued" (field "storageFailure"); the table, the secret ARN and the IAM role.',
+      },
+      {
+        id: 'SecretStale',
+        metric: customMetric(SECRET_STALE_METRIC),
+        threshold: 1,
+        evaluationPeriods: 3,
+        description:
+          'For 15 minutes, deliveries were authenticated with a cached secret because Secrets Manager failed; past SECRET_MAX_STALE_MINUTES they will be refused with 503. First check: the AWS Health Dashboard for Secrets Manager, then the function logs for the fetch error ("cause"), the secret\'s KMS key and the VPC endpoint if any.',
       },
       {
         id: 'UnauthorizedSurge',
@@ -254,16 +286,50 @@ export class Monitoring extends Construct {
     });
 
     this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(1) });
+    this.addWidgets(props);
+  }
+
+  /**
+   * One of the functions' own metrics, as this stack's functions emit it: the service and the
+   * stack's name are its dimensions, so another stack's deliveries never count here.
+   */
+  private ownMetric(metricName: string): Metric {
+    return new Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { service: SERVICE_NAME, [STACK_DIMENSION]: Stack.of(this).stackName },
+      statistic: 'Sum',
+      period: FIVE_MINUTES,
+    });
+  }
+
+  private routeAlarms({ email, httpsUrl, slack }: AlarmRoutes): void {
+    if (email) this.topic.addSubscription(new EmailSubscription(email));
+    if (httpsUrl) this.topic.addSubscription(new UrlSubscription(httpsUrl));
+    if (slack) {
+      new SlackChannelConfiguration(this, 'Slack', {
+        slackChannelConfigurationName: `${Stack.of(this).stackName}-alarms`.slice(0, 128),
+        slackWorkspaceId: slack.workspaceId,
+        slackChannelId: slack.channelId,
+        notificationTopics: [this.topic],
+      });
+    }
+  }
+
+  private addWidgets({ api, table, queue, deadLetterQueue, webhook }: MonitoringProps): void {
+    // Labelled for the dashboard; alarms take the plain metric (a label turns it into a math expression).
+    const deliveryMetric = (outcome: Outcome | DrainOutcome) =>
+      this.ownMetric(outcomeMetricName(outcome)).with({ label: outcome });
     const graph = (title: string, left: IMetric[], right: IMetric[] = []) =>
       new GraphWidget({ title, left, right, width: 12, height: 6 });
     this.dashboard.addWidgets(
       graph('Deliveries by outcome', [
         ...OUTCOMES.map(deliveryMetric),
-        customMetric(UNREADABLE_METRIC).with({ label: 'unreadable (kept)' }),
+        this.ownMetric(UNREADABLE_METRIC).with({ label: 'unreadable (kept)' }),
       ]),
       graph(
         'New signals by severity',
-        SEVERITIES.map((severity) => customMetric(severityMetricName(severity))),
+        SEVERITIES.map((severity) => this.ownMetric(severityMetricName(severity))),
       ),
       graph('Latency (ms)', [
         api.metricLatency({ statistic: 'p50', label: 'API p50' }),
@@ -303,19 +369,4 @@ export class Monitoring extends Construct {
       new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }),
     );
   }
-}
-
-function customMetric(metricName: string): Metric {
-  return new Metric({
-    namespace: METRICS_NAMESPACE,
-    metricName,
-    dimensionsMap: { service: SERVICE_NAME },
-    statistic: 'Sum',
-    period: FIVE_MINUTES,
-  });
-}
-
-// Labelled for the dashboard; alarms take the plain metric (a label turns it into a math expression).
-function deliveryMetric(outcome: Outcome | DrainOutcome): Metric {
-  return customMetric(outcomeMetricName(outcome)).with({ label: outcome });
 }

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import {
   type IGrantable,
   type IPrincipal,
@@ -12,6 +12,7 @@ import {
   Function as LambdaFunction,
   LoggingFormat,
   Runtime,
+  Tracing,
 } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -28,13 +29,17 @@ export interface ServiceFunctionProps {
   readonly logRetention: RetentionDays;
   /** @default 10 seconds */
   readonly timeout?: Duration;
+  /** Concurrency reserved for (and capping) the function. @default none reserved */
+  readonly reservedConcurrency?: number;
 }
 
 /**
  * One function of this project, set up the one way they all are: Node.js 24 on arm64, 512 MB,
- * bundled for a fast cold start (infra/bundling.ts), JSON logs in a log group of its own, and a
- * role of its own that starts with nothing but writing those logs. `allow` adds each permission
- * explicitly: no wildcards, no managed policies.
+ * bundled for a fast cold start (infra/bundling.ts), JSON logs in a log group of its own, active
+ * X-Ray tracing (Lambda's own segments: no tracing code is loaded), its metrics under the stack's
+ * name (`STACK_NAME`), and a role of its own that starts with nothing but writing those logs and
+ * traces. `allow` adds each permission explicitly: no managed policies, and no wildcard but
+ * X-Ray's, which has no resources to name.
  */
 export class ServiceFunction extends Construct implements IGrantable {
   readonly function: LambdaFunction;
@@ -59,13 +64,21 @@ export class ServiceFunction extends Construct implements IGrantable {
       // delivery that must finish inside PostHog's 3 s. Deliveries are rare, so cost is small.
       memorySize: 512,
       timeout: props.timeout ?? Duration.seconds(10),
+      tracing: Tracing.ACTIVE,
+      ...(props.reservedConcurrency ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel.INFO,
       logGroup,
       role: this.role,
-      environment: { ...props.environment },
+      // The stack's name is a dimension of every metric, so two stacks never share alarms.
+      environment: { ...props.environment, STACK_NAME: Stack.of(this).stackName },
     });
     this.allow(['logs:CreateLogStream', 'logs:PutLogEvents'], [logGroup.logGroupArn]);
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords take no resource ARN, so the policy Lambda needs names "*".',
+    });
   }
 
   /** Lets the function do exactly these actions on exactly these resources. */

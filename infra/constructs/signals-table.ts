@@ -12,7 +12,8 @@ import { TABLE_DESIGN } from '../../lambda/storage/table-design.ts';
 
 /**
  * The signals table, from the shared design (lambda/storage/table-design.ts): on-demand,
- * point-in-time recovery, TTL, AWS-managed encryption, kept when the stack is deleted.
+ * point-in-time recovery, TTL, AWS-managed encryption, deletion protection, kept when the stack is
+ * deleted.
  */
 export class SignalsTable extends Construct {
   readonly table: Table;
@@ -30,8 +31,10 @@ export class SignalsTable extends Construct {
       timeToLiveAttribute: TABLE_DESIGN.timeToLiveAttribute,
       stream: StreamViewType[TABLE_DESIGN.stream],
       encryption: TableEncryption.AWS_MANAGED,
-      // Signals and issues are the product's data: never deleted with the stack.
+      // Signals and issues are the product's data: never deleted with the stack, nor by a mistake
+      // outside CloudFormation (deletion protection must be turned off first).
       removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: true,
     });
     this.table.addGlobalSecondaryIndex({
       indexName: lookup.name,

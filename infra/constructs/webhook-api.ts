@@ -1,8 +1,16 @@
 import { type CfnResource, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  ApiMapping,
+  DomainName,
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -22,6 +30,11 @@ export interface WebhookApiProps {
   readonly throttleBurstLimit: number;
   /** Retention of the access log group. */
   readonly logRetention: RetentionDays;
+  /**
+   * A domain of the operator's for the stage (its certificate in ACM, in the stack's region): the
+   * URLs PostHog holds then outlive the API. @default the API's own execute-api URL
+   */
+  readonly customDomain?: { readonly domainName: string; readonly certificateArn: string };
 }
 
 /**
@@ -34,8 +47,10 @@ export class WebhookApi extends Construct {
   readonly api: HttpApi;
   /** The full URL to paste into PostHog. */
   readonly webhookUrl: string;
-  /** The stage's base URL (`…/api/issues` and `…/api/signals` below it). */
+  /** The stage's base URL (`…/api/issues` and `…/api/signals` below it); the custom domain's when there is one. */
   readonly baseUrl: string;
+  /** With a custom domain: the name its DNS record points at. */
+  readonly domainTarget: string | undefined;
 
   constructor(scope: Construct, id: string, props: WebhookApiProps) {
     super(scope, id);
@@ -80,6 +95,18 @@ export class WebhookApi extends Construct {
         'PostHog webhooks cannot send IAM, JWT or Lambda-authorizer credentials; the function authenticates every delivery with the shared secret (X-PostHog-Secret or Standard Webhooks signature) before reading the body.',
     });
     this.baseUrl = stage.url.replace(/\/$/, '');
+    this.domainTarget = undefined;
+    if (props.customDomain) {
+      const { domainName, certificateArn } = props.customDomain;
+      const domain = new DomainName(this, 'Domain', {
+        domainName,
+        certificate: Certificate.fromCertificateArn(this, 'Certificate', certificateArn),
+      });
+      // The stage at the domain's root, whatever its name.
+      new ApiMapping(this, 'Mapping', { api: this.api, domainName: domain, stage });
+      this.baseUrl = `https://${domainName}`;
+      this.domainTarget = domain.regionalDomainName;
+    }
     this.webhookUrl = `${this.baseUrl}${WEBHOOK_ROUTE.path}`;
   }
 }

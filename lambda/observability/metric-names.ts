@@ -6,6 +6,11 @@ import type { Severity } from '../core/severity.ts';
 
 /** Service name on every log line and metric (Powertools `service` key / dimension). */
 export const SERVICE_NAME = 'posthog-signals';
+/**
+ * The dimension naming the stack (its functions' `STACK_NAME`), next to `service` on every metric:
+ * two stacks in one account (staging, production) never share a metric, alarm or dashboard line.
+ */
+export const STACK_DIMENSION = 'stack';
 /** CloudWatch namespace of the delivery metrics; the stack's alarms and dashboard read it. */
 export const METRICS_NAMESPACE = 'LoopPosthogSignals';
 

@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Capture, Match } from 'aws-cdk-lib/assertions';
+import { App } from 'aws-cdk-lib';
+import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
+
 import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
-import { synthStack } from '../support/stack.ts';
+import { stackConfigFrom } from '../../infra/config.ts';
+import { PosthogSignalsStack } from '../../infra/stack.ts';
+import { CDK_JSON_CONTEXT, synthStack } from '../support/stack.ts';
 
 describe('monitoring', () => {
   const { template } = synthStack();
@@ -18,6 +22,26 @@ describe('monitoring', () => {
     expect(found).toHaveLength(1);
     return (found[0]?.[1].Properties ?? {}) as Record<string, unknown>;
   };
+
+  it('routes alarms to an HTTPS endpoint and to Slack only when each is configured', () => {
+    template.resourceCountIs('AWS::Chatbot::SlackChannelConfiguration', 0);
+    const { template: routed } = synthStack({
+      alarmHttpsUrl: 'https://events.pagerduty.com/integration/abc123/enqueue',
+      slackWorkspaceId: 'T0123ABCD',
+      slackChannelId: 'C0456EFGH',
+    });
+    routed.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'https',
+      Endpoint: 'https://events.pagerduty.com/integration/abc123/enqueue',
+    });
+    const slackTopic = Object.keys(routed.findResources('AWS::SNS::Topic'))[0];
+    routed.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
+      SlackWorkspaceId: 'T0123ABCD',
+      SlackChannelId: 'C0456EFGH',
+      SnsTopicArns: [{ Ref: slackTopic }],
+    });
+    routed.resourceCountIs('AWS::SNS::Subscription', 1);
+  });
 
   it('has one SNS topic that requires TLS, and subscribes an e-mail address only when configured', () => {
     template.resourceCountIs('AWS::SNS::Topic', 1);
@@ -38,7 +62,6 @@ describe('monitoring', () => {
 
   it.each([
     ['FailedDeliveries', 'LoopPosthogSignals', 'DeliveryFailed', 1],
-    ['Misconfigured', 'LoopPosthogSignals', 'DeliveryUnconfigured', 1],
     ['UnauthorizedSurge', 'LoopPosthogSignals', 'DeliveryUnauthorized', 10],
     ['LambdaErrors', 'AWS/Lambda', 'Errors', 1],
     ['LambdaThrottles', 'AWS/Lambda', 'Throttles', 1],
@@ -63,8 +86,42 @@ describe('monitoring', () => {
     },
   );
 
-  it('scopes the delivery metrics to the service dimension the function emits', () => {
-    expect(alarm('FailedDeliveries').Dimensions).toEqual([{ Name: 'service', Value: 'posthog-signals' }]);
+  it('scopes the delivery metrics to the service and stack dimensions the functions emit', () => {
+    expect(alarm('FailedDeliveries').Dimensions).toEqual([
+      { Name: 'service', Value: 'posthog-signals' },
+      { Name: 'stack', Value: 'TestStack' },
+    ]);
+  });
+
+  it('alarms Misconfigured on a refused delivery (secret) or one queued because of storage (table missing, access denied)', () => {
+    const misconfigured = alarm('Misconfigured') as { Metrics: Record<string, unknown>[] };
+    expect(misconfigured).toMatchObject({
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      AlarmActions: [{ Ref: topicId }],
+    });
+    const expression = misconfigured.Metrics.find((metric) => 'Expression' in metric);
+    expect(expression).toMatchObject({
+      Expression: 'FILL(unconfigured, 0) + FILL(storage, 0)',
+      ReturnData: true,
+    });
+    const names = misconfigured.Metrics.flatMap((metric) =>
+      'MetricStat' in metric
+        ? [(metric.MetricStat as { Metric: { MetricName: string } }).Metric.MetricName]
+        : [],
+    );
+    expect(names.sort()).toEqual(['DeliveryUnconfigured', 'StorageMisconfigured']);
+  });
+
+  it('alarms SecretStale when deliveries are authenticated with a cached secret for three periods in a row', () => {
+    expect(alarm('SecretStale')).toMatchObject({
+      Namespace: 'LoopPosthogSignals',
+      MetricName: 'SecretStale',
+      Threshold: 1,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      TreatMissingData: 'notBreaching',
+    });
   });
 
   it('alarms when p99 latency passes 2 s in 2 of 3 five-minute periods', () => {
@@ -109,7 +166,7 @@ describe('monitoring', () => {
   });
 
   it('describes every alarm with what it means and what to check first', () => {
-    expect(Object.keys(alarms)).toHaveLength(16);
+    expect(Object.keys(alarms)).toHaveLength(17);
     for (const { Properties } of Object.values(alarms))
       expect(Properties.AlarmDescription).toMatch(/First check: .{10,}/);
   });
@@ -160,6 +217,49 @@ describe('monitoring', () => {
       'ConsumedWriteCapacityUnits',
     ]) {
       expect(text).toContain(metric);
+    }
+  });
+});
+
+describe('two stacks in one account (staging next to production)', () => {
+  const app = new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+  const built = ['LoopPosthogSignals', 'LoopPosthogSignalsStaging'].map((name) => ({
+    name,
+    stack: new PosthogSignalsStack(app, name, {
+      config: stackConfigFrom((key) => (key === 'stackName' ? name : app.node.tryGetContext(key))),
+    }),
+  }));
+  // Both in one app, as one `cdk synth` would build them; then each template.
+  const stacks = built.map(({ name, stack }) => ({ name, template: Template.fromStack(stack) }));
+
+  /** The `stack` dimension of every custom metric the template reads (alarms and dashboard). */
+  function stackDimensions(template: Template): string[] {
+    const text = JSON.stringify(template.toJSON());
+    const alarmValues = [...text.matchAll(/\{"Name":"stack","Value":"([^"]+)"\}/g)].map(
+      (match) => match[1] ?? '',
+    );
+    // The dashboard's metric arrays: [namespace, name, "service", value, "stack", value].
+    const dashboardValues = [...text.matchAll(/\\"stack\\",\\"([^\\]+)\\"/g)].map((match) => match[1] ?? '');
+    return [...alarmValues, ...dashboardValues];
+  }
+
+  it.each([0, 1])('reads only its own deliveries in its alarms and dashboard (stack %#)', (index) => {
+    const { name, template } = stacks[index] as (typeof stacks)[number];
+    const values = stackDimensions(template);
+    // Every custom metric, alarmed or graphed, is read under this stack's name and no other.
+    expect(values.length).toBeGreaterThan(20);
+    expect(new Set(values)).toEqual(new Set([name]));
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.Environment.Variables.STACK_NAME).toBe(name);
+    }
+  });
+
+  it('notifies its own topic only', () => {
+    for (const { template } of stacks) {
+      const topic = Object.keys(template.findResources('AWS::SNS::Topic'))[0];
+      for (const { Properties } of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+        expect(Properties.AlarmActions).toEqual([{ Ref: topic }]);
+      }
     }
   });
 });

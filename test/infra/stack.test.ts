@@ -72,8 +72,9 @@ describe('the functions', () => {
     const text = JSON.stringify(reference);
     return Object.entries(resources).find(([id]) => text.includes(`"${id}"`))?.[1].Type;
   };
-  /** The function whose environment has exactly these variables. */
+  /** The function whose environment has exactly these variables (and the STACK_NAME all have). */
   const functionWith = (variables: string[]) => {
+    variables = [...variables, 'STACK_NAME'];
     const found = Object.values(resources).filter(
       (resource) =>
         resource.Type === 'AWS::Lambda::Function' &&
@@ -84,7 +85,13 @@ describe('the functions', () => {
   };
   const FILING = ['TABLE_NAME', 'DEDUP_WINDOW_SECONDS', 'GROUP_FIRINGS', 'EPISODE_GAP_HOURS'];
   const webhook = () =>
-    functionWith([...FILING, 'POSTHOG_WEBHOOK_SECRET_ARN', 'SECRET_GRACE_HOURS', 'DELIVERY_QUEUE_URL']);
+    functionWith([
+      ...FILING,
+      'POSTHOG_WEBHOOK_SECRET_ARN',
+      'SECRET_GRACE_HOURS',
+      'SECRET_MAX_STALE_MINUTES',
+      'DELIVERY_QUEUE_URL',
+    ]);
   const drain = () => functionWith([...FILING, 'DELIVERY_QUEUE_URL']);
   /** Every statement of the policies of a function's role, as actions → the type of resource. */
   const grantsOf = (fn: TemplateJson) => {
@@ -101,16 +108,21 @@ describe('the functions', () => {
       .map((statement) => ({ actions: [statement.Action].flat().sort(), on: typeOf(statement.Resource) }));
   };
 
-  it('are three (webhook, drain, read API), all Node.js 24 on arm64 with JSON logs and 512 MB, loaded from index.mjs', () => {
+  it('are three (webhook, drain, read API), all Node.js 24 on arm64 with JSON logs, active tracing and 512 MB, loaded from index.mjs', () => {
     template.resourceCountIs('AWS::Lambda::Function', 3);
-    for (const fn of [webhook(), drain()]) {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    for (const { Properties: fn } of functions) {
       expect(fn).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         MemorySize: 512,
         Handler: 'index.handler',
         LoggingConfig: expect.objectContaining({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO' }),
+        TracingConfig: { Mode: 'Active' },
+        // Their metrics' `stack` dimension.
+        Environment: { Variables: expect.objectContaining({ STACK_NAME: 'TestStack' }) },
       });
+      expect(fn.ReservedConcurrentExecutions).toBeUndefined();
     }
     expect(webhook().Timeout).toBe(10);
     expect(drain().Timeout).toBe(30);
@@ -126,16 +138,39 @@ describe('the functions', () => {
     expect(variables).toMatchObject({
       DEDUP_WINDOW_SECONDS: '600',
       SECRET_GRACE_HOURS: '24',
+      SECRET_MAX_STALE_MINUTES: '60',
       GROUP_FIRINGS: 'true',
       EPISODE_GAP_HOURS: '24',
     });
     expect(drain().Environment.Variables.DELIVERY_QUEUE_URL).toEqual(variables.DELIVERY_QUEUE_URL);
   });
 
-  it('take the dedup window and the secret grace period from context', () => {
-    const { template: configured } = synthStack({ dedupWindowMinutes: 30, secretGraceHours: 0 });
+  it('take the dedup window, the secret grace period and the stale-secret bound from context', () => {
+    const { template: configured } = synthStack({
+      dedupWindowMinutes: 30,
+      secretGraceHours: 0,
+      secretMaxStaleMinutes: 0,
+    });
     configured.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ DEDUP_WINDOW_SECONDS: '1800', SECRET_GRACE_HOURS: '0' }) },
+      Environment: {
+        Variables: Match.objectLike({
+          DEDUP_WINDOW_SECONDS: '1800',
+          SECRET_GRACE_HOURS: '0',
+          SECRET_MAX_STALE_MINUTES: '0',
+        }),
+      },
+    });
+  });
+
+  it('reserve concurrency for the webhook only when configured', () => {
+    const { template: configured } = synthStack({ webhookReservedConcurrency: 20 });
+    const reserved = Object.values(configured.findResources('AWS::Lambda::Function')).map(
+      (fn) => fn.Properties.ReservedConcurrentExecutions,
+    );
+    expect(reserved.filter((count) => count !== undefined)).toEqual([20]);
+    configured.hasResourceProperties('AWS::Lambda::Function', {
+      ReservedConcurrentExecutions: 20,
+      Environment: { Variables: Match.objectLike({ POSTHOG_WEBHOOK_SECRET_ARN: Match.anyValue() }) },
     });
   });
 
@@ -162,8 +197,11 @@ describe('the functions', () => {
       expect(configured.toJSON().Resources[group].Properties.RetentionInDays).toBe(90);
   });
 
+  const TRACES = { actions: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], on: undefined };
+
   it('let the webhook write its logs, read the one secret, write and read the one table, and only send to the queue', () => {
     expect(grantsOf(webhook())).toEqual([
+      TRACES,
       { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], on: 'AWS::Logs::LogGroup' },
       {
         actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
@@ -179,6 +217,7 @@ describe('the functions', () => {
 
   it('let the drain write its logs, write and read the one table, and only consume the queue', () => {
     expect(grantsOf(drain())).toEqual([
+      TRACES,
       { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], on: 'AWS::Logs::LogGroup' },
       {
         actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
@@ -196,9 +235,20 @@ describe('the functions', () => {
     ]);
   });
 
-  it('grant nothing with a wildcard and use no managed policy', () => {
+  it("grant nothing with a wildcard but X-Ray's (which names no resource), and use no managed policy", () => {
     for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
-      expect(JSON.stringify(policy.Properties.PolicyDocument)).not.toContain('*');
+      const statements = policy.Properties.PolicyDocument.Statement as {
+        Action: unknown;
+        Resource: unknown;
+      }[];
+      const wildcards = statements.filter((statement) => JSON.stringify(statement).includes('*'));
+      for (const statement of wildcards) {
+        expect(statement).toEqual({
+          Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+          Effect: 'Allow',
+          Resource: '*',
+        });
+      }
     }
     template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
   });
@@ -257,7 +307,7 @@ describe('the delivery queue', () => {
 describe('the table', () => {
   const { template } = synthStack();
 
-  it('is on-demand with point-in-time recovery, TTL, AWS-managed encryption, retained on delete', () => {
+  it('is on-demand with point-in-time recovery, TTL, AWS-managed encryption, deletion protection, retained on delete', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
@@ -268,6 +318,7 @@ describe('the table', () => {
         TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
         // SSEEnabled without a key or type: KMS with the AWS-managed key aws/dynamodb.
         SSESpecification: { SSEEnabled: true },
+        DeletionProtectionEnabled: true,
       }),
     });
   });
@@ -397,6 +448,37 @@ describe('stack configuration', () => {
     [{ episodeGapHours: 0 }, 'Context episodeGapHours must be a whole number from 1 to 720, got 0'],
     [{ quietPeriodHours: 200 }, 'Context quietPeriodHours must be a whole number from 0 to 168, got 200'],
     [
+      { secretMaxStaleMinutes: 2_000 },
+      'Context secretMaxStaleMinutes must be a whole number from 0 to 1440, got 2000',
+    ],
+    [
+      { alarmHttpsUrl: 'http://example.com/hook' },
+      'Context alarmHttpsUrl must be an https:// URL, got "http://example.com/hook"',
+    ],
+    [
+      { slackWorkspaceId: 'T0123ABCD' },
+      'Context slackWorkspaceId and slackChannelId go together: set both or neither',
+    ],
+    [
+      { slackChannelId: 'c-general' },
+      'Context slackChannelId must be a Slack channel id (e.g. C0123ABCD), got "c-general"',
+    ],
+    [
+      { domainName: 'signals.example.com' },
+      'Context domainName and certificateArn go together: set both or neither',
+    ],
+    [
+      {
+        domainName: 'Signals.Example.com',
+        certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc-123',
+      },
+      'Context domainName must be a lower-case domain name such as signals.example.com, got "Signals.Example.com"',
+    ],
+    [
+      { webhookReservedConcurrency: -5 },
+      'Context webhookReservedConcurrency must be a whole number from 0 to 1000, got -5',
+    ],
+    [
       { stackName: 'loop posthog' },
       'Context stackName must be a CloudFormation stack name (a letter, then up to 127 letters, digits or -), got "loop posthog"',
     ],
@@ -415,6 +497,7 @@ describe('stack configuration', () => {
       secretGraceHours: 24,
       groupFirings: true,
       episodeGapHours: 24,
+      secretMaxStaleMinutes: 60,
       alarmEmail: undefined,
       quietPeriodHours: undefined,
     });

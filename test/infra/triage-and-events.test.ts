@@ -138,10 +138,11 @@ describe('the read and triage API', () => {
           ).Statement,
       );
     expect(statements.map((statement) => [statement.Action].flat().sort())).toEqual([
+      ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
       ['logs:CreateLogStream', 'logs:PutLogEvents'],
       ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       ['dynamodb:Query'],
     ]);
-    expect(JSON.stringify(statements[2]?.Resource)).toMatch(/index\/lookup.*index\/queue/);
+    expect(JSON.stringify(statements[3]?.Resource)).toMatch(/index\/lookup.*index\/queue/);
   });
 });

@@ -71,7 +71,7 @@ describe('one log line and one outcome metric per delivery', () => {
         CloudWatchMetrics: [
           {
             Namespace: 'LoopPosthogSignals',
-            Dimensions: [['service']],
+            Dimensions: [expect.arrayContaining(['service', 'stack'])],
             Metrics: expect.arrayContaining([
               { Name: 'DeliveryCreated', Unit: 'Count' },
               { Name: 'SignalsHigh', Unit: 'Count' },
@@ -80,8 +80,12 @@ describe('one log line and one outcome metric per delivery', () => {
         ],
       },
       service: 'posthog-signals',
+      // The stack's name (STACK_NAME); outside AWS, `local`.
+      stack: 'local',
       SignalsHigh: 1,
     });
+    const blob = emf[0] as { _aws: { CloudWatchMetrics: { Dimensions: string[][] }[] } };
+    expect(blob._aws.CloudWatchMetrics[0]?.Dimensions[0]).toHaveLength(2);
     expect(text).not.toContain(MARKER);
     expect(text).not.toContain(TEST_SECRET);
   });
