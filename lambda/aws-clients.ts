@@ -18,6 +18,14 @@ const FAST_FAIL_CLIENT_CONFIG = {
 } as const;
 
 /**
+ * How numbers read back become JavaScript values, here and wherever an item is unmarshalled by
+ * hand (a refused transaction's handed-back item): numbers, never BigInt. Pass it in a fresh
+ * options object each time (`{ wrapNumbers: readNumber }`): the document client adds its own
+ * settings to the object it is given.
+ */
+export const readNumber = (text: string): number => Number(text);
+
+/**
  * A document client that stores JavaScript numbers exactly: doubles beyond 2^53 are written as
  * their shortest decimal text (DynamoDB keeps 38 digits) and read back as numbers, not BigInt.
  */
@@ -27,7 +35,7 @@ export function createDocumentClient(
 ): DynamoDBDocumentClient {
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({ ...FAST_FAIL_CLIENT_CONFIG, ...config }), {
     marshallOptions: { allowImpreciseNumbers: true },
-    unmarshallOptions: { wrapNumbers: (text: string) => Number(text) },
+    unmarshallOptions: { wrapNumbers: readNumber },
   });
   return withDeadline(client, deadlineMs);
 }

@@ -44,7 +44,7 @@ export class IssueTriage {
 
   /**
    * Applies a move. NotFoundError when the issue does not exist; ConflictError when its status is
-   * not `fromStatus`, or changes between the read and the write (nothing is written then).
+   * not `fromStatus`, or its status or priority changes between the read and the write (nothing is written then).
    */
   async move(issueId: string, move: Move): Promise<Moved> {
     try {
@@ -67,15 +67,20 @@ export class IssueTriage {
       if (status === before.status && priority === before.priority) return { issue: before, changed: false };
       const after: Issue = { ...before, status, priority, updatedAt: this.now().toISOString() };
       const change = moveChange(before, after, randomUUID(), this.now());
+      let written: Issue;
       try {
-        await this.client.send(new UpdateCommand(moveUpdate(before, after, change, this.settings)));
+        const { Attributes } = await this.client.send(
+          new UpdateCommand(moveUpdate(before, after, change, this.settings)),
+        );
+        // As stored: a firing that joined meanwhile (its count, its time) shows.
+        written = Attributes ? issueFromItem(Attributes) : after;
       } catch (error) {
         if ((error as Error).name === 'ConditionalCheckFailedException') {
           throw new ConflictError(`Issue #${before.number} changed while it was being moved; read it again`);
         }
         throw error;
       }
-      return { issue: after, changed: true };
+      return { issue: written, changed: true };
     } catch (error) {
       if (error instanceof ServiceError) throw error;
       if (isTransientAwsError(error)) throw new DependencyUnavailableError('Storage', { cause: error });

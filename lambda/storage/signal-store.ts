@@ -9,6 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { readNumber } from '../aws-clients.ts';
 import { isMisconfiguration, isTransientAwsError } from '../aws-errors.ts';
 import { assertSameMessage } from '../core/delivery-key.ts';
 import { filingChange } from '../core/issue-changes.ts';
@@ -89,9 +90,13 @@ export interface DynamoDbSignalStoreOptions {
 }
 
 // A write refused by a concurrent one is planned again from what won: at once when the refusal
-// hands back the winner's write (each round, one of the contenders wins), after a delay with
-// jitter when DynamoDB only reports a conflict. Bounded both ways: about a second at worst.
-const MAX_ATTEMPTS = 16;
+// hands back the winner's write (each round, one of the contenders wins; past the first few rounds
+// after a short random pause, so a crowd thins out), after a delay with jitter when DynamoDB only
+// reports a conflict. Bounded both ways; a delivery still refused after them is held (queued) as
+// storage being busy, never answered 500.
+const MAX_ATTEMPTS = 24;
+const IMMEDIATE_REPLANS = 4;
+const REPLAN_PAUSE_MS = 30;
 const CONFLICT_DELAYS_MS = [10, 20, 40, 80, 120, 160, 200, 250];
 
 /**
@@ -196,29 +201,20 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
       };
       try {
         await this.client.send(new TransactWriteCommand(filingTransaction(write, this.settings)), budget);
-        return {
-          records: { signal, issue },
-          payloadJson: {
-            signal: draft.payloadText,
-            issue:
-              issuePayload === null
-                ? null
-                : issuePayload === payload
-                  ? draft.payloadText
-                  : payloadJson(issuePayload),
-          },
-          replayed: false,
-          filing: filing.kind,
-        };
       } catch (error) {
         const refusal = refusalOf(error);
         if (refusal.delivery) return await this.replay(draft, refusal.delivery, budget);
         const again = attempt < MAX_ATTEMPTS;
+        if ((refusal.alert || refusal.issue) && again && attempt > IMMEDIATE_REPLANS) {
+          await new Promise((resolve) => setTimeout(resolve, REPLAN_PAUSE_MS * Math.random()));
+        }
         if (refusal.alert && again) {
-          // Another firing of the alert wrote first: plan again from what it wrote (and from the
-          // issue as it is, when that refused too).
+          // Another firing of the alert wrote first: plan again from what it wrote — and from the
+          // issue as it is when that refused too, but only if the winner's record still names
+          // the issue this write meant to join (it may have opened another since).
           seen = refusal.alert.item ? alertRecordFromItem(refusal.alert.item) : undefined;
-          if (seen && refusal.issue) seen = { ...seen, ...issueAsItIs(refusal.issue.item) };
+          const sameIssue = filing.kind === 'joined' && seen?.issue.id === filing.alert.issue.id;
+          if (seen && refusal.issue && sameIssue) seen = { ...seen, ...issueAsItIs(refusal.issue.item) };
           continue;
         }
         if (refusal.issue && filing.kind === 'joined' && again) {
@@ -237,8 +233,29 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
           payload = draft.payloadText;
           continue;
         }
+        if (refusal.alert || (refusal.issue && filing.kind === 'joined') || refusal.conflict) {
+          throw new DependencyUnavailableError('Storage', {
+            cause: error,
+            detail: `still contended after ${attempt} attempts (concurrent writes to one alert or issue)`,
+          });
+        }
         throw error;
       }
+      // Written: the answer is built outside the try, so nothing in it can plan a retry.
+      return {
+        records: { signal, issue },
+        payloadJson: {
+          signal: draft.payloadText,
+          issue:
+            issuePayload === null
+              ? null
+              : issuePayload === payload
+                ? draft.payloadText
+                : payloadJson(issuePayload),
+        },
+        replayed: false,
+        filing: filing.kind,
+      };
     }
   }
 
@@ -324,7 +341,7 @@ function refusalOf(error: unknown): {
   const refused = (position: number): Refusal | undefined => {
     const reason = reasons[position];
     if (reason?.Code !== 'ConditionalCheckFailed') return undefined;
-    return { item: reason.Item ? unmarshall(reason.Item) : undefined };
+    return { item: reason.Item ? unmarshall(reason.Item, { wrapNumbers: readNumber }) : undefined };
   };
   const delivery = TRANSACTION_POSITIONS.delivery.map(refused).find((refusal) => refusal !== undefined);
   const issue = refused(TRANSACTION_POSITIONS.issue);

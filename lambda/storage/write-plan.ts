@@ -50,8 +50,12 @@ export interface AlertRecord {
 
 /** How a delivery is filed. */
 export type Filing =
-  /** It opens an issue (and becomes its alert's open issue, when it names an alert). */
-  | { readonly kind: 'opened' }
+  /**
+   * It opens an issue, and becomes its alert's open issue when it names an alert — unless it
+   * arrived before the episode the alert's record holds (`past`: a replay, or a drain hours late),
+   * which keeps the record, and so the live issue, as they are.
+   */
+  | { readonly kind: 'opened'; readonly past?: boolean }
   /** It joins the open issue of its alert. */
   | { readonly kind: 'joined'; readonly alert: AlertRecord }
   /** A resolution with no open issue to join: a signal on its own. */
@@ -65,9 +69,10 @@ export function alertDigest(source: string, alertKey: string): string {
 /**
  * Decides how a delivery is filed (docs/http-contract.md "One open issue per alert"): a delivery
  * that names an alert joins the alert's open issue while that issue is neither done nor canceled
- * and the delivery arrived within the episode gap of the episode's firings; otherwise a firing or
- * an error opens an issue and a resolution stands alone. Without an alert (or with grouping off)
- * every firing and error opens its own issue.
+ * and the delivery arrived within the episode gap of the episode's firings — a resolution however
+ * long after them, since it ends the episode; otherwise a firing or an error opens an issue and a
+ * resolution stands alone. Without an alert (or with grouping off) every firing and error opens
+ * its own issue.
  */
 export function filingFor(
   draft: SignalDraft,
@@ -79,15 +84,15 @@ export function filingFor(
   if (grouped && alert && isOpen(alert.issue.status) && withinEpisode(draft, alert, settings)) {
     return { kind: 'joined', alert };
   }
-  return kind === 'resolved' ? { kind: 'alone' } : { kind: 'opened' };
+  if (kind === 'resolved') return { kind: 'alone' };
+  const past = grouped && alert !== undefined && epochSeconds(draft.receivedAt) < alert.openedAt;
+  return past ? { kind: 'opened', past } : { kind: 'opened' };
 }
 
 function withinEpisode(draft: SignalDraft, alert: AlertRecord, settings: PlanSettings): boolean {
   const arrived = epochSeconds(draft.receivedAt);
-  return (
-    arrived >= alert.openedAt - settings.episodeGapSeconds &&
-    arrived <= alert.lastActiveAt + settings.episodeGapSeconds
-  );
+  if (arrived < alert.openedAt - settings.episodeGapSeconds) return false;
+  return draft.reading.kind === 'resolved' || arrived <= alert.lastActiveAt + settings.episodeGapSeconds;
 }
 
 /** Takes the next issue number: an atomic ADD on the counter item, returning the new value. */
@@ -163,7 +168,9 @@ export function filingTransaction(write: FilingWrite, settings: PlanSettings): T
             }
           : { ...putNew(item), TableName: tableName },
     });
-    if (alert && settings.groupFirings) {
+    // An issue opened for a past episode leaves the record to the live one.
+    const past = filing.kind === 'opened' && filing.past === true;
+    if (alert && settings.groupFirings && !past) {
       items.push({ Put: alertRecordPut(write, issue, write.issuePayload, alert, settings) });
     }
   }
@@ -266,8 +273,9 @@ function alertItem(digest: string, reading: SignalDraft['reading'], record: Aler
 
 /**
  * Moves an issue (docs/architecture.md "Triage"): its status and priority, the listing keys that
- * follow from them, `updatedAt` and the change it makes, conditional on the status read just
- * before — so a concurrent move fails this one instead of being overwritten.
+ * follow from them, `updatedAt` and the change it makes, conditional on the status and priority
+ * read just before — so a concurrent move, or a firing that raised the priority meanwhile, fails
+ * this one instead of being overwritten. Answers with the issue as written (ALL_NEW).
  */
 export function moveUpdate(
   before: Issue,
@@ -281,7 +289,7 @@ export function moveUpdate(
     Key: keys.issue(before.id),
     UpdateExpression:
       'SET #status = :status, #priority = :priority, #listing = :listing, #order = :order, #updatedAt = :updatedAt, #change = :change',
-    ConditionExpression: 'attribute_exists(#pk) AND #status = :seen',
+    ConditionExpression: 'attribute_exists(#pk) AND #status = :seen AND #priority = :seenPriority',
     ExpressionAttributeNames: {
       '#pk': TABLE_DESIGN.partitionKey,
       '#status': 'status',
@@ -299,6 +307,7 @@ export function moveUpdate(
       ':updatedAt': after.updatedAt,
       ':change': change,
       ':seen': before.status,
+      ':seenPriority': before.priority,
     },
     ReturnValues: 'ALL_NEW',
   };

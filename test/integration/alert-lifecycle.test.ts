@@ -3,12 +3,15 @@
  * Local: firings of one alert share its open issue while it is open and the episode goes on;
  * concurrent firings never open two issues, whatever the interleaving.
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import type { JsonObject } from '../../lambda/core/json.ts';
 import type { SignalDraft } from '../../lambda/core/loop-records.ts';
+import { ConflictError, DependencyUnavailableError } from '../../lambda/errors.ts';
+import { IssueTriage } from '../../lambda/storage/issue-triage.ts';
 import { DynamoDbSignalStore, type DynamoDbSignalStoreOptions } from '../../lambda/storage/signal-store.ts';
 import { keys } from '../../lambda/storage/table-design.ts';
+import { alertDigest } from '../../lambda/storage/write-plan.ts';
 import { draftFor } from '../support/drafts.ts';
 import { createTestTable, localDocumentClient, loopItems } from '../support/dynamodb.ts';
 
@@ -53,6 +56,27 @@ function logsAlert(type: string, alertId: string, at: Date, count = 312): Signal
     { id: `event-${type}-${at.getTime()}`, type: `logs_alert.${type}`, timestamp: at.toISOString(), data },
     { receivedAt: at },
   );
+}
+
+/**
+ * The test's client, with a hook run before each command is sent (to hold a write back, or to let
+ * another land first): the interleavings that concurrency makes rare, made certain.
+ */
+function interceptedClient(before: (command: object) => Promise<void>): DynamoDBDocumentClient {
+  return {
+    send: async (command: object, options?: object) => {
+      await before(command);
+      return client.send(command as never, options as never);
+    },
+  } as unknown as DynamoDBDocumentClient;
+}
+
+/** The alert's record as stored. */
+async function alertRecord(tableName: string, source: string, alertKey: string) {
+  const { Item } = await client.send(
+    new GetCommand({ TableName: tableName, Key: keys.alert(alertDigest(source, alertKey)) }),
+  );
+  return Item;
 }
 
 async function setup(options: DynamoDbSignalStoreOptions = {}) {
@@ -255,6 +279,129 @@ describe('one open issue per alert', () => {
   }, 60_000);
 });
 
+describe('firings that arrive out of turn', () => {
+  it('a firing whose join is refused after another opened a new issue joins that issue, not a second one', async () => {
+    const { store, items, tableName } = await setup();
+    const first = await store.file(logsAlert('firing', 'l-1', hours(0)));
+    await new IssueTriage(client, tableName).move(String(first.records.issue?.id), {
+      status: 'done',
+      fromStatus: 'triage',
+    });
+    // The late one reads the record (its copy of the issue still in triage), then waits until
+    // another firing has opened the next issue: its join is refused on the issue and the record.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let read = () => {};
+    const hasRead = new Promise<void>((resolve) => {
+      read = resolve;
+    });
+    let writes = 0;
+    const late = new DynamoDbSignalStore(
+      interceptedClient(async (command) => {
+        if (command instanceof GetCommand) setImmediate(read);
+        if (command.constructor.name === 'TransactWriteCommand' && writes++ === 0) await held;
+      }),
+      tableName,
+    ).file(logsAlert('firing', 'l-1', hours(1), 313));
+    await hasRead;
+    const winner = await store.file(logsAlert('firing', 'l-1', hours(1)));
+    release();
+    const joined = await late;
+
+    expect(winner.filing).toBe('opened');
+    expect(joined).toMatchObject({ filing: 'joined', records: { issue: { id: winner.records.issue?.id } } });
+    const { issues } = await items();
+    expect(issues.filter((issue) => issue.status === 'triage')).toHaveLength(1);
+    expect((await alertRecord(tableName, 'posthog', 'l-1'))?.issue.id).toBe(winner.records.issue?.id);
+  });
+
+  it('a firing from before the current episode (a replay, a late drain) opens its own issue and leaves the live one in charge', async () => {
+    const { store, items, tableName } = await setup();
+    const live = await store.file(logsAlert('firing', 'l-1', hours(30)));
+    const past = await store.file(logsAlert('firing', 'l-1', hours(0)));
+    const next = await store.file(logsAlert('firing', 'l-1', hours(31)));
+
+    expect(past.filing).toBe('opened');
+    expect(past.records.issue?.id).not.toBe(live.records.issue?.id);
+    expect(next).toMatchObject({
+      filing: 'joined',
+      records: { issue: { id: live.records.issue?.id, firings: 2 } },
+    });
+    expect((await alertRecord(tableName, 'posthog', 'l-1'))?.issue.id).toBe(live.records.issue?.id);
+    expect((await items()).issues).toHaveLength(2);
+  });
+
+  it('a move refuses (409) when a firing raised the priority after the move read the issue, and loses nothing', async () => {
+    const { store, tableName } = await setup();
+    const first = await store.file(logsAlert('firing', 'l-1', hours(0), 115));
+    const issueId = String(first.records.issue?.id);
+    expect(first.records.issue?.priority).toBe(3);
+    let joined = false;
+    const triage = new IssueTriage(
+      interceptedClient(async (command) => {
+        if (command instanceof UpdateCommand && !joined) {
+          joined = true;
+          await store.file(logsAlert('firing', 'l-1', hours(1), 400));
+        }
+      }),
+      tableName,
+    );
+
+    await expect(
+      triage.move(issueId, { status: 'in_progress', fromStatus: 'triage' }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.issue(issueId) }));
+    expect(Item).toMatchObject({ status: 'triage', priority: 1, firings: 2 });
+
+    // Read again, the move goes through and answers with the issue as stored.
+    const moved = await new IssueTriage(client, tableName).move(issueId, {
+      status: 'in_progress',
+      fromStatus: 'triage',
+    });
+    expect(moved.issue).toMatchObject({ status: 'in_progress', priority: 1, firings: 2 });
+  });
+
+  it('answers a join after a move when the issue holds integers past 2^53, as numbers', async () => {
+    const { store, tableName } = await setup();
+    const big = 1_732_700_000_123_456_800;
+    const firing = (at: Date) => {
+      const draft = logsAlert('firing', 'l-1', at);
+      const payload = { ...draft.payload, observedAtNanos: big };
+      return { ...draft, payload, payloadText: JSON.stringify(payload) };
+    };
+    const first = await store.file(firing(hours(0)));
+    await new IssueTriage(client, tableName).move(String(first.records.issue?.id), {
+      status: 'in_progress',
+      fromStatus: 'triage',
+    });
+
+    const joined = await store.file(firing(hours(1)));
+
+    expect(joined).toMatchObject({
+      filing: 'joined',
+      records: { issue: { status: 'in_progress', firings: 2 } },
+    });
+    expect(JSON.parse(joined.payloadJson.issue ?? 'null').observedAtNanos).toBe(big);
+  });
+
+  it('a burst of 30 concurrent firings of one alert files every one in one issue, or holds it (never a 500)', async () => {
+    const { store, items } = await setup();
+    const settled = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, n) => store.file(insightFiring('a-burst', '32.50%', hours(0), n))),
+    );
+    const filed = settled.filter((result) => result.status === 'fulfilled');
+    for (const result of settled) {
+      if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(DependencyUnavailableError);
+    }
+    const { issues, signals } = await items();
+    expect(issues).toHaveLength(1);
+    expect(signals).toHaveLength(filed.length);
+    expect(filed.length).toBeGreaterThanOrEqual(25);
+  }, 60_000);
+});
+
 describe('resolutions and errors', () => {
   it('a resolution joins the open issue and records resolvedAt; a later firing clears it; the status stays', async () => {
     const { store, items } = await setup();
@@ -281,6 +428,17 @@ describe('resolutions and errors', () => {
     await store.file(logsAlert('firing', 'l-1', hours(2)));
     await store.file(logsAlert('resolved', 'l-1', hours(1), 12));
     expect((await items()).issues[0]?.resolvedAt).toBeNull();
+  });
+
+  it('a resolution joins the open issue however long after the last firing it comes', async () => {
+    const { store, items } = await setup();
+    await store.file(logsAlert('firing', 'l-1', hours(0)));
+    const resolved = await store.file(logsAlert('resolved', 'l-1', hours(30), 12));
+    expect(resolved).toMatchObject({
+      filing: 'joined',
+      records: { issue: { resolvedAt: hours(30).toISOString() } },
+    });
+    expect((await items()).issues).toHaveLength(1);
   });
 
   it('a resolution with no open issue stores its signal on its own and opens nothing', async () => {
