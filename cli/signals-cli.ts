@@ -29,7 +29,14 @@ import { type LocalSettings, localSettings } from '../local/settings.ts';
 import { escapeControls } from '../local/terminal-text.ts';
 import { existingLocalSecret } from '../local/webhook-secret.ts';
 import { ApiRequestError, SignedApi } from './api-client.ts';
-import { detailText, issueTable, prettyJson, signalTable, unreadableTable } from './tables.ts';
+import {
+  detailJsonText,
+  detailText,
+  issueTable,
+  prettyJson,
+  signalTable,
+  unreadableTable,
+} from './tables.ts';
 
 export const USAGE = `Usage: npm run signals -- <command> [options]
 
@@ -283,7 +290,7 @@ async function readCommand(
           io.err(`No signal or issue "${reference}" in ${request.where}`);
           return 1;
         }
-        io.out(json ? prettyJson(detail) : detailText(detail));
+        io.out(json ? detailJsonText(detail) : detailText(detail));
         return 0;
       }
       case 'move': {

@@ -3,7 +3,14 @@
  * line is escaped (terminal-text.ts) before it is measured or joined, so stored text can neither
  * drive the terminal nor forge a row.
  */
-import type { IssueDetail, IssueRow, SignalRow, UnreadableRow } from '../lambda/storage/read-model.ts';
+import { detailJson } from '../lambda/http/http-response.ts';
+import type {
+  IssueDetail,
+  IssueRow,
+  SignalRow,
+  StoredIssueDetail,
+  UnreadableRow,
+} from '../lambda/storage/read-model.ts';
 import { escapeControls } from '../local/terminal-text.ts';
 
 /** How long ago, shortly: `12s`, `5m`, `3h`, `2d`. */
@@ -107,6 +114,20 @@ export function detailText({ issue, signals }: IssueDetail): string {
     json(signal.payload);
   }
   return lines.join('\n');
+}
+
+/**
+ * `show --json`: the issue and its signals, indented; a payload nested too deeply to serialise
+ * again comes out compact, spliced in as stored (what the read API answers).
+ */
+export function detailJsonText(detail: IssueDetail | StoredIssueDetail): string {
+  const { payloadJson: _payloadJson, ...shown } = detail as StoredIssueDetail;
+  try {
+    return prettyJson(shown);
+  } catch (error) {
+    if ('payloadJson' in detail) return detailJson(detail);
+    throw error;
+  }
 }
 
 /** JSON never writes a raw line break inside a string, so its line breaks are all layout. */

@@ -22,7 +22,7 @@ import { ISSUE_STATUSES, type IssueStatus } from './core/loop-records.ts';
 import type { Priority } from './core/severity.ts';
 import { InvalidRequestError, NotFoundError } from './errors.ts';
 import { API_ROUTES } from './http/api-routes.ts';
-import { jsonResponse } from './http/http-response.ts';
+import { detailJson, jsonResponse } from './http/http-response.ts';
 import { errorResponse } from './http/middlewares/error-response.ts';
 import { requestLog } from './http/middlewares/request-log.ts';
 import { logger } from './observability/instruments.ts';
@@ -49,7 +49,7 @@ export function createApiHandler({ queries, triage }: ApiDependencies): ApiHandl
   const ok = (data: unknown) => jsonResponse(200, JSON.stringify({ data }));
   const issueIdOf = async (reference: string | undefined): Promise<string> => {
     const issueId = reference ? await queries.issueIdOf(reference) : undefined;
-    if (!issueId) throw new NotFoundError(`No issue "${reference ?? ''}"`);
+    if (!issueId) throw new NotFoundError(`No issue "${(reference ?? '').slice(0, 64)}"`);
     return issueId;
   };
 
@@ -79,8 +79,8 @@ export function createApiHandler({ queries, triage }: ApiDependencies): ApiHandl
       handler: async (event: APIGatewayProxyEventV2) => {
         const reference = event.pathParameters?.issue ?? '';
         const detail = await queries.find(reference);
-        if (!detail?.issue) throw new NotFoundError(`No issue "${reference}"`);
-        return ok(detail);
+        if (!detail?.issue) throw new NotFoundError(`No issue "${reference.slice(0, 64)}"`);
+        return jsonResponse(200, `{"data":${detailJson(detail)}}`);
       },
     },
     {

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { StoredIssueDetail } from '../storage/read-model.ts';
 import type { StoredDelivery } from '../storage/signal-store.ts';
 
 /** A JSON answer; every response of the function goes through here. */
@@ -24,13 +25,34 @@ export function recordsJson(stored: readonly StoredDelivery[]): string {
 }
 
 function pairJson({ records, payloadJson }: StoredDelivery): string {
-  const { payload: _payload, ...signal } = records.signal;
-  const withPayload = (object: object, key: string, json: string) =>
-    `${JSON.stringify(object).slice(0, -1)},"${key}":${json}}`;
-  let issue = 'null';
-  if (records.issue && payloadJson.issue !== null) {
-    const { signalPayload: _signalPayload, ...fields } = records.issue;
-    issue = withPayload(fields, 'signalPayload', payloadJson.issue);
-  }
-  return `"signal":${withPayload(signal, 'payload', payloadJson.signal)},"issue":${issue}`;
+  const issue =
+    records.issue && payloadJson.issue !== null ? issueJson(records.issue, payloadJson.issue) : 'null';
+  return `"signal":${signalJson(records.signal, payloadJson.signal)},"issue":${issue}`;
+}
+
+/**
+ * `{"issue": …, "signals": […]}`, an issue with its signals as the read API answers it, payloads
+ * spliced in as the JSON text they are stored as (never serialised again: see recordsJson).
+ */
+export function detailJson({ issue, signals, payloadJson }: StoredIssueDetail): string {
+  const issueText = issue && payloadJson.issue !== null ? issueJson(issue, payloadJson.issue) : 'null';
+  const signalTexts = signals.map((signal, index) =>
+    signalJson(signal, payloadJson.signals[index] ?? 'null'),
+  );
+  return `{"issue":${issueText},"signals":[${signalTexts.join(',')}]}`;
+}
+
+function signalJson(signal: StoredDelivery['records']['signal'], payload: string): string {
+  const { payload: _payload, ...fields } = signal;
+  return withJsonField(fields, 'payload', payload);
+}
+
+function issueJson(issue: NonNullable<StoredDelivery['records']['issue']>, signalPayload: string): string {
+  const { signalPayload: _signalPayload, ...fields } = issue;
+  return withJsonField(fields, 'signalPayload', signalPayload);
+}
+
+/** An object's JSON with one more field whose value is already JSON text. */
+function withJsonField(object: object, key: string, json: string): string {
+  return `${JSON.stringify(object).slice(0, -1)},"${key}":${json}}`;
 }

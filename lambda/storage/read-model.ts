@@ -12,8 +12,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Issue, IssueStatus, Signal, SignalKind } from '../core/loop-records.ts';
 import { InvalidRequestError } from '../errors.ts';
-import { type Item, issueFromItem, signalFromItem } from './items.ts';
-import { KEY_ATTRIBUTES, keys, TABLE_DESIGN } from './table-design.ts';
+import { type Item, signalFromItem, storedIssueFromItem } from './items.ts';
+import { payloadJson, type StoredPayload } from './payload-encoding.ts';
+import { keys, TABLE_DESIGN } from './table-design.ts';
 
 /** An issue's raw item and its signals' raw items. */
 export interface IssuePartition {
@@ -91,6 +92,17 @@ export interface IssueDetail {
   readonly signals: Signal[];
 }
 
+/**
+ * As read from the table: with each payload's JSON text as stored, so an answer can carry a
+ * payload nested too deeply to serialise again (http-response.ts `detailJson`).
+ */
+export interface StoredIssueDetail extends IssueDetail {
+  readonly payloadJson: { readonly issue: string | null; readonly signals: readonly string[] };
+}
+
+/** Issue ids and signal ids are UUIDs; anything longer or odder names nothing (404, not a DynamoDB error). */
+const REFERENCE = /^[A-Za-z0-9-]{1,64}$/;
+
 /** A kept unreadable delivery, as listed. */
 export interface UnreadableRow {
   readonly id: string;
@@ -156,22 +168,38 @@ export class SignalQueries {
   }
 
   /** An issue and its signals, found by issue number, signal id or issue id; or a lone signal. */
-  async find(reference: string): Promise<IssueDetail | undefined> {
+  async find(reference: string): Promise<StoredIssueDetail | undefined> {
     const issueId = await this.issueIdOf(reference);
-    if (issueId) {
-      const partition = await readIssuePartition(this.client, this.tableName, issueId);
-      if (partition) {
-        return { issue: issueFromItem(partition.issue), signals: partition.signals.map(signalFromItem) };
-      }
+    if (!issueId) return undefined;
+    const partition = await readIssuePartition(this.client, this.tableName, issueId);
+    if (partition) {
+      const { issue, payload } = storedIssueFromItem(partition.issue);
+      return {
+        issue,
+        signals: partition.signals.map(signalFromItem),
+        payloadJson: {
+          issue: payloadJson(payload),
+          signals: partition.signals.map((item) => payloadJson(item.payload as StoredPayload)),
+        },
+      };
     }
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.signal(null, reference), ConsistentRead: true }),
     );
-    return Item ? { issue: null, signals: [signalFromItem(Item)] } : undefined;
+    if (!Item) return undefined;
+    return {
+      issue: null,
+      signals: [signalFromItem(Item)],
+      payloadJson: { issue: null, signals: [payloadJson(Item.payload as StoredPayload)] },
+    };
   }
 
-  /** The id of the issue a reference names: an issue number, a signal's id, or an issue id. */
+  /**
+   * The id of the issue a reference names: an issue number, a signal's id, or an issue id;
+   * undefined for a reference that cannot be one.
+   */
   async issueIdOf(reference: string): Promise<string | undefined> {
+    if (!REFERENCE.test(reference)) return undefined;
     if (/^\d{1,15}$/.test(reference)) return this.issueIdByLookup(keys.issueLookup(Number(reference)));
     const pk = await this.lookup(keys.signalLookup(reference));
     if (pk !== undefined) return keys.issueIdOf(pk);
@@ -303,14 +331,18 @@ function decodeCursor(cursor: string, partition: string): Record<string, string>
   }
   if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) throw invalid();
   const entries = Object.entries(decoded);
-  const allowed = new Set<string>(KEY_ATTRIBUTES);
   const { listings } = TABLE_DESIGN.indexes;
+  // Exactly the four attributes of a `listings` entry's key, each a non-empty string.
+  const expected: readonly string[] = [
+    TABLE_DESIGN.partitionKey,
+    TABLE_DESIGN.sortKey,
+    listings.partitionKey,
+    listings.sortKey,
+  ];
   if (
-    entries.some(([name, value]) => !allowed.has(name) || typeof value !== 'string') ||
-    (decoded as Record<string, unknown>)[listings.partitionKey] !== partition ||
-    !(listings.sortKey in decoded) ||
-    !(TABLE_DESIGN.partitionKey in decoded) ||
-    !(TABLE_DESIGN.sortKey in decoded)
+    entries.length !== expected.length ||
+    entries.some(([name, value]) => !expected.includes(name) || typeof value !== 'string' || value === '') ||
+    (decoded as Record<string, unknown>)[listings.partitionKey] !== partition
   ) {
     throw invalid();
   }

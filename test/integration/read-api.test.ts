@@ -117,6 +117,57 @@ describe('the read and triage API', () => {
     expect(status).toBe(400);
   });
 
+  it('refuses (400) a cursor tampered into any other key shape: an extra attribute, an empty one, one missing', async () => {
+    const issues = await get('/api/issues?limit=1');
+    const key = JSON.parse(Buffer.from(issues.body.data.cursor, 'base64url').toString()) as Record<
+      string,
+      string
+    >;
+    const cursorOf = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    for (const tampered of [
+      { ...key, gsi1pk: 'ISSUE_NUMBER#1' },
+      { ...key, pk: '' },
+      { pk: key.pk, sk: key.sk, gsi2pk: key.gsi2pk },
+    ]) {
+      const { status, body } = await get(`/api/issues?cursor=${cursorOf(tampered)}`);
+      expect([status, body.error]).toEqual([400, 'cursor is not one this service handed out']);
+    }
+  });
+
+  it.each([
+    ['longer than any id', 'x'.repeat(3_000)],
+    ['of characters no id has', 'a%20b'],
+  ])('answers 404 for an issue reference %s (never a DynamoDB error)', async (_, reference) => {
+    const { status, body } = await get(`/api/issues/${reference}`);
+    expect(status).toBe(404);
+    expect(body.error).toMatch(/^No issue "/);
+    expect(body.error.length).toBeLessThan(100);
+    expect((await patch(`/api/issues/${reference}`, { priority: 2 })).status).toBe(404);
+  });
+
+  it('shows an issue whose payload is nested too deeply to serialise again, as it was stored', async () => {
+    const depth = 20_000;
+    const deep = `{"name":"deep_metric","value":5,"nested":${'['.repeat(depth)}1${']'.repeat(depth)}}`;
+    const posted = await fetch(`${base}/api/signals/posthog`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-PostHog-Secret': TEST_SECRET },
+      body: deep,
+    });
+    expect(posted.status).toBe(201);
+    const { issue } = ((await posted.json()) as Answer).data;
+
+    const response = await fetch(`${base}/api/issues/${issue.id}`);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text.startsWith('{"data":{"issue":{')).toBe(true);
+    expect(text).toContain(`"signalPayload":${deep}`);
+    expect(text).toContain(`"payload":${deep}`);
+    // And the CLI's `show --json` prints it too.
+    const shown = await cli(['show', String(issue.number), '--json']);
+    expect(shown.code).toBe(0);
+    expect(shown.out).toContain(`"payload":${deep}`);
+  });
+
   it('shows an issue with its signals by number or id, and 404s an unknown one', async () => {
     const byNumber = await get('/api/issues/1');
     expect(byNumber.status).toBe(200);
