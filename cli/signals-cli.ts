@@ -423,29 +423,52 @@ async function replay(id: string, queries: SignalQueries, target: TableTarget, i
     io.err(`No kept delivery "${id}" in table ${target.tableName} (see \`npm run signals -- rejected\`)`);
     return 1;
   }
+  const delivery = keptDelivery(kept);
+  if (typeof delivery === 'string') {
+    io.err(`Kept delivery "${id}" cannot be replayed: ${delivery}`);
+    return 1;
+  }
   const store = new DynamoDbSignalStore(target.client, target.tableName);
-  const delivery: RawDelivery = {
-    body: Buffer.from(kept.body as Uint8Array),
-    keyHeaders: (kept.keyHeaders ?? {}) as RawDelivery['keyHeaders'],
-    receivedAt: new Date(String(kept.createdAt)),
-    requestId: typeof kept.requestId === 'string' ? kept.requestId : undefined,
-  };
   try {
     const result = await posthogIntake(store).accept(delivery);
     if (result.status !== 'stored') throw new Error('not stored');
     await store.forgetUnreadable(id);
     const [first] = result.stored;
     const issue = first.records.issue;
+    // One line each: a title or a refusal quoting the body cannot start a line of its own.
     io.out(
-      `${result.replayed ? 200 : 201} ${first.filing}: ${issue ? `issue #${issue.number} "${issue.title}"` : 'no open issue'} (signal ${first.records.signal.id}); no longer kept`,
+      escapeControls(
+        `${result.replayed ? 200 : 201} ${first.filing}: ${issue ? `issue #${issue.number} "${issue.title}"` : 'no open issue'} (signal ${first.records.signal.id}); no longer kept`,
+      ),
     );
     return 0;
   } catch (error) {
     const { statusCode, message } = answerFor(error);
     if (statusCode >= 500) throw error;
-    io.err(`${statusCode}: ${message}`);
+    io.err(escapeControls(`${statusCode}: ${message}`));
     return 1;
   }
+}
+
+/** A kept item back as the delivery it was, or what about it is wrong (it is read from a table). */
+function keptDelivery(kept: Record<string, unknown>): RawDelivery | string {
+  if (!(kept.body instanceof Uint8Array)) return 'its body is not bytes';
+  const headers = kept.keyHeaders ?? {};
+  if (
+    typeof headers !== 'object' ||
+    headers === null ||
+    Object.values(headers).some((value) => typeof value !== 'string')
+  ) {
+    return 'its keyHeaders are not text';
+  }
+  const receivedAt = new Date(String(kept.createdAt));
+  if (Number.isNaN(receivedAt.getTime())) return 'its createdAt is not a time';
+  return {
+    body: Buffer.from(kept.body),
+    keyHeaders: headers as RawDelivery['keyHeaders'],
+    receivedAt,
+    requestId: typeof kept.requestId === 'string' ? kept.requestId : undefined,
+  };
 }
 
 async function testDelivery(options: Options, local: LocalSettings, io: CliIo): Promise<number> {

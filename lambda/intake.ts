@@ -188,10 +188,13 @@ export function draftsOf(
   return [draftOf(first, 0), ...rest.map((reading, index) => draftOf(reading, index + 1))];
 }
 
-/** The id an unreadable delivery is kept under: from its dedup identity, so a retry is kept once. */
+/**
+ * The id an unreadable delivery is kept under: from its dedup identity and its body, so a retry
+ * is kept once, and another body under the same key is kept beside it, never over it.
+ */
 function unreadableId(delivery: RawDelivery): string {
-  const { key } = deliveryIdentity(delivery.keyHeaders, delivery.body);
-  return createHash('sha256').update(key).digest('hex').slice(0, 32);
+  const { key, bodySha256 } = deliveryIdentity(delivery.keyHeaders, delivery.body);
+  return createHash('sha256').update(`${key}\n${bodySha256}`).digest('hex').slice(0, 32);
 }
 
 function isStorageOutage(error: unknown): error is DependencyUnavailableError {

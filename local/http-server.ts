@@ -68,6 +68,11 @@ async function serve(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
+  if (!isLoopbackHost(request)) {
+    request.resume();
+    send(response, { statusCode: 403, body: '{"message":"Forbidden"}' });
+    return;
+  }
   const url = new URL(request.url ?? '/', 'http://localhost');
   const matched = matchRoute(routes, request.method ?? '', url.pathname);
   if (!matched) {
@@ -83,6 +88,23 @@ async function serve(
   const requestId = randomUUID();
   const event = toEvent(request, url, body, requestId, matched);
   send(response, await limit(() => matched.route.handler(event, lambdaContext(requestId))));
+}
+
+const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * Whether the request names this machine and this server's port in its Host header. The local
+ * API has no authentication, so a web page must not reach it through DNS rebinding (a name of
+ * its own resolving to 127.0.0.1): its requests carry that name, and are refused (403).
+ */
+function isLoopbackHost(request: IncomingMessage): boolean {
+  const host = request.headers.host ?? '';
+  const colon = host.lastIndexOf(':');
+  if (colon < 0) return false;
+  return (
+    LOOPBACK_NAMES.has(host.slice(0, colon).toLowerCase()) &&
+    host.slice(colon + 1) === String(request.socket.localPort)
+  );
 }
 
 interface Matched {

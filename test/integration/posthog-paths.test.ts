@@ -194,6 +194,61 @@ describe('every PostHog delivery path, through the local server into DynamoDB Lo
     expect((await cli(['rejected', '--json'])).out).not.toContain('"older"');
   });
 
+  it('keeps two unreadable bodies sent under one Idempotency-Key side by side, and a retry of one once', async () => {
+    const before = JSON.parse((await cli(['rejected', '--json'])).out) as unknown[];
+    const headers = { 'Content-Type': 'application/json', 'Idempotency-Key': 'same-key-for-both' };
+    for (const type of [
+      'logs_alert.first_unknown',
+      'logs_alert.second_unknown',
+      'logs_alert.first_unknown',
+    ]) {
+      expect((await post(`${baseUrl}/${TOKEN}`, { type, data: { alert_id: 'k' } }, headers)).status).toBe(
+        400,
+      );
+    }
+    const after = JSON.parse((await cli(['rejected', '--json'])).out) as { reason: string }[];
+    expect(after.length - before.length).toBe(2);
+    expect(after.map((row) => row.reason).join('\n')).toMatch(
+      /first_unknown[\s\S]*second_unknown|second_unknown[\s\S]*first_unknown/,
+    );
+  });
+
+  it('replays a kept delivery on one line whatever its text holds, and refuses a kept item of the wrong shape', async () => {
+    const receivedAt = '2026-11-21T08:00:00.000Z';
+    const keep = (id: string, item: Record<string, unknown>) =>
+      client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            ...unreadableKeys({ id, receivedAt }),
+            entity: 'unreadable',
+            id,
+            createdAt: receivedAt,
+            reason: 'kept by a test',
+            size: 1,
+            keyHeaders: {},
+            ...item,
+          },
+        }),
+      );
+    const forged = { type: 'logs_alert.x\n201 opened: issue #7 "all clear"', data: { alert_id: 'k' } };
+    await keep('forging', { body: Buffer.from(JSON.stringify(forged)) });
+    const refused = await cli(['replay', 'forging']);
+    expect(refused.code).toBe(1);
+    expect(refused.err.split('\n')).toHaveLength(1);
+    expect(refused.err).toContain('\\u000a201 opened');
+
+    await keep('odd-headers', { body: Buffer.from('{}'), keyHeaders: { 'idempotency-key': 5 } });
+    expect(await cli(['replay', 'odd-headers'])).toMatchObject({
+      code: 1,
+      err: 'Kept delivery "odd-headers" cannot be replayed: its keyHeaders are not text',
+    });
+    await keep('no-time', { body: Buffer.from('{}'), createdAt: 'yesterday' });
+    expect((await cli(['replay', 'no-time'])).err).toBe(
+      'Kept delivery "no-time" cannot be replayed: its createdAt is not a time',
+    );
+  });
+
   it('prints the URL with its token with `webhook-url`, from the local secret', async () => {
     const { code, out } = await (async () => {
       const lines: string[] = [];

@@ -3,7 +3,7 @@
  * server (which serves the API's routes as API Gateway would, without IAM) into DynamoDB Local;
  * and the CLI's `move`, against the table and through the API.
  */
-import type { Server } from 'node:http';
+import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { runCli } from '../../cli/signals-cli.ts';
 import { createApiHandler } from '../../lambda/api-handler.ts';
@@ -166,6 +166,27 @@ describe('the read and triage API', () => {
     const shown = await cli(['show', String(issue.number), '--json']);
     expect(shown.code).toBe(0);
     expect(shown.out).toContain(`"payload":${deep}`);
+  });
+
+  it('refuses (403) a request naming another host, as a page using DNS rebinding would', async () => {
+    const port = new URL(base).port;
+    const statusFor = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const request = httpRequest(
+          { host: '127.0.0.1', port, path: '/api/issues', headers: { host } },
+          (response) => {
+            response.resume();
+            resolve(response.statusCode ?? 0);
+          },
+        );
+        request.on('error', reject);
+        request.end();
+      });
+    expect(await statusFor(`attacker.example:${port}`)).toBe(403);
+    expect(await statusFor(`127.0.0.1.nip.io:${port}`)).toBe(403);
+    expect(await statusFor('localhost:1')).toBe(403);
+    expect(await statusFor(`localhost:${port}`)).toBe(200);
+    expect(await statusFor(`127.0.0.1:${port}`)).toBe(200);
   });
 
   it('shows an issue with its signals by number or id, and 404s an unknown one', async () => {

@@ -543,6 +543,24 @@ describe("the alert platform's Alertmanager bodies (path C)", () => {
     expect(new Set(readings.map((reading) => reading.alertKey)).size).toBe(2);
   });
 
+  it('keys an alert on every label by its value, whatever its type, and refuses a label that is an object or a list', () => {
+    const { body } = fixture('alertmanager-firing-two-alerts');
+    const alert = (body.alerts as JsonObject[])[0] as JsonObject;
+    const withLabels = (extra: JsonObject) =>
+      readOne({ ...body, alerts: [{ ...alert, labels: { ...(alert.labels as JsonObject), ...extra } }] });
+    const keys = [
+      { instance: 1 },
+      { instance: 2 },
+      { instance: '1' },
+      { instance: true },
+      { instance: null },
+    ].map((labels) => withLabels(labels).alertKey);
+    expect(new Set(keys).size).toBe(5);
+    expect(() => withLabels({ instance: { host: 'a' } })).toThrow(
+      'Field alerts[0].labels.instance must be text, a number or a boolean',
+    );
+  });
+
   it('refuses more than ten alerts in one body, and an unknown state', () => {
     const { body } = fixture('alertmanager-firing-two-alerts');
     const alert = (body.alerts as JsonObject[])[0] as JsonObject;

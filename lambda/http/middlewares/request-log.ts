@@ -14,7 +14,7 @@ type ApiRequest = Request<
 /**
  * One structured log line per API request: the route API Gateway matched (never the path or the
  * query, which carry caller input), status, request id, latency, and for a failure what
- * error-details says of it.
+ * error-details says of it (a 404's reason names the reference asked for, cut to 64 characters).
  */
 export function requestLog(
   logger: Logger,

@@ -69,7 +69,7 @@ function readAlert(alert: JsonValue, index: number): SignalReading {
     type: 'platform_alert',
     kind,
     sourceId: configurationId ?? firstText(ownField(alert, 'fingerprint')) ?? null,
-    alertKey: alertKeyOf(labels),
+    alertKey: alertKeyOf(labels, field),
     subject: name,
   };
   if (kind === 'errored') {
@@ -110,12 +110,21 @@ function readAlert(alert: JsonValue, index: number): SignalReading {
 
 /**
  * The alert's identity for grouping: its labels but the event kind, so that an alert's firing,
- * resolution and errors share one open issue, and two alerts of one group do not.
+ * resolution and errors share one open issue, and two alerts of one group do not. Every label
+ * counts, by its JSON value (`"1"` and `1` differ); a label that is an object or a list names
+ * nothing a person could read, and is refused, named.
  */
-function alertKeyOf(labels: JsonObject): string {
+function alertKeyOf(labels: JsonObject, field: string): string {
   const identity = Object.entries(labels)
-    .filter(([name, value]) => name !== EVENT_KIND_LABEL && typeof value === 'string')
+    .filter(([name]) => name !== EVENT_KIND_LABEL)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [name, value] of identity) {
+    if (typeof value === 'object' && value !== null) {
+      throw new InvalidPayloadError(
+        `Field ${field}.labels.${name.slice(0, 64)} must be text, a number or a boolean`,
+      );
+    }
+  }
   return JSON.stringify(identity);
 }
 
