@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JsonObject } from '../../lambda/core/json.ts';
+import type { JsonObject, JsonValue } from '../../lambda/core/json.ts';
 import { InvalidPayloadError } from '../../lambda/errors.ts';
 import { decidingBreach } from '../../lambda/sources/posthog/insight-alert.ts';
 import { readPosthogDelivery } from '../../lambda/sources/posthog/posthog-delivery.ts';
@@ -486,11 +486,22 @@ describe("logs alerts: the managed destination's envelope (path A)", () => {
     );
   });
 
-  it('refuses a count that is not a number, naming the field', () => {
+  it.each(['many', '0x10', '0b11', 'Infinity', '', '1e999'])(
+    'refuses a count of %p, naming the field (decimal text only)',
+    (count) => {
+      const { body } = fixture('logs-alert-firing');
+      expect(() => read({ ...body, data: { ...(body.data as JsonObject), result_count: count } })).toThrow(
+        'Field data.result_count must be a finite number',
+      );
+    },
+  );
+
+  it('reads a count sent as decimal text, and keeps a title short for an enormous one', () => {
     const { body } = fixture('logs-alert-firing');
-    expect(() => read({ ...body, data: { ...(body.data as JsonObject), result_count: 'many' } })).toThrow(
-      'Field data.result_count must be a finite number',
-    );
+    const withCount = (count: JsonValue) =>
+      readOne({ ...body, data: { ...(body.data as JsonObject), result_count: count } });
+    expect(withCount(' 1342 ').title).toBe('PostHog: API 5xx errors 1,342 logs (above 1,000 in 5 min)');
+    expect(withCount(1e308).title).toBe('PostHog: API 5xx errors 1e+308 logs (above 1,000 in 5 min)');
   });
 });
 

@@ -34,6 +34,16 @@ export function scanUnsignedDecimal(text: string, start: number): number {
 export function parsePercentText(text: string): number {
   let body = text.trim();
   if (body.endsWith('%')) body = body.slice(0, -1).trimEnd();
+  return parseDecimalText(body);
+}
+
+/**
+ * The number in text such as `"312"`, `" -12.5 "` or `"1e3"`: an optional sign and a decimal
+ * number, with white space around. NaN for anything else — `Number()` would also take `0x10`,
+ * `0b1`, `Infinity` and the empty string.
+ */
+export function parseDecimalText(text: string): number {
+  const body = text.trim();
   const digitsStart = body[0] === '+' || body[0] === '-' ? 1 : 0;
   const end = scanUnsignedDecimal(body, digitsStart);
   return end > digitsStart && end === body.length ? Number(body) : Number.NaN;

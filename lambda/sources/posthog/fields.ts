@@ -1,6 +1,7 @@
 /** Reading single fields of a PostHog body: every value is checked, none is trusted. */
 import type { JsonObject, JsonValue } from '../../core/json.ts';
 import { InvalidPayloadError } from '../../errors.ts';
+import { parseDecimalText } from './decimal-text.ts';
 
 const MAX_NAME_LENGTH = 256;
 
@@ -25,14 +26,10 @@ export function firstText(...values: (JsonValue | undefined)[]): string | undefi
   return undefined;
 }
 
-/** A count or a threshold: a finite number, or text holding one. Throws naming `field`. */
+/** A count or a threshold: a finite number, or decimal text holding one. Throws naming `field`. */
 export function finiteNumber(value: JsonValue | undefined, field: string): number {
   const number =
-    typeof value === 'number'
-      ? value
-      : typeof value === 'string' && value.trim() !== ''
-        ? Number(value)
-        : Number.NaN;
+    typeof value === 'number' ? value : typeof value === 'string' ? parseDecimalText(value) : Number.NaN;
   if (!Number.isFinite(number)) throw new InvalidPayloadError(`Field ${field} must be a finite number`);
   return number;
 }

@@ -81,7 +81,9 @@ function negated(printed: string): string {
   return printed.startsWith('-') ? printed.slice(1) : `-${printed}`;
 }
 
+/** `1,342` or `12.5`; past a quadrillion, JavaScript's shortest form (`1e+21`), so a title stays short. */
 function thousands(value: number): string {
+  if (Math.abs(value) >= 1e15) return String(value);
   return value.toLocaleString('en-US', { maximumFractionDigits: 2 });
 }
 
