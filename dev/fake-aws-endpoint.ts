@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
 /** How the fake answers one request. */
@@ -29,12 +30,16 @@ export class FakeAwsEndpoint {
   reply: (call: ReceivedCall) => Reply = () => ({ status: 500, body: { __type: 'InternalFailure' } });
   private readonly sockets = new Set<Socket>();
 
-  private constructor(private readonly server: Server) {}
+  private constructor(
+    private readonly server: Server,
+    private readonly scheme: 'http' | 'https',
+  ) {}
 
-  static async start(): Promise<FakeAwsEndpoint> {
-    const server = createServer();
-    const fake = new FakeAwsEndpoint(server);
-    server.on('connection', (socket) => {
+  /** Starts on a free port; over TLS with this key and certificate (see dev/local-tls.ts). */
+  static async start(options: { tls?: { key: string; cert: string } } = {}): Promise<FakeAwsEndpoint> {
+    const server = options.tls ? createTlsServer(options.tls) : createServer();
+    const fake = new FakeAwsEndpoint(server, options.tls ? 'https' : 'http');
+    server.on(options.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
       fake.sockets.add(socket);
       socket.once('close', () => fake.sockets.delete(socket));
     });
@@ -57,7 +62,7 @@ export class FakeAwsEndpoint {
   }
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `${this.scheme}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   async close(): Promise<void> {

@@ -1,11 +1,16 @@
-// Loads a shipped function the way the Lambda Node.js runtime loads index.mjs (import()), in a
-// fresh process, then invokes its handler with each event in argv[3] (a JSON array) in turn, and
-// prints, as its last line, when it was loaded, what each invocation returned and how long each took.
+// Loads a function the way the Lambda Node.js runtime loads its handler file — import() for an ES
+// module (index.mjs), require() for CommonJS (index.js) — in a fresh process, then invokes its
+// handler with each event in argv[3] (a JSON array) in turn, and prints, as its last line, how
+// long loading took (init: an ES module's top-level await included), when it was done, what each
+// invocation returned and how long each took.
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
 const [handlerFile, eventsJson] = process.argv.slice(2);
 const started = performance.now();
-const module = await import(pathToFileURL(handlerFile).href);
+const module = handlerFile.endsWith('.mjs')
+  ? await import(pathToFileURL(handlerFile).href)
+  : createRequire(import.meta.url)(handlerFile);
 const loadedMs = performance.now() - started;
 const loadedAt = Date.now();
 const context = { awsRequestId: 'bundle-test', getRemainingTimeInMillis: () => 10_000 };

@@ -19,10 +19,10 @@ export const handler = createHandler({ secrets, intake: posthogIntake(store, del
 
 /**
  * Init does the waiting: index.mjs (see infra/bundling.ts) calls this once, while Lambda gives
- * init a full CPU, and awaits it before the first request: the secret fetch (both versions at
- * once when both may count) and the DynamoDB connection. Nothing is written, and a request that
- * is not authenticated causes nothing either: the store only reads. Never rejects, and waits at
- * most INIT_WAIT_MS; the first request waits for whatever is still in flight.
+ * init a full CPU, and awaits it before the first request: the secret fetch and, at the same
+ * time, the DynamoDB connection — by taking the issue number the first new delivery will use
+ * (signal-store.ts `warmUp`), the one write of init. Never rejects, and waits at most
+ * INIT_WAIT_MS; the first request waits for whatever is still in flight.
  */
 export function warmUp(): Promise<void> {
   return settleWithin([secrets.accepted(), store.warmUp()], INIT_WAIT_MS);

@@ -146,10 +146,11 @@ export class SecretsManagerSecretSource implements WebhookSecretSource {
   }
 
   private async fetchFromSecretsManager(): Promise<CachedSecret> {
-    // The previous version may count on the first fetch (the rotation date is not known yet) and
-    // within a grace period: then both are fetched at once, not one after the other.
+    // Within a known grace period both versions are fetched at once. Otherwise only the current
+    // one: the previous is asked for after it only when the current one turns out to be a recent
+    // rotation (one request per cold start, not two, in all but the day after a rotation).
     const previousMayCount =
-      this.previousGraceMs > 0 && (this.cached === undefined || this.now() < this.cached.graceEndsAt);
+      this.previousGraceMs > 0 && this.cached !== undefined && this.now() < this.cached.graceEndsAt;
     const previousFetch = previousMayCount ? settled(this.version('AWSPREVIOUS')) : undefined;
     const current = await this.version('AWSCURRENT');
     if (!current?.SecretString)

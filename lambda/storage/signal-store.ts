@@ -26,7 +26,7 @@ import type { UnreadableDelivery, UnreadableKeeper } from '../intake.ts';
 import { alertRecordFromItem, type Item, signalFromItem, storedIssueFromItem } from './items.ts';
 import { encodePayload, payloadJson, type StoredPayload } from './payload-encoding.ts';
 import { readIssuePartition } from './read-model.ts';
-import { keys, TABLE_DESIGN } from './table-design.ts';
+import { keys } from './table-design.ts';
 import {
   type AlertRecord,
   alertDigest,
@@ -111,6 +111,7 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
   private readonly newId: () => string;
   private readonly now: () => Date;
   private readonly deliveryBudgetMs: number | undefined;
+  private reservedNumber: number | undefined;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -154,15 +155,14 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
     await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: keys.unreadable(id) }));
   }
 
+  /**
+   * Init's part (webhook-entry.ts): takes the next issue number, which opens the connection and
+   * pays the SDK's first request, and holds it for the first issue this instance opens — so the
+   * first new delivery needs one round trip, its transaction. A number held by an instance that
+   * never opens an issue is skipped (numbers are unique, not gapless).
+   */
   async warmUp(): Promise<void> {
-    await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: keys.issueNumberCounter,
-        ProjectionExpression: '#pk',
-        ExpressionAttributeNames: { '#pk': TABLE_DESIGN.partitionKey },
-      }),
-    );
+    this.reservedNumber ??= await this.takeIssueNumber({});
   }
 
   /** Files a draft; every call shares `budget` (its signal aborts whatever is in flight). */
@@ -259,7 +259,14 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
     }
   }
 
+  /** The number held since init, if it is there yet; else the next one from the counter. */
   private async nextIssueNumber(budget: Budget): Promise<number> {
+    const reserved = this.reservedNumber;
+    this.reservedNumber = undefined;
+    return reserved ?? (await this.takeIssueNumber(budget));
+  }
+
+  private async takeIssueNumber(budget: Budget): Promise<number> {
     const { Attributes } = await this.client.send(
       new UpdateCommand(nextIssueNumberUpdate(this.settings)),
       budget,

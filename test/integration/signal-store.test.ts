@@ -255,6 +255,31 @@ describe('DynamoDbSignalStore deduplication against DynamoDB Local', () => {
     expect(commands).toEqual(['UpdateItemCommand', 'TransactWriteItemsCommand', 'QueryCommand']);
   });
 
+  it('takes the first issue number at init, so the first new delivery of an instance is one round trip', async () => {
+    const counting = localDocumentClient();
+    const commands: string[] = [];
+    counting.middlewareStack.add(
+      (next, context) => (args) => {
+        commands.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const store = new DynamoDbSignalStore(counting, tableName);
+    await store.warmUp();
+    expect(commands).toEqual(['UpdateItemCommand']);
+    commands.length = 0;
+
+    const first = await store.file(draftFor(SAMPLE, { idempotencyKey: 'warm-1' }));
+    expect(commands).toEqual(['TransactWriteItemsCommand']);
+    commands.length = 0;
+    const second = await store.file(draftFor(SAMPLE, { idempotencyKey: 'warm-2' }));
+    counting.destroy();
+
+    expect(commands).toEqual(['UpdateItemCommand', 'TransactWriteItemsCommand']);
+    expect([first.records.issue?.number, second.records.issue?.number]).toEqual([1, 2]);
+  });
+
   it('leaves no dedup record behind when the transaction fails, so the retry succeeds', async () => {
     const ids = ['signal-a', 'issue-a', 'signal-b', 'issue-a', 'signal-c', 'issue-c'];
     const store = new DynamoDbSignalStore(client, tableName, { newId: () => ids.shift() ?? 'unexpected' });

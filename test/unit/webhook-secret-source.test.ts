@@ -277,15 +277,25 @@ describe('SecretsManagerSecretSource (real SDK client, fake Secrets Manager over
       expect(secretsManager.calls).toHaveLength(2);
     });
 
-    it('asks for both versions at once, not one after the other', async () => {
+    it('asks for the current version alone on the first fetch when it is no recent rotation', async () => {
+      rotated(25);
+      expect(await source().accepted()).toEqual(['new-secret']);
+      expect(secretsManager.calls.map((call) => call.body.VersionStage)).toEqual(['AWSCURRENT']);
+    });
+
+    it('within a known grace period, asks for both versions at once, not one after the other', async () => {
+      rotated(1);
+      const secrets = source();
+      await secrets.accepted();
       secretsManager.reply = (call) => ({
         ...(call.body.VersionStage === 'AWSPREVIOUS'
           ? secretValueReply('old-secret')
           : secretValueReply('new-secret', new Date(clock - HOUR))),
         delayMs: 300,
       });
+      clock += 301_000;
       const started = Date.now();
-      expect(await source().accepted()).toEqual(['new-secret', 'old-secret']);
+      expect(await secrets.accepted()).toEqual(['new-secret', 'old-secret']);
       expect(Date.now() - started).toBeLessThan(550);
     });
 

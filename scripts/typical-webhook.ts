@@ -1,0 +1,91 @@
+/**
+ * The reference `npm run bench` holds the webhook's cold start against: the handler a competent
+ * user would write for the same contract with the same dependencies (the AWS SDK v3 clients,
+ * Middy, Powertools Logger and Metrics for the delivery log and counts), bundled the way they
+ * would bundle it (esbuild's defaults, as CDK's NodejsFunction does: CommonJS, not minified). It
+ * really delivers: the secret is fetched from Secrets Manager on the first request (and cached),
+ * the header compared timing-safely, the body parsed, a severity derived, then the issue counter
+ * and one transaction (signal + issue) written, one log line and one metric. Not shipped; a
+ * yardstick only.
+ */
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+
+const secretsManager = new SecretsManagerClient({});
+const dynamoDb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const TABLE = process.env.TABLE_NAME;
+
+const logger = new Logger({ serviceName: 'posthog-signals' });
+const metrics = new Metrics({ namespace: 'LoopPosthogSignals', serviceName: 'posthog-signals' });
+let secret: Promise<string> | undefined;
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+async function deliver(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  secret ??= secretsManager
+    .send(new GetSecretValueCommand({ SecretId: process.env.POSTHOG_WEBHOOK_SECRET_ARN }))
+    .then(({ SecretString }) => SecretString ?? '');
+  const presented = event.headers['x-posthog-secret'] ?? '';
+  if (!timingSafeEqual(digest(presented), digest(await secret))) {
+    return { statusCode: 401, body: JSON.stringify({ error: 'Invalid webhook secret' }) };
+  }
+  const text = event.isBase64Encoded
+    ? Buffer.from(event.body ?? '', 'base64').toString()
+    : (event.body ?? '');
+  let body: { name?: unknown; value?: unknown };
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return { statusCode: 400, body: JSON.stringify({ error: 'Body is not JSON' }) };
+  }
+  const { name, value } = body;
+  if (typeof name !== 'string' || typeof value !== 'number') {
+    return { statusCode: 400, body: JSON.stringify({ error: 'name and value are required' }) };
+  }
+  const change = Math.abs(value);
+  const severity = change >= 50 ? 'critical' : change >= 25 ? 'high' : change >= 10 ? 'medium' : 'low';
+  const { Attributes } = await dynamoDb.send(
+    new UpdateCommand({
+      TableName: TABLE,
+      Key: { pk: 'COUNTER', sk: 'ISSUE_NUMBER' },
+      UpdateExpression: 'ADD #value :one',
+      ExpressionAttributeNames: { '#value': 'value' },
+      ExpressionAttributeValues: { ':one': 1 },
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  const now = new Date().toISOString();
+  const signal = { id: randomUUID(), source: 'posthog', severity, payload: body, createdAt: now };
+  const issue = {
+    id: randomUUID(),
+    number: Attributes?.value,
+    title: `PostHog: ${name} ${value}%`,
+    status: 'triage',
+  };
+  await dynamoDb.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Put: { TableName: TABLE, Item: { pk: `ISSUE#${issue.id}`, sk: `SIGNAL#${signal.id}`, ...signal } },
+        },
+        { Put: { TableName: TABLE, Item: { pk: `ISSUE#${issue.id}`, sk: 'ISSUE', ...issue } } },
+      ],
+    }),
+  );
+  metrics.addMetric('DeliveryCreated', MetricUnit.Count, 1);
+  logger.info('delivery', { outcome: 'created', signalId: signal.id, issueId: issue.id, severity });
+  return { statusCode: 201, body: JSON.stringify({ data: { signal, issue } }) };
+}
+
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  .use(logMetrics(metrics))
+  .use(injectLambdaContext(logger))
+  .handler(deliver);
