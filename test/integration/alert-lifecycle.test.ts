@@ -13,7 +13,12 @@ import { DynamoDbSignalStore, type DynamoDbSignalStoreOptions } from '../../lamb
 import { keys } from '../../lambda/storage/table-design.ts';
 import { alertDigest } from '../../lambda/storage/write-plan.ts';
 import { draftFor } from '../support/drafts.ts';
-import { createTestTable, localDocumentClient, loopItems } from '../support/dynamodb.ts';
+import {
+  countingDocumentClient,
+  createTestTable,
+  localDocumentClient,
+  loopItems,
+} from '../support/dynamodb.ts';
 
 const client = localDocumentClient();
 afterAll(() => client.destroy());
@@ -207,15 +212,7 @@ describe('one open issue per alert', () => {
 
   it('costs a grouped firing two round trips, and the firing that opens an episode three', async () => {
     const { tableName } = await setup();
-    const counting = localDocumentClient();
-    const commands: string[] = [];
-    counting.middlewareStack.add(
-      (next, context) => (args) => {
-        commands.push(String(context.commandName).replace(/Command$/, ''));
-        return next(args);
-      },
-      { step: 'initialize' },
-    );
+    const { client: counting, commands } = countingDocumentClient();
     const store = new DynamoDbSignalStore(counting, tableName);
     await store.file(insightFiring('a-1', '32.50%', hours(0)));
     const opening = [...commands];

@@ -10,7 +10,12 @@ import { issueFromItem, signalFromItem } from '../../lambda/storage/items.ts';
 import { DynamoDbSignalStore } from '../../lambda/storage/signal-store.ts';
 import { keys } from '../../lambda/storage/table-design.ts';
 import { draftFor as intakeDraft } from '../support/drafts.ts';
-import { createTestTable, localDocumentClient, loopItems } from '../support/dynamodb.ts';
+import {
+  countingDocumentClient,
+  createTestTable,
+  localDocumentClient,
+  loopItems,
+} from '../support/dynamodb.ts';
 
 const client = localDocumentClient();
 afterAll(() => client.destroy());
@@ -234,49 +239,33 @@ describe('DynamoDbSignalStore deduplication against DynamoDB Local', () => {
   });
 
   it('costs a repeat one read after its refused transaction: the transaction hands back the record', async () => {
-    const counting = localDocumentClient();
-    const commands: string[] = [];
-    counting.middlewareStack.add(
-      (next, context) => (args) => {
-        commands.push(String(context.commandName));
-        return next(args);
-      },
-      { step: 'initialize' },
-    );
+    const { client: counting, commands } = countingDocumentClient();
     const store = new DynamoDbSignalStore(counting, tableName);
     await store.file(draftFor(SAMPLE, { idempotencyKey: 'key-count' }));
-    expect(commands).toEqual(['UpdateItemCommand', 'TransactWriteItemsCommand']);
+    expect(commands).toEqual(['UpdateItem', 'TransactWriteItems']);
     commands.length = 0;
 
     const repeat = await store.file(draftFor(SAMPLE, { idempotencyKey: 'key-count' }));
 
     counting.destroy();
     expect(repeat.replayed).toBe(true);
-    expect(commands).toEqual(['UpdateItemCommand', 'TransactWriteItemsCommand', 'QueryCommand']);
+    expect(commands).toEqual(['UpdateItem', 'TransactWriteItems', 'Query']);
   });
 
   it('takes the first issue number at init, so the first new delivery of an instance is one round trip', async () => {
-    const counting = localDocumentClient();
-    const commands: string[] = [];
-    counting.middlewareStack.add(
-      (next, context) => (args) => {
-        commands.push(String(context.commandName));
-        return next(args);
-      },
-      { step: 'initialize' },
-    );
+    const { client: counting, commands } = countingDocumentClient();
     const store = new DynamoDbSignalStore(counting, tableName);
     await store.warmUp();
-    expect(commands).toEqual(['UpdateItemCommand']);
+    expect(commands).toEqual(['UpdateItem']);
     commands.length = 0;
 
     const first = await store.file(draftFor(SAMPLE, { idempotencyKey: 'warm-1' }));
-    expect(commands).toEqual(['TransactWriteItemsCommand']);
+    expect(commands).toEqual(['TransactWriteItems']);
     commands.length = 0;
     const second = await store.file(draftFor(SAMPLE, { idempotencyKey: 'warm-2' }));
     counting.destroy();
 
-    expect(commands).toEqual(['UpdateItemCommand', 'TransactWriteItemsCommand']);
+    expect(commands).toEqual(['UpdateItem', 'TransactWriteItems']);
     expect([first.records.issue?.number, second.records.issue?.number]).toEqual([1, 2]);
   });
 

@@ -28,6 +28,23 @@ export function localDocumentClient(endpoint = localEndpoint()): DynamoDBDocumen
   return createDocumentClient({ endpoint, ...LOCAL_AWS, ...DYNAMODB_LOCAL_TEST_SETTINGS }, 60_000);
 }
 
+/**
+ * A DynamoDB Local client that records the name of each command it sends (`UpdateItem`,
+ * `TransactWriteItems`, …): what the round-trip tests count.
+ */
+export function countingDocumentClient(): { client: DynamoDBDocumentClient; commands: string[] } {
+  const client = localDocumentClient();
+  const commands: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => (args) => {
+      commands.push(String(context.commandName).replace(/Command$/, ''));
+      return next(args);
+    },
+    { step: 'initialize' },
+  );
+  return { client, commands };
+}
+
 /** Creates a fresh table from the shared design and returns its name. */
 export async function createTestTable(): Promise<string> {
   const tableName = `test-${randomUUID()}`;
