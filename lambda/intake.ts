@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { deliveryIdentity, type KeyHeaders } from './core/delivery-key.ts';
 import { type JsonObject, parseJsonObject } from './core/json.ts';
-import type { SignalDraft, SignalReading } from './core/loop-records.ts';
+import type { FilingKind, LoopRecords, SignalDraft, SignalReading } from './core/loop-records.ts';
 import type { Severity } from './core/severity.ts';
 import { DependencyUnavailableError, InvalidPayloadError } from './errors.ts';
 import { nameOf } from './observability/error-details.ts';
@@ -26,7 +26,6 @@ import {
   severityMetricName,
   UNREADABLE_METRIC,
 } from './observability/metric-names.ts';
-import type { SignalStore, StoredDelivery } from './storage/signal-store.ts';
 
 /** One delivery as it arrived, whatever carried it. */
 export interface RawDelivery {
@@ -71,6 +70,33 @@ export type IntakeResult =
  * naming what is missing or wrong.
  */
 export type SourceReader = (payload: JsonObject) => readonly [SignalReading, ...SignalReading[]];
+
+/** The outcome of storing a delivery. */
+export interface StoredDelivery {
+  readonly records: LoopRecords;
+  /** The signal's payload and the issue's `signalPayload` as JSON text, for the answer. */
+  readonly payloadJson: { readonly signal: string; readonly issue: string | null };
+  /** True when this delivery repeated an earlier one and nothing new was written. */
+  readonly replayed: boolean;
+  /** How it was filed (for a replay: as the first delivery was). */
+  readonly filing: FilingKind;
+}
+
+/** Where accepted deliveries go. The intake depends on this, not on DynamoDB. */
+export interface SignalStore {
+  /**
+   * Files the delivery's signal atomically, in a new issue or its alert's open issue (or alone,
+   * for a resolution with no open issue), or, when the delivery repeats one seen within the dedup
+   * window, writes nothing and returns what the first one created.
+   */
+  file(draft: SignalDraft): Promise<StoredDelivery>;
+  /**
+   * Init's part: opens the connection (and resolves credentials and the endpoint) ahead of the
+   * first delivery, doing work that delivery needs. Rejects when storage is unreachable; nothing
+   * depends on it.
+   */
+  warmUp(): Promise<void>;
+}
 
 /** Where unreadable deliveries are kept for replay. */
 export interface UnreadableKeeper {

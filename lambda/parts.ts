@@ -11,7 +11,7 @@ import { DEADLINES_MS } from './deadlines.ts';
 import { DEDUP_RECORD_RETENTION_DAYS } from './delivery-queue/retry-policy.ts';
 import { SqsDeliveryQueue } from './delivery-queue/sqs-delivery-queue.ts';
 import { ConfigurationError } from './errors.ts';
-import { createIntake, type Intake, type RawDelivery } from './intake.ts';
+import { createIntake, type Intake, type RawDelivery, type SignalStore } from './intake.ts';
 import { metrics } from './observability/instruments.ts';
 import { SECRET_STALE_METRIC } from './observability/metric-names.ts';
 import {
@@ -21,7 +21,7 @@ import {
   type WebhookSecretSource,
 } from './secret/webhook-secret-source.ts';
 import { readPosthogDelivery } from './sources/posthog/posthog-delivery.ts';
-import { DynamoDbSignalStore, type SignalStore } from './storage/signal-store.ts';
+import { DynamoDbSignalStore } from './storage/signal-store.ts';
 
 /**
  * The intake as this service runs it, in AWS and locally: PostHog's bodies, the shared metrics,

@@ -83,6 +83,9 @@ export interface Issue {
   readonly updatedAt: string;
 }
 
+/** How a delivery was filed: it opened an issue, joined its alert's open one, or stands alone. */
+export type FilingKind = 'opened' | 'joined' | 'alone';
+
 /** What one accepted delivery created: a signal, and the issue it opened or joined (if any). */
 export interface LoopRecords {
   readonly signal: Signal;

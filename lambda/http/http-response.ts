@@ -1,6 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { StoredDelivery } from '../intake.ts';
 import type { StoredIssueDetail } from '../storage/read-model.ts';
-import type { StoredDelivery } from '../storage/signal-store.ts';
 
 /** A JSON answer; every response of the function goes through here. */
 export function jsonResponse(

@@ -2,10 +2,25 @@ import type { Change } from '../core/issue-changes.ts';
 import type { Issue, Signal } from '../core/loop-records.ts';
 import { decodePayload, encodePayload, type StoredPayload } from './payload-encoding.ts';
 import { issueKeys, KEY_ATTRIBUTES, signalKeys } from './table-design.ts';
-import type { AlertRecord } from './write-plan.ts';
 
 /** A raw table item as the document client reads it. */
 export type Item = Record<string, unknown>;
+
+/**
+ * An alert's record: which issue its firings currently go to, and a copy of that issue as this
+ * service last wrote it (so that joining it needs no read of the issue; a status or priority
+ * changed since by someone else makes the write's condition fail and hand back the real one).
+ */
+export interface AlertRecord {
+  /** Bumped by every write: the condition that keeps concurrent firings from opening two issues. */
+  readonly version: number;
+  /** Arrival (epoch seconds) of the episode's earliest and latest firing or error. */
+  readonly openedAt: number;
+  readonly lastActiveAt: number;
+  readonly issue: Issue;
+  /** The issue's `signalPayload` as stored. */
+  readonly issuePayload: StoredPayload;
+}
 
 /** The table item for a signal: Loop's fields, `entity`, its keys, and the change it makes (if any). */
 export function signalItem(signal: Signal, payload: StoredPayload, change?: Change): Item {

@@ -17,20 +17,23 @@ import {
   type Issue,
   issueJoinedBy,
   issueOpenedBy,
-  type LoopRecords,
   type SignalDraft,
   signalOf,
 } from '../core/loop-records.ts';
 import { DependencyUnavailableError, ReplayGoneError, ServiceError } from '../errors.ts';
-import type { UnreadableDelivery, UnreadableKeeper } from '../intake.ts';
-import { alertRecordFromItem, type Item, signalFromItem, storedIssueFromItem } from './items.ts';
+import type { SignalStore, StoredDelivery, UnreadableDelivery, UnreadableKeeper } from '../intake.ts';
+import {
+  type AlertRecord,
+  alertRecordFromItem,
+  type Item,
+  signalFromItem,
+  storedIssueFromItem,
+} from './items.ts';
 import { encodePayload, payloadJson, type StoredPayload } from './payload-encoding.ts';
 import { readIssuePartition } from './read-model.ts';
 import { keys } from './table-design.ts';
 import {
-  type AlertRecord,
   alertDigest,
-  type Filing,
   filingFor,
   filingTransaction,
   nextIssueNumberUpdate,
@@ -38,32 +41,6 @@ import {
   TRANSACTION_POSITIONS,
   unreadablePut,
 } from './write-plan.ts';
-
-/** The outcome of storing a delivery. */
-export interface StoredDelivery {
-  readonly records: LoopRecords;
-  /** The signal's payload and the issue's `signalPayload` as JSON text, for the answer. */
-  readonly payloadJson: { readonly signal: string; readonly issue: string | null };
-  /** True when this delivery repeated an earlier one and nothing new was written. */
-  readonly replayed: boolean;
-  /** How it was filed (for a replay: as the first delivery was). */
-  readonly filing: Filing['kind'];
-}
-
-/** Where accepted deliveries go. The intake depends on this, not on DynamoDB. */
-export interface SignalStore {
-  /**
-   * Files the delivery's signal atomically, in a new issue or its alert's open issue (or alone,
-   * for a resolution with no open issue), or, when the delivery repeats one seen within the dedup
-   * window, writes nothing and returns what the first one created.
-   */
-  file(draft: SignalDraft): Promise<StoredDelivery>;
-  /**
-   * Opens the connection (and resolves credentials and the endpoint) ahead of the first delivery,
-   * by a read that changes nothing. Rejects when storage is unreachable; nothing depends on it.
-   */
-  warmUp(): Promise<void>;
-}
 
 export interface DynamoDbSignalStoreOptions {
   /** How long a delivery key is remembered. @default 600 (10 minutes) */

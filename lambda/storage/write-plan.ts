@@ -9,7 +9,7 @@ import type { PutCommandInput, TransactWriteCommandInput, UpdateCommandInput } f
 import type { Change } from '../core/issue-changes.ts';
 import { type Issue, isOpen, type Signal, type SignalDraft } from '../core/loop-records.ts';
 import type { UnreadableDelivery } from '../intake.ts';
-import { type Item, issueItem, signalItem } from './items.ts';
+import { type AlertRecord, type Item, issueItem, signalItem } from './items.ts';
 import type { StoredPayload } from './payload-encoding.ts';
 import { issueKeys, keys, TABLE_DESIGN, unreadableKeys } from './table-design.ts';
 
@@ -30,22 +30,6 @@ export interface PlanSettings {
   readonly groupFirings: boolean;
   /** A firing joins its alert's open issue when it arrived within this long of the episode's firings. */
   readonly episodeGapSeconds: number;
-}
-
-/**
- * An alert's record: which issue its firings currently go to, and a copy of that issue as this
- * service last wrote it (so that joining it needs no read of the issue; a status or priority
- * changed since by someone else makes the write's condition fail and hand back the real one).
- */
-export interface AlertRecord {
-  /** Bumped by every write: the condition that keeps concurrent firings from opening two issues. */
-  readonly version: number;
-  /** Arrival (epoch seconds) of the episode's earliest and latest firing or error. */
-  readonly openedAt: number;
-  readonly lastActiveAt: number;
-  readonly issue: Issue;
-  /** The issue's `signalPayload` as stored. */
-  readonly issuePayload: StoredPayload;
 }
 
 /** How a delivery is filed. */

@@ -1,7 +1,6 @@
-import type { RawDelivery } from '../../lambda/intake.ts';
+import type { RawDelivery, SignalStore } from '../../lambda/intake.ts';
 import { posthogIntake } from '../../lambda/parts.ts';
 import type { WebhookSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
-import type { SignalStore } from '../../lambda/storage/signal-store.ts';
 import { createHandler, type WebhookHandler } from '../../lambda/webhook-handler.ts';
 
 /** The webhook as the service runs it (PostHog's bodies, the shared metrics) around these parts. */

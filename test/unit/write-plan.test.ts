@@ -1,7 +1,7 @@
 import { filingChange } from '../../lambda/core/issue-changes.ts';
 import { issueOpenedBy, signalOf } from '../../lambda/core/loop-records.ts';
+import type { AlertRecord } from '../../lambda/storage/items.ts';
 import {
-  type AlertRecord,
   alertDigest,
   type FilingWrite,
   filingFor,
