@@ -169,9 +169,10 @@ export class SignalQueries {
 
   /** An issue and its signals, found by issue number, signal id or issue id; or a lone signal. */
   async find(reference: string): Promise<StoredIssueDetail | undefined> {
+    if (!REFERENCE.test(reference)) return undefined;
     const issueId = await this.issueIdOf(reference);
-    if (!issueId) return undefined;
-    const partition = await readIssuePartition(this.client, this.tableName, issueId);
+    // A lone signal's id names no issue (undefined): it is read by its own key below.
+    const partition = issueId ? await readIssuePartition(this.client, this.tableName, issueId) : undefined;
     if (partition) {
       const { issue, payload } = storedIssueFromItem(partition.issue);
       return {

@@ -113,6 +113,35 @@ describe('npm run signals against DynamoDB Local', () => {
     expect(out).toContain('"alert_id": "alert-9"');
   });
 
+  it('show: finds a signal on its own (a resolution that found no open issue) by its id', async () => {
+    const store = new DynamoDbSignalStore(client, tableName);
+    const resolution = await store.file(
+      draftFor(
+        {
+          id: 'lone-resolution',
+          type: 'logs_alert.resolved',
+          timestamp: '2026-11-27T12:00:00.000Z',
+          data: {
+            alert_id: 'never-fired',
+            alert_name: 'quiet alert',
+            result_count: 3,
+            threshold_count: 100,
+            threshold_operator: 'above',
+            window_minutes: 5,
+          },
+        },
+        { receivedAt: new Date('2026-11-27T12:00:00.000Z') },
+      ),
+    );
+    expect(resolution.filing).toBe('alone');
+
+    const { code, out } = await cli(['show', resolution.records.signal.id], env);
+
+    expect(code).toBe(0);
+    expect(out).toContain('A signal on its own');
+    expect(out).toContain(`Signal ${resolution.records.signal.id}`);
+  });
+
   it('show --json gives the issue and its signals in Loop shape', async () => {
     const { out } = await cli(['show', '1', '--json'], env);
     expect(JSON.parse(out)).toEqual({
