@@ -10,11 +10,18 @@ export const DEADLINES_MS = { secret: 600, storageCall: 1_200, storageDelivery: 
 
 /** A call that did not finish within its deadline: the dependency counts as unavailable. */
 export class DeadlineExceededError extends Error {
-  constructor(readonly deadlineMs: number) {
-    super(`No complete answer within ${deadlineMs} ms`);
+  constructor(
+    readonly deadlineMs: number,
+    options?: { readonly cause?: unknown },
+  ) {
+    super(`No complete answer within ${deadlineMs} ms`, options);
     this.name = new.target.name;
   }
 }
+
+// What the SDK rejects with when a signal aborts its call: its HTTP handler's AbortError, or the
+// signal's own reason (a TimeoutError) when the abort comes between retries.
+const ABORT_NAMES = new Set(['AbortError', 'TimeoutError']);
 
 interface SendsCommands {
   // biome-ignore lint/suspicious/noExplicitAny: the SDK's own signature, overloaded per command.
@@ -34,7 +41,11 @@ export function withDeadline<Client extends SendsCommands>(client: Client, deadl
     try {
       return await send(command, { ...options, abortSignal });
     } catch (error) {
-      if (abortSignal.aborted) throw new DeadlineExceededError(deadlineMs);
+      // Only the abort itself: an answer that landed as the deadline passed stays what it was.
+      const name = (error as { name?: unknown } | null)?.name;
+      if (abortSignal.aborted && typeof name === 'string' && ABORT_NAMES.has(name)) {
+        throw new DeadlineExceededError(deadlineMs, { cause: error });
+      }
       throw error;
     }
   };
