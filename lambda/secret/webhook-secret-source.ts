@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { isTransientAwsError } from '../aws-errors.ts';
+import { DEADLINES_MS } from '../deadlines.ts';
 import { ConfigurationError, DependencyUnavailableError } from '../errors.ts';
 
 /** Where the webhook secret comes from. */
@@ -53,6 +54,8 @@ export interface SecretsManagerSourceOptions {
   readonly retryAfterFailureMs?: number;
   /** Called for each request answered with a stale value (a metric). */
   readonly onStale?: () => void;
+  /** The most one fetch may take, both versions included. @default DEADLINES_MS.secret (600) */
+  readonly fetchBudgetMs?: number;
   /** Clock, for tests. @default Date.now */
   readonly now?: () => number;
 }
@@ -90,6 +93,7 @@ export class SecretsManagerSecretSource implements WebhookSecretSource {
   private readonly maxStaleMs: number;
   private readonly retryAfterFailureMs: number;
   private readonly onStale: () => void;
+  private readonly fetchBudgetMs: number;
   private readonly now: () => number;
   private failedAt: number | undefined;
 
@@ -104,6 +108,7 @@ export class SecretsManagerSecretSource implements WebhookSecretSource {
     this.maxStaleMs = options.maxStaleMs ?? 3_600_000;
     this.retryAfterFailureMs = options.retryAfterFailureMs ?? 10_000;
     this.onStale = options.onStale ?? (() => undefined);
+    this.fetchBudgetMs = options.fetchBudgetMs ?? DEADLINES_MS.secret;
     this.now = options.now ?? Date.now;
   }
 
@@ -131,7 +136,17 @@ export class SecretsManagerSecretSource implements WebhookSecretSource {
   async refreshedAfterMismatch(): Promise<readonly string[] | undefined> {
     const cached = this.cached;
     if (cached && this.now() - cached.fetchedAt < this.refreshAfterMismatchMs) return undefined;
-    return this.acceptedValues(await this.fetch());
+    // While Secrets Manager fails, a wrong secret is just wrong (401), and asks it nothing more.
+    if (this.failedAt !== undefined && this.now() - this.failedAt < this.retryAfterFailureMs) return undefined;
+    try {
+      const fetched = await this.fetch();
+      this.failedAt = undefined;
+      return this.acceptedValues(fetched);
+    } catch (error) {
+      if (!(error instanceof DependencyUnavailableError)) throw error;
+      this.failedAt = this.now();
+      return undefined;
+    }
   }
 
   private acceptedValues({ current, previous }: CachedSecret): readonly string[] {
@@ -146,13 +161,15 @@ export class SecretsManagerSecretSource implements WebhookSecretSource {
   }
 
   private async fetchFromSecretsManager(): Promise<CachedSecret> {
+    // One deadline for the whole fetch, both versions included (docs/http-contract.md "Deadlines").
+    const budget = AbortSignal.timeout(this.fetchBudgetMs);
     // Within a known grace period both versions are fetched at once. Otherwise only the current
     // one: the previous is asked for after it only when the current one turns out to be a recent
     // rotation (one request per cold start, not two, in all but the day after a rotation).
     const previousMayCount =
       this.previousGraceMs > 0 && this.cached !== undefined && this.now() < this.cached.graceEndsAt;
-    const previousFetch = previousMayCount ? settled(this.version('AWSPREVIOUS')) : undefined;
-    const current = await this.version('AWSCURRENT');
+    const previousFetch = previousMayCount ? settled(this.version('AWSPREVIOUS', budget)) : undefined;
+    const current = await this.version('AWSCURRENT', budget);
     if (!current?.SecretString)
       throw new ConfigurationError('The webhook secret in Secrets Manager is empty or binary');
     const rotatedAt = current.CreatedDate?.getTime();
@@ -160,9 +177,11 @@ export class SecretsManagerSecretSource implements WebhookSecretSource {
     let previous: string | undefined;
     if (this.now() < graceEndsAt) {
       // A rotation since the last fetch: the previous version was not asked for yet.
-      const fetched = await (previousFetch ?? settled(this.version('AWSPREVIOUS')));
-      if (!fetched.ok) throw fetched.error;
-      previous = fetched.value?.SecretString;
+      const fetched = await (previousFetch ?? settled(this.version('AWSPREVIOUS', budget)));
+      // Unreadable for now: the current version is still the secret; a presented previous one
+      // is refused until a refresh after a mismatch reads it.
+      if (fetched.ok) previous = fetched.value?.SecretString;
+      else if (!(fetched.error instanceof DependencyUnavailableError)) throw fetched.error;
     }
     this.cached = {
       current: current.SecretString,
@@ -174,14 +193,17 @@ export class SecretsManagerSecretSource implements WebhookSecretSource {
   }
 
   /** One version of the secret; undefined when no version carries that stage (no rotation yet). */
-  private async version(stage: 'AWSCURRENT' | 'AWSPREVIOUS') {
+  private async version(stage: 'AWSCURRENT' | 'AWSPREVIOUS', budget: AbortSignal) {
     try {
       return await this.client.send(
         new GetSecretValueCommand({ SecretId: this.secretId, VersionStage: stage }),
+        { abortSignal: budget },
       );
     } catch (error) {
       if (stage === 'AWSPREVIOUS' && (error as Error).name === 'ResourceNotFoundException') return undefined;
-      if (isTransientAwsError(error)) throw new DependencyUnavailableError('Secret store', { cause: error });
+      if (isTransientAwsError(error) || budget.aborted) {
+        throw new DependencyUnavailableError('Secret store', { cause: error });
+      }
       throw new ConfigurationError('The webhook secret could not be read from Secrets Manager', {
         cause: error,
       });

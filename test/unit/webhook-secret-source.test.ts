@@ -206,6 +206,26 @@ describe('SecretsManagerSecretSource (real SDK client, fake Secrets Manager over
       expect(stale).toBe(0);
     });
 
+    it('answers a wrong secret 401 (no refresh) while Secrets Manager fails, asking it at most every 10 s', async () => {
+      secretsManager.reply = () => secretValueReply('cached');
+      const secrets = blipSource();
+      await secrets.accepted();
+      secretsManager.reply = () => awsErrorReply(400, 'ThrottlingException');
+      clock += 6 * MINUTE;
+      const before = currentCalls().length;
+
+      const refreshes = [];
+      for (let n = 0; n < 20; n++) {
+        expect(await secrets.accepted()).toEqual(['cached']);
+        refreshes.push(await secrets.refreshedAfterMismatch());
+        clock += 100;
+      }
+
+      expect(refreshes).toEqual(Array(20).fill(undefined));
+      // The first stale use asked once (with the SDK's own retry); nothing more within 10 s.
+      expect(currentCalls().length - before).toBeLessThanOrEqual(2);
+    });
+
     it('does not hide a deployment fault behind the cached value', async () => {
       secretsManager.reply = () => secretValueReply('cached');
       const secrets = blipSource();
@@ -337,12 +357,29 @@ describe('SecretsManagerSecretSource (real SDK client, fake Secrets Manager over
       expect(await source({ previousGraceMs: 3 * HOUR }).accepted()).toEqual(['new-secret', 'old-secret']);
     });
 
-    it('answers 503 when the previous version cannot be fetched in the grace period', async () => {
+    it('accepts the current value when the previous one cannot be read in the grace period, and reads it on a later mismatch', async () => {
       secretsManager.reply = (call) =>
         call.body.VersionStage === 'AWSPREVIOUS'
           ? awsErrorReply(400, 'ThrottlingException')
           : secretValueReply('new-secret', new Date(clock - HOUR));
-      await expect(source().accepted()).rejects.toBeInstanceOf(DependencyUnavailableError);
+      const secrets = source();
+      expect(await secrets.accepted()).toEqual(['new-secret']);
+
+      rotated(1);
+      clock += 31_000;
+      expect(await secrets.refreshedAfterMismatch()).toEqual(['new-secret', 'old-secret']);
+    });
+
+    it('fetches both versions within one deadline: a slow previous one is given up, the current one kept', async () => {
+      secretsManager.reply = (call) => ({
+        ...(call.body.VersionStage === 'AWSPREVIOUS'
+          ? secretValueReply('old-secret')
+          : secretValueReply('new-secret', new Date(clock - HOUR))),
+        delayMs: 400,
+      });
+      const started = Date.now();
+      expect(await source({ fetchBudgetMs: 600 }).accepted()).toEqual(['new-secret']);
+      expect(Date.now() - started).toBeLessThan(900);
     });
   });
 });
