@@ -59,13 +59,17 @@ export class PosthogSignalsStack extends Stack {
         : {}),
     });
     secret.grantRead(webhook);
-    // The counter is an UpdateItem, TransactWriteItems is authorised per item as PutItem (as is
-    // keeping an unreadable delivery), a repeat reads its issue's partition (Query), an alert's
-    // record is a GetItem, and init opens the connection with one.
-    webhook.allow(
-      ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem'],
-      [table.tableArn],
-    );
+    // The counter is an UpdateItem (init takes the first number), TransactWriteItems is
+    // authorised per item as PutItem (as is keeping an unreadable delivery) and ConditionCheckItem,
+    // a repeat reads its issue and signal (BatchGetItem), an alert's record is a GetItem.
+    const filingActions = [
+      'dynamodb:UpdateItem',
+      'dynamodb:PutItem',
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+    ];
+    webhook.allow(filingActions, [table.tableArn]);
     // Only sending: not grantSendMessages, which adds GetQueueAttributes and GetQueueUrl.
     webhook.allow(['sqs:SendMessage'], [queue.queueArn]);
 
@@ -76,10 +80,7 @@ export class PosthogSignalsStack extends Stack {
       timeout: DRAIN_TIMEOUT,
       environment: { ...filing, DELIVERY_QUEUE_URL: queue.queueUrl },
     });
-    drain.allow(
-      ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem'],
-      [table.tableArn],
-    );
+    drain.allow(filingActions, [table.tableArn]);
     // What the event source mapping needs to consume the queue, and the back-off (visibility).
     drain.allow(
       ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'],

@@ -6,7 +6,14 @@
  * whatever is down: secret 600 + storage 1,200 (one budget for all of a delivery's calls, see
  * signal-store.ts) + queue 600 ms.
  */
-export const DEADLINES_MS = { secret: 600, storageCall: 1_200, storageDelivery: 1_200, queue: 600 } as const;
+export const DEADLINES_MS = {
+  secret: 600,
+  storageCall: 1_200,
+  storageDelivery: 1_200,
+  queue: 600,
+  /** A queued delivery at the drain: nobody waits on it, but a batch must fit the drain's 30 s. */
+  drainDelivery: 10_000,
+} as const;
 
 /** A call that did not finish within its deadline: the dependency counts as unavailable. */
 export class DeadlineExceededError extends Error {

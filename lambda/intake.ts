@@ -89,13 +89,18 @@ export interface SignalStore {
    * for a resolution with no open issue), or, when the delivery repeats one seen within the dedup
    * window, writes nothing and returns what the first one created.
    */
-  file(draft: SignalDraft): Promise<StoredDelivery>;
+  file(draft: SignalDraft, budget?: StorageBudget): Promise<StoredDelivery>;
   /**
    * Init's part: opens the connection (and resolves credentials and the endpoint) ahead of the
    * first delivery, doing work that delivery needs. Rejects when storage is unreachable; nothing
    * depends on it.
    */
   warmUp(): Promise<void>;
+}
+
+/** A signal every storage call of one delivery shares: when it aborts, storage counts as unavailable. */
+export interface StorageBudget {
+  readonly abortSignal?: AbortSignal;
 }
 
 /** Where unreadable deliveries are kept for replay. */
@@ -119,6 +124,12 @@ export interface IntakeDependencies {
   readonly metrics: Metrics;
   /** Keeps a delivery durably while storage is down. @default none: the outage is thrown */
   readonly hold?: (delivery: RawDelivery) => Promise<void>;
+  /**
+   * The most all of one delivery's storage calls may take together, every signal of it and
+   * retries included; then storage counts as unavailable (docs/http-contract.md "Deadlines").
+   * @default none: each call has only its client's deadline
+   */
+  readonly storageBudgetMs?: number;
 }
 
 /** The intake operation, bound to its dependencies. */
@@ -132,7 +143,7 @@ export interface Intake {
 }
 
 /** Builds the intake operation around the given dependencies. */
-export function createIntake({ store, read, metrics, hold }: IntakeDependencies): Intake {
+export function createIntake({ store, read, metrics, hold, storageBudgetMs }: IntakeDependencies): Intake {
   const readOrKeep = async (delivery: RawDelivery): Promise<readonly [SignalDraft, ...SignalDraft[]]> => {
     try {
       return draftsOf(delivery, read);
@@ -158,8 +169,10 @@ export function createIntake({ store, read, metrics, hold }: IntakeDependencies)
         ...(drafts.length > 1 ? { signals: drafts.length } : {}),
       };
       const stored: StoredDelivery[] = [];
+      const budget =
+        storageBudgetMs === undefined ? {} : { abortSignal: AbortSignal.timeout(storageBudgetMs) };
       try {
-        for (const draft of drafts) stored.push(await store.file(draft));
+        for (const draft of drafts) stored.push(await store.file(draft, budget));
       } catch (error) {
         if (!hold || !isStorageOutage(error)) throw error;
         // Held whole: the drain files it again, and what was filed already replays.

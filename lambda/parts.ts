@@ -7,7 +7,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { createDocumentClient, createSecretsManagerClient } from './aws-clients.ts';
 import type { FunctionConfig } from './config.ts';
-import { DEADLINES_MS } from './deadlines.ts';
 import { DEDUP_RECORD_RETENTION_DAYS } from './delivery-queue/retry-policy.ts';
 import { SqsDeliveryQueue } from './delivery-queue/sqs-delivery-queue.ts';
 import { ConfigurationError } from './errors.ts';
@@ -25,17 +24,20 @@ import { DynamoDbSignalStore } from './storage/signal-store.ts';
 
 /**
  * The intake as this service runs it, in AWS and locally: PostHog's bodies, the shared metrics,
- * and, where there is one, the queue that holds a delivery while storage is down.
+ * and, where there is one, the queue that holds a delivery while storage is down; and how long
+ * one delivery's storage calls may take together (DEADLINES_MS; none locally).
  */
 export function posthogIntake(
   store: SignalStore,
   queue?: { send(delivery: RawDelivery): Promise<void> },
+  storageBudgetMs?: number,
 ): Intake {
   return createIntake({
     store,
     read: readPosthogDelivery,
     metrics,
     ...(queue ? { hold: (delivery: RawDelivery) => queue.send(delivery) } : {}),
+    ...(storageBudgetMs === undefined ? {} : { storageBudgetMs }),
   });
 }
 
@@ -64,7 +66,6 @@ export function signalStoreFor(config: FunctionConfig): SignalStore {
     dedupRecordRetentionSeconds: DEDUP_RECORD_RETENTION_DAYS * 86_400,
     groupFirings: config.groupFirings,
     episodeGapSeconds: config.episodeGapHours * 3_600,
-    deliveryBudgetMs: DEADLINES_MS.storageDelivery,
   });
 }
 

@@ -3,6 +3,7 @@
  * reads the environment once, builds the production parts and hands them to the handler.
  */
 import { readConfig } from './config.ts';
+import { DEADLINES_MS } from './deadlines.ts';
 import { logger } from './observability/instruments.ts';
 import { deliveryQueueFor, posthogIntake, secretSourceFor, signalStoreFor } from './parts.ts';
 import { settleWithin } from './warm-up.ts';
@@ -15,7 +16,10 @@ const config = readConfig(process.env, (message) => logger.warn(message));
 const secrets = secretSourceFor(config);
 const store = signalStoreFor(config);
 
-export const handler = createHandler({ secrets, intake: posthogIntake(store, deliveryQueueFor(config)) });
+export const handler = createHandler({
+  secrets,
+  intake: posthogIntake(store, deliveryQueueFor(config), DEADLINES_MS.storageDelivery),
+});
 
 /**
  * Init does the waiting: index.mjs (see infra/bundling.ts) calls this once, while Lambda gives

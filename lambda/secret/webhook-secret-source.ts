@@ -137,7 +137,8 @@ export class SecretsManagerSecretSource implements WebhookSecretSource {
     const cached = this.cached;
     if (cached && this.now() - cached.fetchedAt < this.refreshAfterMismatchMs) return undefined;
     // While Secrets Manager fails, a wrong secret is just wrong (401), and asks it nothing more.
-    if (this.failedAt !== undefined && this.now() - this.failedAt < this.retryAfterFailureMs) return undefined;
+    if (this.failedAt !== undefined && this.now() - this.failedAt < this.retryAfterFailureMs)
+      return undefined;
     try {
       const fetched = await this.fetch();
       this.failedAt = undefined;

@@ -30,7 +30,6 @@ export async function readIssuePartition(
   client: DynamoDBDocumentClient,
   tableName: string,
   issueId: string,
-  options?: { readonly abortSignal?: AbortSignal },
 ): Promise<IssuePartition | undefined> {
   const items: Item[] = [];
   let startKey: Record<string, unknown> | undefined;
@@ -44,7 +43,6 @@ export async function readIssuePartition(
         ConsistentRead: true,
         ExclusiveStartKey: startKey,
       }),
-      options,
     );
     items.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CancellationReason } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -21,7 +22,13 @@ import {
   signalOf,
 } from '../core/loop-records.ts';
 import { DependencyUnavailableError, ReplayGoneError, ServiceError } from '../errors.ts';
-import type { SignalStore, StoredDelivery, UnreadableDelivery, UnreadableKeeper } from '../intake.ts';
+import type {
+  SignalStore,
+  StorageBudget,
+  StoredDelivery,
+  UnreadableDelivery,
+  UnreadableKeeper,
+} from '../intake.ts';
 import {
   type AlertRecord,
   alertRecordFromItem,
@@ -30,8 +37,7 @@ import {
   storedIssueFromItem,
 } from './items.ts';
 import { encodePayload, payloadJson, type StoredPayload } from './payload-encoding.ts';
-import { readIssuePartition } from './read-model.ts';
-import { keys } from './table-design.ts';
+import { keys, TABLE_DESIGN } from './table-design.ts';
 import {
   alertDigest,
   filingFor,
@@ -58,12 +64,6 @@ export interface DynamoDbSignalStoreOptions {
   readonly newId?: () => string;
   /** Clock for `updatedAt`, for tests. @default () => new Date() */
   readonly now?: () => Date;
-  /**
-   * The most all of one delivery's calls may take together, retries included; then storage counts
-   * as unavailable (the webhook queues the delivery). The functions use
-   * DEADLINES_MS.storageDelivery. @default none: each call has only its client's deadline
-   */
-  readonly deliveryBudgetMs?: number;
 }
 
 // A write refused by a concurrent one is planned again from what won: at once when the refusal
@@ -87,7 +87,6 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
   private readonly settings: PlanSettings;
   private readonly newId: () => string;
   private readonly now: () => Date;
-  private readonly deliveryBudgetMs: number | undefined;
   private reservedNumber: number | undefined;
 
   constructor(
@@ -104,15 +103,10 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
     };
     this.newId = options.newId ?? randomUUID;
     this.now = options.now ?? (() => new Date());
-    this.deliveryBudgetMs = options.deliveryBudgetMs;
   }
 
-  async file(draft: SignalDraft): Promise<StoredDelivery> {
+  async file(draft: SignalDraft, budget: StorageBudget = {}): Promise<StoredDelivery> {
     try {
-      const budget =
-        this.deliveryBudgetMs === undefined
-          ? {}
-          : { abortSignal: AbortSignal.timeout(this.deliveryBudgetMs) };
       return await this.fileWithRetries(draft, budget);
     } catch (error) {
       throw asStorageError(error);
@@ -143,7 +137,7 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
   }
 
   /** Files a draft; every call shares `budget` (its signal aborts whatever is in flight). */
-  private async fileWithRetries(draft: SignalDraft, budget: Budget): Promise<StoredDelivery> {
+  private async fileWithRetries(draft: SignalDraft, budget: StorageBudget): Promise<StoredDelivery> {
     const { source, alertKey } = draft.reading;
     const digest =
       this.settings.groupFirings && alertKey !== null ? alertDigest(source, alertKey) : undefined;
@@ -237,13 +231,13 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
   }
 
   /** The number held since init, if it is there yet; else the next one from the counter. */
-  private async nextIssueNumber(budget: Budget): Promise<number> {
+  private async nextIssueNumber(budget: StorageBudget): Promise<number> {
     const reserved = this.reservedNumber;
     this.reservedNumber = undefined;
     return reserved ?? (await this.takeIssueNumber(budget));
   }
 
-  private async takeIssueNumber(budget: Budget): Promise<number> {
+  private async takeIssueNumber(budget: StorageBudget): Promise<number> {
     const { Attributes } = await this.client.send(
       new UpdateCommand(nextIssueNumberUpdate(this.settings)),
       budget,
@@ -252,7 +246,7 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
   }
 
   /** The alert's record, read strongly consistent: the write that follows is conditional on it. */
-  private async readAlert(digest: string, budget: Budget): Promise<AlertRecord | undefined> {
+  private async readAlert(digest: string, budget: StorageBudget): Promise<AlertRecord | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.alert(digest), ConsistentRead: true }),
       budget,
@@ -261,10 +255,12 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
   }
 
   /**
-   * Reads back what the first delivery with this key created: one Query of its issue's partition
-   * (a signal without an issue: one GetItem).
+   * Reads back what the first delivery with this key created: its issue and its signal, by their
+   * keys, in one request (a signal without an issue: one GetItem) — never the issue's whole
+   * partition, which grows with every firing.
    */
-  private async replay(draft: SignalDraft, delivery: Item, budget: Budget): Promise<StoredDelivery> {
+
+  private async replay(draft: SignalDraft, delivery: Item, budget: StorageBudget): Promise<StoredDelivery> {
     assertSameMessage(delivery, draft.delivery);
     const gone = () =>
       new ReplayGoneError('This delivery repeats an earlier one whose signal no longer exists');
@@ -282,10 +278,12 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
         filing: 'alone',
       };
     }
-    const partition = await readIssuePartition(this.client, this.tableName, delivery.issueId, budget);
-    const signal = partition?.signals.find((item) => item.id === signalId);
-    if (!partition || !signal) throw gone();
-    const { issue, payload } = storedIssueFromItem(partition.issue);
+    const [issueItem, signal] = await this.readByKeys(
+      [keys.issue(delivery.issueId), keys.signal(delivery.issueId, signalId)],
+      budget,
+    );
+    if (!issueItem || !signal) throw gone();
+    const { issue, payload } = storedIssueFromItem(issueItem);
     return {
       records: { signal: signalFromItem(signal), issue },
       payloadJson: { signal: payloadJson(signal.payload as StoredPayload), issue: payloadJson(payload) },
@@ -293,11 +291,31 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
       filing: delivery.filing === 'joined' ? 'joined' : 'opened',
     };
   }
+
+  /** Items by key, strongly consistent, in one BatchGetItem (and again for any it left unprocessed). */
+  private async readByKeys(
+    itemKeys: readonly Record<string, string>[],
+    budget: StorageBudget,
+  ): Promise<(Item | undefined)[]> {
+    const found = new Map<string, Item>();
+    let pending: Record<string, unknown>[] = [...itemKeys];
+    for (let round = 0; pending.length > 0 && round < 5; round++) {
+      const { Responses, UnprocessedKeys } = await this.client.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+        budget,
+      );
+      for (const item of Responses?.[this.tableName] ?? []) found.set(itemKey(item), item);
+      pending = UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    }
+    if (pending.length > 0)
+      throw new DependencyUnavailableError('Storage', { detail: 'reads left unprocessed' });
+    return itemKeys.map((key) => found.get(itemKey(key)));
+  }
 }
 
-/** The signal every call of one delivery shares: its budget. */
-interface Budget {
-  readonly abortSignal?: AbortSignal;
+/** An item's identity: its partition and sort key. */
+function itemKey(item: Record<string, unknown>): string {
+  return `${String(item[TABLE_DESIGN.partitionKey])}\n${String(item[TABLE_DESIGN.sortKey])}`;
 }
 
 /** The issue part of an alert's record, from the issue item that refused a join. */

@@ -208,7 +208,13 @@ describe('the functions', () => {
         on: 'AWS::SecretsManager::Secret',
       },
       {
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+        actions: [
+          'dynamodb:BatchGetItem',
+          'dynamodb:ConditionCheckItem',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+        ],
         on: 'AWS::DynamoDB::Table',
       },
       { actions: ['sqs:SendMessage'], on: 'AWS::SQS::Queue' },
@@ -220,7 +226,13 @@ describe('the functions', () => {
       TRACES,
       { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], on: 'AWS::Logs::LogGroup' },
       {
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+        actions: [
+          'dynamodb:BatchGetItem',
+          'dynamodb:ConditionCheckItem',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+        ],
         on: 'AWS::DynamoDB::Table',
       },
       {

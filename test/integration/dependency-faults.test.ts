@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   awsErrorReply,
   FakeAwsEndpoint,
@@ -58,10 +60,9 @@ describe('dependency faults at the webhook (real SDK clients, fake AWS endpoints
         createSecretsManagerClient(fakeClientConfig(secretsManager.url)),
         SECRET_ARN,
       ),
-      store: new DynamoDbSignalStore(createDocumentClient(fakeClientConfig(dynamoDb.url)), 'signals', {
-        deliveryBudgetMs: DEADLINES_MS.storageDelivery,
-      }),
+      store: new DynamoDbSignalStore(createDocumentClient(fakeClientConfig(dynamoDb.url)), 'signals'),
       queue: new SqsDeliveryQueue(`${sqs.url}/123456789012/deliveries`, fakeClientConfig(sqs.url)),
+      storageBudgetMs: DEADLINES_MS.storageDelivery,
     });
   }
 
@@ -115,6 +116,31 @@ describe('dependency faults at the webhook (real SDK clients, fake AWS endpoints
     const next = await handler(webhookEvent({ body: { name: 'b', value: 1 } }), lambdaContext);
     // Authenticated now; storage is failing, so the delivery waits in the queue.
     expect(next.statusCode).toBe(202);
+  });
+
+  it('gives all the signals of one delivery one storage budget: a slow table with ten alerts in a body still answers inside 3 s', async () => {
+    const { body } = JSON.parse(
+      readFileSync(join(__dirname, '../fixtures/posthog/alertmanager-firing-two-alerts.json'), 'utf8'),
+    ) as { body: { alerts: { labels: Record<string, string> }[] } };
+    const [alert] = body.alerts;
+    const alerts = Array.from({ length: 10 }, (_, n) => ({
+      ...alert,
+      labels: { ...alert?.labels, instance: `i-${n}` },
+    }));
+    let counter = 0;
+    dynamoDb.reply = (call) => ({
+      status: 200,
+      body: call.target.endsWith('UpdateItem') ? { Attributes: { value: { N: String(++counter) } } } : {},
+      // Each signal alone would be quick (3 calls, 450 ms); all ten one after another would not.
+      delayMs: 150,
+    });
+    const started = Date.now();
+
+    const result = await webhook()(webhookEvent({ body: { ...body, alerts } }), lambdaContext);
+
+    expect(result.statusCode).toBe(202);
+    expect(queued).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(POSTHOG_TIMEOUT_MS);
   });
 
   it.each([

@@ -249,7 +249,7 @@ describe('DynamoDbSignalStore deduplication against DynamoDB Local', () => {
 
     counting.destroy();
     expect(repeat.replayed).toBe(true);
-    expect(commands).toEqual(['UpdateItem', 'TransactWriteItems', 'Query']);
+    expect(commands).toEqual(['UpdateItem', 'TransactWriteItems', 'BatchGetItem']);
   });
 
   it('takes the first issue number at init, so the first new delivery of an instance is one round trip', async () => {

@@ -9,11 +9,18 @@ export function webhookHandler({
   store,
   queue,
   now,
+  storageBudgetMs,
 }: {
   readonly secrets: WebhookSecretSource;
   readonly store: SignalStore;
   readonly queue?: { send(delivery: RawDelivery): Promise<void> };
   readonly now?: () => Date;
+  /** As the function sets it (DEADLINES_MS.storageDelivery). @default none */
+  readonly storageBudgetMs?: number;
 }): WebhookHandler {
-  return createHandler({ secrets, intake: posthogIntake(store, queue), ...(now ? { now } : {}) });
+  return createHandler({
+    secrets,
+    intake: posthogIntake(store, queue, storageBudgetMs),
+    ...(now ? { now } : {}),
+  });
 }
