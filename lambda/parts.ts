@@ -47,7 +47,8 @@ export function secretSourceFor(config: FunctionConfig): WebhookSecretSource {
     return new SecretsManagerSecretSource(createSecretsManagerClient(), config.secretArn, {
       previousGraceMs: config.secretGraceHours * 3_600_000,
       maxStaleMs: config.secretMaxStaleMinutes * 60_000,
-      onStale: () => metrics.addMetric(SECRET_STALE_METRIC, MetricUnit.Count, 1),
+      onStale: (ageMs) =>
+        metrics.addMetric(SECRET_STALE_METRIC, MetricUnit.Seconds, Math.round(ageMs / 1000)),
     });
   }
   if (config.secretValue) return new StaticSecretSource(config.secretValue);

@@ -140,11 +140,10 @@ export class Monitoring extends Construct {
       },
       {
         id: 'SecretStale',
-        metric: customMetric(SECRET_STALE_METRIC),
-        threshold: 1,
-        evaluationPeriods: 3,
+        metric: customMetric(SECRET_STALE_METRIC).with({ statistic: 'Maximum' }),
+        threshold: 15 * 60,
         description:
-          'For 15 minutes, deliveries were authenticated with a cached secret because Secrets Manager failed; past SECRET_MAX_STALE_MINUTES they will be refused with 503. First check: the AWS Health Dashboard for Secrets Manager, then the function logs for the fetch error ("cause"), the secret\'s KMS key and the VPC endpoint if any.',
+          'A delivery was authenticated with a cached secret 15 minutes old or more: Secrets Manager has failed for at least ten minutes; past SECRET_MAX_STALE_MINUTES deliveries will be refused with 503. First check: the AWS Health Dashboard for Secrets Manager, then the function logs for the fetch error ("cause"), the secret\'s KMS key and the VPC endpoint if any.',
       },
       {
         id: 'UnauthorizedSurge',

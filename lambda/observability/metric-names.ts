@@ -46,10 +46,11 @@ export function outcomeMetricName(outcome: Outcome | DrainOutcome): string {
 export const UNREADABLE_METRIC = 'DeliveryUnreadable';
 
 /**
- * Metric counting requests authenticated with a cached secret past its age because Secrets
- * Manager failed (docs/http-contract.md "Secret"); alarmed when it persists.
+ * Metric of a request authenticated with a cached secret past its age because Secrets Manager
+ * failed (docs/http-contract.md "Secret"): the copy's age in seconds. Alarmed (its maximum) once
+ * the copy is 15 minutes old, i.e. Secrets Manager has failed for ten.
  */
-export const SECRET_STALE_METRIC = 'SecretStale';
+export const SECRET_STALE_METRIC = 'SecretStaleAge';
 
 /**
  * Metric counting deliveries queued because the table is missing or access to it is denied: an

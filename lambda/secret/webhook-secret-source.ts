@@ -52,8 +52,8 @@ export interface SecretsManagerSourceOptions {
   readonly maxStaleMs?: number;
   /** After a failed fetch, the stale value is used without asking again for this long. @default 10_000 */
   readonly retryAfterFailureMs?: number;
-  /** Called for each request answered with a stale value (a metric). */
-  readonly onStale?: () => void;
+  /** Called for each request answered with a stale value, with its age in ms (a metric). */
+  readonly onStale?: (ageMs: number) => void;
   /** The most one fetch may take, both versions included. @default DEADLINES_MS.secret (600) */
   readonly fetchBudgetMs?: number;
   /** Clock, for tests. @default Date.now */
@@ -92,7 +92,7 @@ export class SecretsManagerSecretSource implements WebhookSecretSource {
   private readonly previousGraceMs: number;
   private readonly maxStaleMs: number;
   private readonly retryAfterFailureMs: number;
-  private readonly onStale: () => void;
+  private readonly onStale: (ageMs: number) => void;
   private readonly fetchBudgetMs: number;
   private readonly now: () => number;
   private failedAt: number | undefined;
@@ -117,7 +117,7 @@ export class SecretsManagerSecretSource implements WebhookSecretSource {
     if (cached && this.now() - cached.fetchedAt < this.maxAgeMs) return this.acceptedValues(cached);
     const stale = cached && this.now() - cached.fetchedAt <= this.maxStaleMs ? cached : undefined;
     if (stale && this.failedAt !== undefined && this.now() - this.failedAt < this.retryAfterFailureMs) {
-      this.onStale();
+      this.onStale(this.now() - stale.fetchedAt);
       return this.acceptedValues(stale);
     }
     try {
@@ -128,7 +128,7 @@ export class SecretsManagerSecretSource implements WebhookSecretSource {
       if (!stale || !(error instanceof DependencyUnavailableError)) throw error;
       // A blip: the value from before it is still the secret, most likely.
       this.failedAt = this.now();
-      this.onStale();
+      this.onStale(this.now() - stale.fetchedAt);
       return this.acceptedValues(stale);
     }
   }

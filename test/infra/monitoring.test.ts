@@ -113,13 +113,13 @@ describe('monitoring', () => {
     expect(names.sort()).toEqual(['DeliveryUnconfigured', 'StorageMisconfigured']);
   });
 
-  it('alarms SecretStale when deliveries are authenticated with a cached secret for three periods in a row', () => {
+  it('alarms SecretStale as soon as a delivery is authenticated with a cached secret 15 minutes old', () => {
     expect(alarm('SecretStale')).toMatchObject({
       Namespace: 'LoopPosthogSignals',
-      MetricName: 'SecretStale',
-      Threshold: 1,
-      EvaluationPeriods: 3,
-      DatapointsToAlarm: 3,
+      MetricName: 'SecretStaleAge',
+      Statistic: 'Maximum',
+      Threshold: 900,
+      EvaluationPeriods: 1,
       TreatMissingData: 'notBreaching',
     });
   });

@@ -141,10 +141,19 @@ describe('SecretsManagerSecretSource (real SDK client, fake Secrets Manager over
   describe('a Secrets Manager blip (docs/http-contract.md "Secret")', () => {
     const MINUTE = 60_000;
     let stale: number;
+    let ages: number[];
     const blipSource = (options = {}) =>
-      source({ onStale: () => (stale += 1), retryAfterFailureMs: 10_000, ...options });
+      source({
+        onStale: (ageMs: number) => {
+          stale += 1;
+          ages.push(ageMs);
+        },
+        retryAfterFailureMs: 10_000,
+        ...options,
+      });
     beforeEach(() => {
       stale = 0;
+      ages = [];
     });
 
     it('keeps accepting the value fetched within the bound, counting each use, and asks again every 10 s', async () => {
@@ -163,6 +172,8 @@ describe('SecretsManagerSecretSource (real SDK client, fake Secrets Manager over
       expect(await secrets.accepted()).toEqual(['cached']);
       expect(currentCalls().length).toBeGreaterThan(asked);
       expect(stale).toBe(3);
+      // Each use reports the copy's age: what the SecretStale alarm reads.
+      expect(ages).toEqual([10 * MINUTE, 10 * MINUTE + 5_000, 10 * MINUTE + 11_000]);
     });
 
     it('takes a rotation as soon as Secrets Manager answers again', async () => {
