@@ -72,6 +72,8 @@ export interface DynamoDbSignalStoreOptions {
 // reports a conflict. Bounded both ways; a delivery still refused after them is held (queued) as
 // storage being busy, never answered 500.
 const MAX_ATTEMPTS = 24;
+// How long init's issue number is held for the first issue the instance opens.
+const RESERVATION_MS = 60_000;
 const IMMEDIATE_REPLANS = 4;
 const REPLAN_PAUSE_MS = 30;
 const CONFLICT_DELAYS_MS = [10, 20, 40, 80, 120, 160, 200, 250];
@@ -87,7 +89,7 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
   private readonly settings: PlanSettings;
   private readonly newId: () => string;
   private readonly now: () => Date;
-  private reservedNumber: number | undefined;
+  private reserved: { readonly number: number; readonly until: number } | undefined;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -129,11 +131,14 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
   /**
    * Init's part (webhook-entry.ts): takes the next issue number, which opens the connection and
    * pays the SDK's first request, and holds it for the first issue this instance opens — so the
-   * first new delivery needs one round trip, its transaction. A number held by an instance that
-   * never opens an issue is skipped (numbers are unique, not gapless).
+   * first new delivery needs one round trip, its transaction. Held for RESERVATION_MS: numbers
+   * then follow the order issues open, give or take that; one not used in time is skipped
+   * (numbers are unique, not gapless).
    */
   async warmUp(): Promise<void> {
-    this.reservedNumber ??= await this.takeIssueNumber({});
+    if (this.reserved) return;
+    const number = await this.takeIssueNumber({});
+    this.reserved = { number, until: this.now().getTime() + RESERVATION_MS };
   }
 
   /** Files a draft; every call shares `budget` (its signal aborts whatever is in flight). */
@@ -230,11 +235,12 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
     }
   }
 
-  /** The number held since init, if it is there yet; else the next one from the counter. */
+  /** The number held since init, if it is there and fresh; else the next one from the counter. */
   private async nextIssueNumber(budget: StorageBudget): Promise<number> {
-    const reserved = this.reservedNumber;
-    this.reservedNumber = undefined;
-    return reserved ?? (await this.takeIssueNumber(budget));
+    const reserved = this.reserved;
+    this.reserved = undefined;
+    if (reserved && this.now().getTime() < reserved.until) return reserved.number;
+    return await this.takeIssueNumber(budget);
   }
 
   private async takeIssueNumber(budget: StorageBudget): Promise<number> {

@@ -269,6 +269,21 @@ describe('DynamoDbSignalStore deduplication against DynamoDB Local', () => {
     expect([first.records.issue?.number, second.records.issue?.number]).toEqual([1, 2]);
   });
 
+  it("skips init's number when the first issue comes more than a minute later, so numbers keep the order issues open", async () => {
+    let clock = Date.parse('2026-11-27T10:00:00Z');
+    const { client: counting, commands } = countingDocumentClient();
+    const store = new DynamoDbSignalStore(counting, tableName, { now: () => new Date(clock) });
+    await store.warmUp();
+    clock += 61_000;
+    commands.length = 0;
+
+    const late = await store.file(draftFor(SAMPLE, { idempotencyKey: 'late-1' }));
+    counting.destroy();
+
+    expect(commands).toEqual(['UpdateItem', 'TransactWriteItems']);
+    expect(late.records.issue?.number).toBe(2);
+  });
+
   it('leaves no dedup record behind when the transaction fails, so the retry succeeds', async () => {
     const ids = ['signal-a', 'issue-a', 'signal-b', 'issue-a', 'signal-c', 'issue-c'];
     const store = new DynamoDbSignalStore(client, tableName, { newId: () => ids.shift() ?? 'unexpected' });
