@@ -17,6 +17,7 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { asStorageError } from './aws-errors.ts';
 import { type JsonValue, ownField, parseJsonObject } from './core/json.ts';
 import { ISSUE_STATUSES, type IssueStatus } from './core/loop-records.ts';
 import type { Priority } from './core/severity.ts';
@@ -94,19 +95,25 @@ export function createApiHandler({ queries, triage }: ApiDependencies): ApiHandl
     },
   ];
 
+  const router = httpRouterHandler({
+    routes,
+    notFoundResponse: ({ method, path }) => {
+      throw new NotFoundError(`No route ${method} ${path.slice(0, 200)}`);
+    },
+  });
   const chain = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(injectLambdaContext(logger))
     .use(requestLog(logger))
     .use(httpHeaderNormalizer())
     .use(errorResponse())
-    .handler(
-      httpRouterHandler({
-        routes,
-        notFoundResponse: ({ method, path }) => {
-          throw new NotFoundError(`No route ${method} ${path.slice(0, 200)}`);
-        },
-      }),
-    );
+    .handler(async (event, context) => {
+      try {
+        return await router(event, context);
+      } catch (error) {
+        // A DynamoDB outage is a 503 the caller can retry, as on every route.
+        throw asStorageError(error);
+      }
+    });
   return chain as unknown as ApiHandler;
 }
 

@@ -1,4 +1,5 @@
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
+import { DependencyUnavailableError, ServiceError } from './errors.ts';
 
 interface AwsErrorShape {
   name?: unknown;
@@ -61,4 +62,22 @@ const MISCONFIGURATION_NAMES = new Set([
 export function isMisconfiguration(error: unknown): boolean {
   const { name } = (error ?? {}) as { name?: unknown };
   return typeof name === 'string' && (MISCONFIGURATION_NAMES.has(name) || name.startsWith('KMS'));
+}
+
+/**
+ * What callers see of a DynamoDB failure: an outage (a retry can succeed: the webhook queues the
+ * delivery, the API answers 503), or a misconfiguration — the same, since the drain can keep
+ * retrying for hours while the operator fixes it, and alarmed — or anything else, as it is.
+ */
+export function asStorageError(error: unknown): Error {
+  if (error instanceof ServiceError) return error;
+  if (isTransientAwsError(error)) return new DependencyUnavailableError('Storage', { cause: error });
+  if (isMisconfiguration(error)) {
+    return new DependencyUnavailableError('Storage', {
+      cause: error,
+      misconfigured: true,
+      detail: 'the signals table is missing, or this function may not use it',
+    });
+  }
+  return error instanceof Error ? error : new Error(String(error));
 }

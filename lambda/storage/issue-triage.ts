@@ -6,11 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isTransientAwsError } from '../aws-errors.ts';
+import { asStorageError } from '../aws-errors.ts';
 import { moveChange } from '../core/issue-changes.ts';
 import type { Issue, IssueStatus } from '../core/loop-records.ts';
 import type { Priority } from '../core/severity.ts';
-import { ConflictError, DependencyUnavailableError, NotFoundError, ServiceError } from '../errors.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
 import { issueFromItem } from './items.ts';
 import { keys } from './table-design.ts';
 import { moveUpdate, type PlanSettings } from './write-plan.ts';
@@ -82,9 +82,7 @@ export class IssueTriage {
       }
       return { issue: written, changed: true };
     } catch (error) {
-      if (error instanceof ServiceError) throw error;
-      if (isTransientAwsError(error)) throw new DependencyUnavailableError('Storage', { cause: error });
-      throw error;
+      throw asStorageError(error);
     }
   }
 }

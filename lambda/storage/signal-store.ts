@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { readNumber } from '../aws-clients.ts';
-import { isMisconfiguration, isTransientAwsError } from '../aws-errors.ts';
+import { asStorageError } from '../aws-errors.ts';
 import { assertSameMessage } from '../core/delivery-key.ts';
 import { filingChange } from '../core/issue-changes.ts';
 import {
@@ -21,7 +21,7 @@ import {
   type SignalDraft,
   signalOf,
 } from '../core/loop-records.ts';
-import { DependencyUnavailableError, ReplayGoneError, ServiceError } from '../errors.ts';
+import { DependencyUnavailableError, ReplayGoneError } from '../errors.ts';
 import type {
   SignalStore,
   StorageBudget,
@@ -360,22 +360,4 @@ function refusalOf(error: unknown): {
     ...(alert ? { alert } : {}),
     conflict: reasons.some((reason) => reason.Code === 'TransactionConflict'),
   };
-}
-
-/**
- * What the intake sees of a storage failure: an outage (a retry can succeed: the webhook queues
- * the delivery), or a misconfiguration — also queued, since the drain can keep retrying for hours
- * while the operator fixes it, and alarmed — or anything else, as it is.
- */
-function asStorageError(error: unknown): Error {
-  if (error instanceof ServiceError) return error;
-  if (isTransientAwsError(error)) return new DependencyUnavailableError('Storage', { cause: error });
-  if (isMisconfiguration(error)) {
-    return new DependencyUnavailableError('Storage', {
-      cause: error,
-      misconfigured: true,
-      detail: 'the signals table is missing, or this function may not use it',
-    });
-  }
-  return error instanceof Error ? error : new Error(String(error));
 }

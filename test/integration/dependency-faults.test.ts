@@ -8,12 +8,16 @@ import {
   secretValueReply,
   sendMessageReply,
 } from '../../dev/fake-aws-endpoint.ts';
+import { createApiHandler } from '../../lambda/api-handler.ts';
 import { createDocumentClient, createSecretsManagerClient } from '../../lambda/aws-clients.ts';
 import { DEADLINES_MS } from '../../lambda/deadlines.ts';
 import { SqsDeliveryQueue } from '../../lambda/delivery-queue/sqs-delivery-queue.ts';
 import { STORAGE_MISCONFIGURED_METRIC } from '../../lambda/observability/metric-names.ts';
 import { SecretsManagerSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
+import { IssueTriage } from '../../lambda/storage/issue-triage.ts';
+import { SignalQueries } from '../../lambda/storage/read-model.ts';
 import { DynamoDbSignalStore } from '../../lambda/storage/signal-store.ts';
+import { apiGatewayEvent } from '../../local/api-gateway-event.ts';
 import { bodyOf, lambdaContext, TEST_SECRET, webhookEvent } from '../support/events.ts';
 import { captureOutputPerTest } from '../support/output.ts';
 import { webhookHandler } from '../support/webhook.ts';
@@ -166,4 +170,34 @@ describe('dependency faults at the webhook (real SDK clients, fake AWS endpoints
       expect.objectContaining({ message: 'delivery', outcome: 'queued', status: 202 }),
     );
   });
+
+  it.each([
+    ['GET', '/api/issues', 'GET /api/issues', undefined],
+    ['GET', '/api/issues/7', 'GET /api/issues/{issue}', { issue: '7' }],
+    ['GET', '/api/signals', 'GET /api/signals', undefined],
+    ['PATCH', '/api/issues/7', 'PATCH /api/issues/{issue}', { issue: '7' }],
+  ])(
+    'the read API answers %s %s with 503 and Retry-After while DynamoDB fails',
+    async (method, path, routeKey, pathParameters) => {
+      dynamoDb.reply = () => awsErrorReply(500, 'InternalServerError');
+      const client = createDocumentClient(fakeClientConfig(dynamoDb.url));
+      const api = createApiHandler({
+        queries: new SignalQueries(client, 'signals'),
+        triage: new IssueTriage(client, 'signals'),
+      });
+      const result = await api(
+        apiGatewayEvent({
+          method,
+          path,
+          routeKey,
+          headers: { 'content-type': 'application/json' },
+          body: method === 'PATCH' ? { priority: 2 } : '',
+          ...(pathParameters ? { pathParameters } : {}),
+        }),
+        lambdaContext,
+      );
+      expect(result.statusCode).toBe(503);
+      expect(result.headers).toMatchObject({ 'Retry-After': '1' });
+    },
+  );
 });
