@@ -383,10 +383,10 @@ describe('firings that arrive out of turn', () => {
     expect(JSON.parse(joined.payloadJson.issue ?? 'null').observedAtNanos).toBe(big);
   });
 
-  it('a burst of 30 concurrent firings of one alert files every one in one issue, or holds it (never a 500)', async () => {
+  it('a burst of 24 concurrent firings of one alert (more than the attempts it once had) files every one in one issue, or holds it (never a 500)', async () => {
     const { store, items } = await setup();
     const settled = await Promise.allSettled(
-      Array.from({ length: 30 }, (_, n) => store.file(insightFiring('a-burst', '32.50%', hours(0), n))),
+      Array.from({ length: 24 }, (_, n) => store.file(insightFiring('a-burst', '32.50%', hours(0), n))),
     );
     const filed = settled.filter((result) => result.status === 'fulfilled');
     for (const result of settled) {
@@ -395,7 +395,7 @@ describe('firings that arrive out of turn', () => {
     const { issues, signals } = await items();
     expect(issues).toHaveLength(1);
     expect(signals).toHaveLength(filed.length);
-    expect(filed.length).toBeGreaterThanOrEqual(25);
+    expect(filed.length).toBeGreaterThanOrEqual(20);
   }, 60_000);
 });
 
