@@ -198,6 +198,17 @@ describe('the functions', () => {
   });
 
   const TRACES = { actions: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], on: undefined };
+  // What filing a delivery takes on the table, for the webhook and the drain alike.
+  const FILING = {
+    actions: [
+      'dynamodb:BatchGetItem',
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ],
+    on: 'AWS::DynamoDB::Table',
+  };
 
   it('let the webhook write its logs, read the one secret, write and read the one table, and only send to the queue', () => {
     expect(grantsOf(webhook())).toEqual([
@@ -207,16 +218,7 @@ describe('the functions', () => {
         actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
         on: 'AWS::SecretsManager::Secret',
       },
-      {
-        actions: [
-          'dynamodb:BatchGetItem',
-          'dynamodb:ConditionCheckItem',
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-        ],
-        on: 'AWS::DynamoDB::Table',
-      },
+      FILING,
       { actions: ['sqs:SendMessage'], on: 'AWS::SQS::Queue' },
     ]);
   });
@@ -225,16 +227,7 @@ describe('the functions', () => {
     expect(grantsOf(drain())).toEqual([
       TRACES,
       { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], on: 'AWS::Logs::LogGroup' },
-      {
-        actions: [
-          'dynamodb:BatchGetItem',
-          'dynamodb:ConditionCheckItem',
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-        ],
-        on: 'AWS::DynamoDB::Table',
-      },
+      FILING,
       {
         actions: [
           'sqs:ChangeMessageVisibility',
