@@ -199,7 +199,7 @@ describe('the functions', () => {
 
   const TRACES = { actions: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], on: undefined };
   // What filing a delivery takes on the table, for the webhook and the drain alike.
-  const FILING = {
+  const FILING_GRANT = {
     actions: [
       'dynamodb:BatchGetItem',
       'dynamodb:ConditionCheckItem',
@@ -218,7 +218,7 @@ describe('the functions', () => {
         actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
         on: 'AWS::SecretsManager::Secret',
       },
-      FILING,
+      FILING_GRANT,
       { actions: ['sqs:SendMessage'], on: 'AWS::SQS::Queue' },
     ]);
   });
@@ -227,7 +227,7 @@ describe('the functions', () => {
     expect(grantsOf(drain())).toEqual([
       TRACES,
       { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], on: 'AWS::Logs::LogGroup' },
-      FILING,
+      FILING_GRANT,
       {
         actions: [
           'sqs:ChangeMessageVisibility',
