@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CancellationReason } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -37,7 +36,8 @@ import {
   storedIssueFromItem,
 } from './items.ts';
 import { encodePayload, payloadJson, type StoredPayload } from './payload-encoding.ts';
-import { keys, TABLE_DESIGN } from './table-design.ts';
+import { itemsByKey } from './read-model.ts';
+import { keys } from './table-design.ts';
 import {
   alertDigest,
   filingFor,
@@ -284,9 +284,11 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
         filing: 'alone',
       };
     }
-    const [issueItem, signal] = await this.readByKeys(
+    const [issueItem, signal] = await itemsByKey(
+      this.client,
+      this.tableName,
       [keys.issue(delivery.issueId), keys.signal(delivery.issueId, signalId)],
-      budget,
+      { consistent: true, ...budget },
     );
     if (!issueItem || !signal) throw gone();
     const { issue, payload } = storedIssueFromItem(issueItem);
@@ -297,31 +299,6 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
       filing: delivery.filing === 'joined' ? 'joined' : 'opened',
     };
   }
-
-  /** Items by key, strongly consistent, in one BatchGetItem (and again for any it left unprocessed). */
-  private async readByKeys(
-    itemKeys: readonly Record<string, string>[],
-    budget: StorageBudget,
-  ): Promise<(Item | undefined)[]> {
-    const found = new Map<string, Item>();
-    let pending: Record<string, unknown>[] = [...itemKeys];
-    for (let round = 0; pending.length > 0 && round < 5; round++) {
-      const { Responses, UnprocessedKeys } = await this.client.send(
-        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
-        budget,
-      );
-      for (const item of Responses?.[this.tableName] ?? []) found.set(itemKey(item), item);
-      pending = UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-    }
-    if (pending.length > 0)
-      throw new DependencyUnavailableError('Storage', { detail: 'reads left unprocessed' });
-    return itemKeys.map((key) => found.get(itemKey(key)));
-  }
-}
-
-/** An item's identity: its partition and sort key. */
-function itemKey(item: Record<string, unknown>): string {
-  return `${String(item[TABLE_DESIGN.partitionKey])}\n${String(item[TABLE_DESIGN.sortKey])}`;
 }
 
 /** The issue part of an alert's record, from the issue item that refused a join. */
