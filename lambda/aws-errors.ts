@@ -33,7 +33,8 @@ export function isTransientAwsError(error: unknown): boolean {
 
 /**
  * True when a request got no (complete) answer: the endpoint refused or reset the connection, or
- * did not answer within its deadline. (An SDK error without an HTTP status never got one.)
+ * did not answer within its deadline, or the caller's budget aborted it. (An SDK error without an
+ * HTTP status never got one.)
  */
 export function neverAnswered(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
@@ -42,6 +43,7 @@ export function neverAnswered(error: unknown): boolean {
   return (
     name === 'TimeoutError' ||
     name === 'DeadlineExceededError' ||
+    name === 'AbortError' ||
     code === 'ECONNREFUSED' ||
     code === 'ECONNRESET' ||
     code === 'ETIMEDOUT'

@@ -202,9 +202,7 @@ export class SecretsManagerSecretSource implements WebhookSecretSource {
       );
     } catch (error) {
       if (stage === 'AWSPREVIOUS' && (error as Error).name === 'ResourceNotFoundException') return undefined;
-      if (isTransientAwsError(error) || budget.aborted) {
-        throw new DependencyUnavailableError('Secret store', { cause: error });
-      }
+      if (isTransientAwsError(error)) throw new DependencyUnavailableError('Secret store', { cause: error });
       throw new ConfigurationError('The webhook secret could not be read from Secrets Manager', {
         cause: error,
       });
