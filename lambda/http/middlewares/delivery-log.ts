@@ -6,6 +6,7 @@ import { ConfigurationError } from '../../errors.ts';
 import type { DeliveryFacts } from '../../intake.ts';
 import { errorDetails } from '../../observability/error-details.ts';
 import { type Outcome, outcomeMetricName } from '../../observability/metric-names.ts';
+import { elapsedMs, logAnswer } from './request-log.ts';
 
 /** The Lambda context as the handler sees it: the delivery log's slot for facts. */
 export interface DeliveryContext extends Context {
@@ -43,18 +44,14 @@ export function deliveryLog(
     const facts = request.context.delivery;
     metrics.addMetric(outcomeMetricName(outcome), MetricUnit.Count, 1);
 
-    const startedAt = request.internal.deliveryStartedAt ?? clock();
-    const line = {
+    logAnswer(logger, 'delivery', status, {
       outcome,
       status,
       requestId: request.event.requestContext?.requestId,
-      latencyMs: Math.round((clock() - startedAt) * 10) / 10,
+      latencyMs: elapsedMs(request.internal.deliveryStartedAt, clock),
       ...(facts && status < 300 ? facts : {}),
       ...errorDetails(request.error),
-    };
-    if (status >= 500) logger.error('delivery', line);
-    else if (status >= 400) logger.warn('delivery', line);
-    else logger.info('delivery', line);
+    });
   };
   return {
     before: (request) => {

@@ -28,16 +28,13 @@ export function requestLog(
 > {
   const record = (request: ApiRequest) => {
     const status = request.response?.statusCode ?? 500;
-    const line = {
+    logAnswer(logger, 'api request', status, {
       route: request.event.routeKey,
       status,
       requestId: request.event.requestContext?.requestId,
-      latencyMs: Math.round((clock() - (request.internal.requestStartedAt ?? clock())) * 10) / 10,
+      latencyMs: elapsedMs(request.internal.requestStartedAt, clock),
       ...errorDetails(request.error),
-    };
-    if (status >= 500) logger.error('api request', line);
-    else if (status >= 400) logger.warn('api request', line);
-    else logger.info('api request', line);
+    });
   };
   return {
     before: (request) => {
@@ -46,4 +43,22 @@ export function requestLog(
     after: record,
     onError: record,
   };
+}
+
+/** Logs an answer's line at the level its status calls for: ERROR for 5xx, WARN for 4xx, else INFO. */
+export function logAnswer(
+  logger: Logger,
+  message: string,
+  status: number,
+  line: Record<string, unknown>,
+): void {
+  if (status >= 500) logger.error(message, line);
+  else if (status >= 400) logger.warn(message, line);
+  else logger.info(message, line);
+}
+
+/** Milliseconds since `startedAt` by `clock`, to a tenth (0 when the start was not seen). */
+export function elapsedMs(startedAt: number | undefined, clock: () => number): number {
+  const now = clock();
+  return Math.round((now - (startedAt ?? now)) * 10) / 10;
 }
