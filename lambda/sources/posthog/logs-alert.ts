@@ -55,26 +55,27 @@ export function readLogsAlert(payload: JsonObject): SignalReading {
     alertKey: alertId,
     subject: name,
   };
-  const eventId = firstText(ownField(payload, 'id'));
+  // What every reading of the envelope records of the alert and the event.
+  const identity = {
+    alertId: alertId ?? undefined,
+    name,
+    kind,
+    event: type,
+    eventId: firstText(ownField(payload, 'id')),
+  };
 
   if (kind === 'errored') {
     const turnedOff = type === 'auto_disabled';
     const reason = firstText(ownField(data, turnedOff ? 'last_error_message' : 'error_message'));
+    const failures = ownField(data, 'consecutive_failures');
     return {
       ...base,
       severity: 'low',
       title: alertErrorTitle(name, turnedOff, reason),
       details: details({
-        alertId: alertId ?? undefined,
-        name,
-        kind,
-        event: type,
-        eventId,
+        ...identity,
         error: reason,
-        consecutiveFailures:
-          typeof ownField(data, 'consecutive_failures') === 'number'
-            ? (ownField(data, 'consecutive_failures') as number)
-            : undefined,
+        consecutiveFailures: typeof failures === 'number' ? failures : undefined,
       }),
     };
   }
@@ -92,11 +93,7 @@ export function readLogsAlert(payload: JsonObject): SignalReading {
     severity: kind === 'resolved' ? 'low' : severityOf(distancePastThreshold(count, threshold)),
     title: logsAlertTitle(name, count, operator, threshold, windowMinutes),
     details: details({
-      alertId: alertId ?? undefined,
-      name,
-      kind,
-      event: type,
-      eventId,
+      ...identity,
       direction: operator === 'above' ? 'up' : 'down',
       value: count,
       unit: 'number',
