@@ -231,21 +231,13 @@ const coldEvent = () =>
  * leaves it by default, the SDK loaded from node_modules, as Lambda's runtime provides it.
  */
 async function coldVariants(outdir: string, shippedHandler: string): Promise<ColdVariant[]> {
-  const nodejsFunction = join(outdir, 'nodejsfunction', 'index.js');
-  await build({
-    entryPoints: [FUNCTION_ENTRIES.webhook],
-    absWorkingDir: ROOT,
-    bundle: true,
-    platform: 'node',
+  const nodejsFunction = await bundleWebhook(join(outdir, 'nodejsfunction', 'index.js'), {
     target: 'node24',
     format: 'cjs',
-    minify: true,
     keepNames: true,
     mainFields: ['module', 'main'],
     // A CommonJS handler cannot await at load: the warm-up starts there and runs on.
     footer: { js: 'module.exports.warmUp?.();' },
-    outfile: nodejsFunction,
-    logLevel: 'silent',
   });
   const typicalEntry = join(ROOT, 'scripts/typical-webhook.ts');
   const typical = join(outdir, 'typical', 'index.js');
