@@ -1,6 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -13,7 +12,7 @@ import { createHttpApiServer, webhookRoutes } from '../../local/http-server.ts';
 import { createTestTable, localDocumentClient, loopItems } from '../support/dynamodb.ts';
 import { TEST_SECRET } from '../support/events.ts';
 import { captureOutputPerTest } from '../support/output.ts';
-import { webhookHandler } from '../support/webhook.ts';
+import { listening, webhookHandler } from '../support/webhook.ts';
 
 /** Serves a handler over the local HTTP server and returns a function that POSTs a body to it. */
 async function serve(
@@ -22,8 +21,7 @@ async function serve(
   const server = createHttpApiServer(
     webhookRoutes(webhookHandler({ secrets: new StaticSecretSource(TEST_SECRET), store })),
   );
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/signals/posthog`;
+  const url = `${await listening(server)}/api/signals/posthog`;
   const post = (body: string) =>
     fetch(url, {
       method: 'POST',

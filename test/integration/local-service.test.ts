@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../dev/free-port.ts';
@@ -12,7 +11,7 @@ import { createHttpApiServer, webhookRoutes } from '../../local/http-server.ts';
 import { createTestTable, localDocumentClient, loopItems } from '../support/dynamodb.ts';
 import { TEST_SECRET } from '../support/events.ts';
 import { captureOutputPerTest } from '../support/output.ts';
-import { webhookHandler } from '../support/webhook.ts';
+import { listening, webhookHandler } from '../support/webhook.ts';
 
 const README_BODY = '{"name": "page_load_time", "value": 35, "timeframe": "last_7_days"}';
 
@@ -29,8 +28,7 @@ describe('the local HTTP server (API Gateway HTTP API 2.0 events) with DynamoDB 
     server = createHttpApiServer(
       webhookRoutes(webhookHandler({ secrets: new StaticSecretSource(TEST_SECRET), store })),
     );
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    baseUrl = await listening(server);
   });
   afterAll(async () => {
     await new Promise((done) => server.close(done));

@@ -6,7 +6,6 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { runCli } from '../../cli/signals-cli.ts';
@@ -19,7 +18,7 @@ import { createHttpApiServer, webhookRoutes } from '../../local/http-server.ts';
 import { createTestTable, localDocumentClient, localEndpoint, loopItems } from '../support/dynamodb.ts';
 import { TEST_SECRET } from '../support/events.ts';
 import { captureOutputPerTest } from '../support/output.ts';
-import { webhookHandler } from '../support/webhook.ts';
+import { listening, webhookHandler } from '../support/webhook.ts';
 
 const PREVIOUS_SECRET = 'PreviousSecret0a1b2c3d4e5f6a7b8c9d0e1';
 const TOKEN = urlTokenOf(TEST_SECRET);
@@ -45,8 +44,7 @@ describe('every PostHog delivery path, through the local server into DynamoDB Lo
     tableName = await createTestTable();
     const store = new DynamoDbSignalStore(client, tableName);
     server = createHttpApiServer(webhookRoutes(webhookHandler({ secrets: rotated, store })));
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/signals/posthog`;
+    baseUrl = `${await listening(server)}/api/signals/posthog`;
   });
   afterAll(async () => {
     await new Promise((done) => server.close(done));

@@ -4,7 +4,6 @@
  * and the CLI's `move`, against the table and through the API.
  */
 import { request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { runCli } from '../../cli/signals-cli.ts';
 import { createApiHandler } from '../../lambda/api-handler.ts';
 import { ConflictError } from '../../lambda/errors.ts';
@@ -17,7 +16,7 @@ import { draftFor } from '../support/drafts.ts';
 import { createTestTable, localDocumentClient, localEndpoint } from '../support/dynamodb.ts';
 import { TEST_SECRET } from '../support/events.ts';
 import { captureOutputPerTest } from '../support/output.ts';
-import { webhookHandler } from '../support/webhook.ts';
+import { listening, webhookHandler } from '../support/webhook.ts';
 
 /** A JSON answer, read field by field as the assertions say. */
 // biome-ignore lint/suspicious/noExplicitAny: a test reads whatever the answer holds.
@@ -47,8 +46,7 @@ describe('the read and triage API', () => {
     const api = createApiHandler({ queries: new SignalQueries(client, tableName), triage });
     const webhook = webhookHandler({ secrets: new StaticSecretSource(TEST_SECRET), store });
     server = createHttpApiServer([...webhookRoutes(webhook), ...apiRoutes(api)]);
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = await listening(server);
   });
   afterAll(async () => {
     await new Promise((done) => server.close(done));

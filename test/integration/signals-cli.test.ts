@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { runCli, USAGE } from '../../cli/signals-cli.ts';
 import type { JsonObject } from '../../lambda/core/json.ts';
@@ -11,7 +10,7 @@ import { draftFor } from '../support/drafts.ts';
 import { createTestTable, localDocumentClient, localEndpoint } from '../support/dynamodb.ts';
 import { TEST_SECRET } from '../support/events.ts';
 import { captureOutputPerTest } from '../support/output.ts';
-import { webhookHandler } from '../support/webhook.ts';
+import { listening, webhookHandler } from '../support/webhook.ts';
 
 const NOW = new Date('2026-11-27T12:00:00.000Z');
 
@@ -213,8 +212,7 @@ describe('npm run signals -- test-delivery', () => {
     server = createHttpApiServer(
       webhookRoutes(webhookHandler({ secrets: new StaticSecretSource(TEST_SECRET), store })),
     );
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/signals/posthog`;
+    url = `${await listening(server)}/api/signals/posthog`;
   });
   afterAll(async () => {
     await new Promise((done) => server.close(done));

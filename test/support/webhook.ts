@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { RawDelivery, SignalStore } from '../../lambda/intake.ts';
 import { posthogIntake } from '../../lambda/parts.ts';
 import type { WebhookSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
@@ -23,4 +25,10 @@ export function webhookHandler({
     intake: posthogIntake(store, queue, storageBudgetMs),
     ...(now ? { now } : {}),
   });
+}
+
+/** Starts `server` on a free port of 127.0.0.1 and answers its base URL (`http://127.0.0.1:<port>`). */
+export async function listening(server: Server): Promise<string> {
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
