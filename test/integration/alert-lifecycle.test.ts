@@ -19,6 +19,7 @@ import {
   localDocumentClient,
   loopItems,
 } from '../support/dynamodb.ts';
+import { logsAlertBody } from '../support/posthog-bodies.ts';
 
 const client = localDocumentClient();
 afterAll(() => client.destroy());
@@ -47,20 +48,15 @@ function insightFiring(alertId: string, percent: string, at: Date, check = 0): S
 
 /** PostHog's logs alert envelope (products/logs/backend/alert_destinations.py). */
 function logsAlert(type: string, alertId: string, at: Date, count = 312): SignalDraft {
-  const data: JsonObject = {
-    alert_id: alertId,
-    alert_name: 'checkout errors',
-    result_count: count,
-    threshold_count: 100,
-    threshold_operator: 'above',
-    window_minutes: 5,
-    consecutive_failures: 1,
-    error_message: 'Query is too expensive.',
-  };
-  return draftFor(
-    { id: `event-${type}-${at.getTime()}`, type: `logs_alert.${type}`, timestamp: at.toISOString(), data },
-    { receivedAt: at },
-  );
+  const body = logsAlertBody({
+    type,
+    id: `event-${type}-${at.getTime()}`,
+    timestamp: at.toISOString(),
+    alertId,
+    count,
+    data: { consecutive_failures: 1, error_message: 'Query is too expensive.' },
+  });
+  return draftFor(body, { receivedAt: at });
 }
 
 /**

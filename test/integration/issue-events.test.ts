@@ -11,25 +11,14 @@ import { DynamoDbSignalStore } from '../../lambda/storage/signal-store.ts';
 import { StreamEvents } from '../../local/stream-events.ts';
 import { draftFor } from '../support/drafts.ts';
 import { createTestTable, localDocumentClient, localEndpoint } from '../support/dynamodb.ts';
+import { logsAlertBody } from '../support/posthog-bodies.ts';
 
 const client = localDocumentClient();
 afterAll(() => client.destroy());
 
 const SECRET_IN_PAYLOAD = 'payload-only-8c1f';
-const logsAlert = (type: string, at: string, count = 312): JsonObject => ({
-  id: `e-${type}-${at}`,
-  type: `logs_alert.${type}`,
-  timestamp: at,
-  data: {
-    alert_id: 'l-1',
-    alert_name: 'checkout errors',
-    result_count: count,
-    threshold_count: 100,
-    threshold_operator: 'above',
-    window_minutes: 5,
-    note: SECRET_IN_PAYLOAD,
-  },
-});
+const logsAlert = (type: string, at: string, count = 312): JsonObject =>
+  logsAlertBody({ type, id: `e-${type}-${at}`, timestamp: at, count, data: { note: SECRET_IN_PAYLOAD } });
 
 describe('issue events, from the stream through the pipe', () => {
   it('publishes a new issue, a signal added, a resolution, a lone resolution and a move, in order, without payloads', async () => {

@@ -11,6 +11,7 @@ import { createHttpApiServer, webhookRoutes } from '../../local/http-server.ts';
 import { createTestTable, localDocumentClient, loopItems } from '../support/dynamodb.ts';
 import { TEST_SECRET } from '../support/events.ts';
 import { captureOutputPerTest } from '../support/output.ts';
+import { logsAlertBody } from '../support/posthog-bodies.ts';
 import { listening, webhookHandler } from '../support/webhook.ts';
 
 const README_BODY = '{"name": "page_load_time", "value": 35, "timeframe": "last_7_days"}';
@@ -202,18 +203,7 @@ describe('npm start', () => {
       fetch(service.url, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'X-PostHog-Secret': 'env-secret' },
-        body: JSON.stringify({
-          id: `${type}-${count}`,
-          type: `logs_alert.${type}`,
-          data: {
-            alert_id: 'l-1',
-            alert_name: 'checkout errors',
-            result_count: count,
-            threshold_count: 100,
-            threshold_operator: 'above',
-            window_minutes: 5,
-          },
-        }),
+        body: JSON.stringify(logsAlertBody({ type, id: `${type}-${count}`, count })),
       });
     expect((await send('firing', 150)).status).toBe(201);
     expect((await send('firing', 180)).status).toBe(201);

@@ -10,6 +10,7 @@ import { draftFor } from '../support/drafts.ts';
 import { createTestTable, localDocumentClient, localEndpoint } from '../support/dynamodb.ts';
 import { TEST_SECRET } from '../support/events.ts';
 import { captureOutputPerTest } from '../support/output.ts';
+import { logsAlertBody } from '../support/posthog-bodies.ts';
 import { listening, webhookHandler } from '../support/webhook.ts';
 
 const NOW = new Date('2026-11-27T12:00:00.000Z');
@@ -116,19 +117,14 @@ describe('npm run signals against DynamoDB Local', () => {
     const store = new DynamoDbSignalStore(client, tableName);
     const resolution = await store.file(
       draftFor(
-        {
+        logsAlertBody({
+          type: 'resolved',
           id: 'lone-resolution',
-          type: 'logs_alert.resolved',
           timestamp: '2026-11-27T12:00:00.000Z',
-          data: {
-            alert_id: 'never-fired',
-            alert_name: 'quiet alert',
-            result_count: 3,
-            threshold_count: 100,
-            threshold_operator: 'above',
-            window_minutes: 5,
-          },
-        },
+          alertId: 'never-fired',
+          name: 'quiet alert',
+          count: 3,
+        }),
         { receivedAt: new Date('2026-11-27T12:00:00.000Z') },
       ),
     );
