@@ -49,12 +49,13 @@ export function parseDecimalText(text: string): number {
   return end > digitsStart && end === body.length ? Number(body) : Number.NaN;
 }
 
-/** True for an ASCII digit. */
-function isDigit(character: string | undefined): boolean {
+/** True for an ASCII digit only: other scripts' digits are not PostHog's output. */
+export function isDigit(character: string | undefined): boolean {
   return character !== undefined && character >= '0' && character <= '9';
 }
 
-function skipDigits(text: string, start: number): number {
+/** The index after the run of ASCII digits that starts at `start`. */
+export function skipDigits(text: string, start: number): number {
   let index = start;
   while (isDigit(text[index])) index++;
   return index;

@@ -8,6 +8,7 @@
  * format — numeric, currency, percentage, duration, compact — wrapped in its prefix and postfix)
  * and comparator.py (`f"{v:.2%}"` for percentage thresholds, else the raw `f"{value}{unit}"`).
  */
+import { isDigit, skipDigits } from './decimal-text.ts';
 
 /** One number as PostHog printed it. */
 export interface PrintedNumber {
@@ -339,17 +340,6 @@ function isLetterAt(text: string, index: number): boolean {
   return codePoint !== undefined && LETTER.test(String.fromCodePoint(codePoint));
 }
 
-/** True for an ASCII digit only: other scripts' digits are not PostHog's output. */
-function isDigit(character: string | undefined): boolean {
-  return character !== undefined && character >= '0' && character <= '9';
-}
-
 function isUpperAscii(character: string | undefined): boolean {
   return character !== undefined && character >= 'A' && character <= 'Z';
-}
-
-function skipDigits(text: string, start: number): number {
-  let index = start;
-  while (isDigit(text[index])) index++;
-  return index;
 }
