@@ -61,7 +61,7 @@ const MISCONFIGURATION_NAMES = new Set([
  * True when a call failed because of the deployment, not the service: the table (or queue) is
  * missing, access is denied, or its KMS key refuses. A retry succeeds once the operator fixes it.
  */
-export function isMisconfiguration(error: unknown): boolean {
+function isMisconfiguration(error: unknown): boolean {
   const { name } = (error ?? {}) as { name?: unknown };
   return typeof name === 'string' && (MISCONFIGURATION_NAMES.has(name) || name.startsWith('KMS'));
 }

@@ -5,7 +5,7 @@
  * the event carries ids, number, title, status, priority, severity and source — never a payload.
  * Every value is text: a stream image holds numbers as text, and the event keeps them so.
  */
-import type { Issue, IssueStatus, Signal } from './loop-records.ts';
+import type { Issue, Signal } from './loop-records.ts';
 
 /** The EventBridge detail types, one per kind of change. */
 export const DETAIL_TYPES = {
@@ -88,9 +88,4 @@ function issueFields(issue: Issue | null) {
     status: issue?.status ?? '',
     priority: issue ? String(issue.priority) : '',
   };
-}
-
-/** True when a move changes nothing. */
-export function isNoChange(before: Issue, status: IssueStatus, priority: number): boolean {
-  return before.status === status && before.priority === priority;
 }

@@ -25,7 +25,7 @@ export interface IssuePartition {
  * Reads an issue together with its signals: they share a partition, so this is one strongly
  * consistent Query. Undefined when the issue does not exist.
  */
-export async function readIssuePartition(
+async function readIssuePartition(
   client: DynamoDBDocumentClient,
   tableName: string,
   issueId: string,
