@@ -46,11 +46,12 @@ export function outcomeMetricName(outcome: Outcome | DrainOutcome): string {
 export const UNREADABLE_METRIC = 'DeliveryUnreadable';
 
 /**
- * Metric of a request authenticated with a cached secret past its age because Secrets Manager
- * failed (docs/http-contract.md "Secret"): the copy's age in seconds. Alarmed (its maximum) once
- * the copy is 15 minutes old, i.e. Secrets Manager has failed for ten.
+ * Metric of each request authenticated with a cached secret past its age because Secrets Manager
+ * failed (docs/http-contract.md "Secret"), valued at the copy's age in seconds: its sample count
+ * counts them, its maximum is alarmed once the copy is 15 minutes old (Secrets Manager has failed
+ * for ten).
  */
-export const SECRET_STALE_METRIC = 'SecretStaleAge';
+export const SECRET_STALE_METRIC = 'SecretStale';
 
 /**
  * Metric counting deliveries queued because the table is missing or access to it is denied: an

@@ -116,7 +116,7 @@ describe('monitoring', () => {
   it('alarms SecretStale as soon as a delivery is authenticated with a cached secret 15 minutes old', () => {
     expect(alarm('SecretStale')).toMatchObject({
       Namespace: 'LoopPosthogSignals',
-      MetricName: 'SecretStaleAge',
+      MetricName: 'SecretStale',
       Statistic: 'Maximum',
       Threshold: 900,
       EvaluationPeriods: 1,
