@@ -2,7 +2,8 @@
  * The reference `npm run bench` holds the webhook's cold start against: the handler a competent
  * user would write for the same contract with the same dependencies (the AWS SDK v3 clients,
  * Middy, Powertools Logger and Metrics for the delivery log and counts), bundled the way they
- * would bundle it (esbuild's defaults, as CDK's NodejsFunction does: CommonJS, not minified). It
+ * would bundle it (esbuild's defaults: CommonJS, minified; the bench also loads it the way CDK's
+ * NodejsFunction leaves it by default, unminified with the SDK from the runtime). It
  * really delivers: the secret is fetched from Secrets Manager on the first request (and cached),
  * the header compared timing-safely, the body parsed, a severity derived, then the issue counter
  * and one transaction (signal + issue) written, one log line and one metric. Not shipped; a
