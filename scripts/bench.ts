@@ -677,7 +677,7 @@ async function main(): Promise<void> {
     await benchStorage(dynamoDb.endpoint, shipped, admin);
     costPerMillion(await benchWriteUnits(dynamoDb.endpoint, admin));
     console.log(
-      `\nPrices: us-east-1 on-demand (HTTP API $1.00/M requests; Lambda arm64 $0.0000133334/GB-s + $0.20/M; DynamoDB $0.625/M write units); Lambda duration assumed ${PRICE.warmLambdaMs} ms warm at 512 MB. Logs, Secrets Manager calls (two per instance per 5 min at most) and data transfer not included.`,
+      `\nPrices: us-east-1 on-demand (HTTP API $1.00/M requests; Lambda arm64 $0.0000133334/GB-s + $0.20/M; DynamoDB $0.625/M write units); Lambda duration assumed ${PRICE.warmLambdaMs} ms warm at 512 MB. Logs, Secrets Manager calls (one per instance per 5 min; two in the day after a rotation) and data transfer not included.`,
     );
   } finally {
     admin.destroy();
