@@ -64,8 +64,10 @@ export async function tlsProxy(
   targetPort: number,
 ): Promise<{ url: string; close: () => Promise<void> }> {
   const sockets = new Set<{ destroy(): void }>();
-  const server: Server = createTlsServer({ key: tls.key, cert: tls.cert }, (client) => {
-    const upstream = connect(targetPort, '127.0.0.1');
+  // No Nagle on either side, as an AWS endpoint's own TLS would have: with it, a request written
+  // in two pieces (headers, then body) waits out the peer's delayed ACK, ~40 ms per new connection.
+  const server: Server = createTlsServer({ key: tls.key, cert: tls.cert, noDelay: true }, (client) => {
+    const upstream = connect({ port: targetPort, host: '127.0.0.1', noDelay: true });
     sockets.add(client);
     sockets.add(upstream);
     client.pipe(upstream).pipe(client);
