@@ -10,7 +10,8 @@
  *      and the shipped bundle with source maps under --enable-source-maps, to show their cost;
  *   2. cold start: fresh process → load as the runtime loads it → init → first 201, init and the
  *      first delivery apart, for the shipped webhook, the same code bundled as NodejsFunction can,
- *      and the typical implementation (scripts/typical-webhook.ts), alternating, medians: against
+ *      the typical implementation (scripts/typical-webhook.ts), and the floor of the AWS SDK clients
+ *      alone (scripts/sdk-floor-webhook.ts), alternating, medians: against
  *      DynamoDB Local and the Secrets Manager stand-in (the contract's measure), then against
  *      stand-ins answering at once (each handler's own cost); both over TLS where `openssl` is
  *      installed; and the read API's own function;
@@ -48,7 +49,7 @@ import { SAMPLE_DELIVERY } from '../local/sample-delivery.ts';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const LOAD_RUNS = QUICK ? 3 : 21;
-const COLD_RUNS = QUICK ? 3 : 11;
+const COLD_RUNS = QUICK ? 3 : 15;
 const WARM_REQUESTS = QUICK ? 50 : 500;
 const THROUGHPUT_ROUNDS = QUICK ? 1 : 3;
 const THROUGHPUT_PER_ROUND = QUICK ? 200 : 800;
@@ -255,6 +256,8 @@ async function coldVariants(outdir: string, shippedHandler: string): Promise<Col
     outfile: typical,
     logLevel: 'silent',
   });
+  const floorDir = join(outdir, 'sdk-floor');
+  await bundleFunction(join(ROOT, 'scripts/sdk-floor-webhook.ts'), floorDir);
   const typicalRuntimeSdk = join(outdir, 'typical-runtime-sdk', 'index.js');
   await build({
     entryPoints: [typicalEntry],
@@ -280,6 +283,10 @@ async function coldVariants(outdir: string, shippedHandler: string): Promise<Col
       label: 'typical implementation, NodejsFunction defaults (SDK from runtime)',
       handlerFile: typicalRuntimeSdk,
       env: { NODE_PATH: join(ROOT, 'node_modules') },
+    },
+    {
+      label: 'floor: our AWS SDK clients alone, bundled as shipped (sdk-floor)',
+      handlerFile: join(floorDir, HANDLER_FILE),
     },
   ];
 }
@@ -618,13 +625,14 @@ async function main(): Promise<void> {
       ...(tls ? { NODE_EXTRA_CA_CERTS: tls.certFile } : {}),
     };
     const variants = await coldVariants(outdir, shipped);
-    const [shippedVariant, , nodejsFunctionVariant, typicalVariant, runtimeSdkVariant] = variants as [
-      ColdVariant,
-      ColdVariant,
-      ColdVariant,
-      ColdVariant,
-      ColdVariant,
-    ];
+    const [
+      shippedVariant,
+      tracedVariant,
+      nodejsFunctionVariant,
+      typicalVariant,
+      runtimeSdkVariant,
+      floorVariant,
+    ] = variants as [ColdVariant, ColdVariant, ColdVariant, ColdVariant, ColdVariant, ColdVariant];
     // The contract's measure: against DynamoDB Local and the Secrets Manager stand-in (both over
     // TLS where openssl is installed); then the same handlers against stand-ins that answer at
     // once, which leaves each handler's own cost.
@@ -654,9 +662,10 @@ async function main(): Promise<void> {
         (total(shippedVariant) / total(nodejsFunctionVariant)).toFixed(2),
       );
       row(
-        '  what active tracing adds',
-        `${(total(variants[1] as ColdVariant) - total(shippedVariant)).toFixed(0)} ms`,
+        '  ratio floor / typical, esbuild defaults (the least these clients allow)',
+        (total(floorVariant) / total(typicalVariant)).toFixed(2),
       );
+      row('  what active tracing adds', `${(total(tracedVariant) - total(shippedVariant)).toFixed(0)} ms`);
     }
     const apiDir = join(outdir, 'api');
     await bundleFunction(join(ROOT, FUNCTION_ENTRIES.api), apiDir);
