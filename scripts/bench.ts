@@ -17,14 +17,15 @@
  *      installed; and the read API's own function;
  *   3. DynamoDB round trips of a new delivery and of a replay;
  *   4. warm latency and throughput at concurrency 8 of the shipped bundle served by the local
- *      HTTP server (its own Node.js 24 process), against the storage floor: the very requests the
- *      function makes for a delivery, captured once and replayed with fresh ids straight to the
- *      same DynamoDB Local, nothing else; alternating rounds;
+ *      HTTP server (its own Node.js 24 process), against the typical implementation writing the
+ *      same items (the shipped transaction's, captured) served the same way, and against the
+ *      storage floor: the very requests the function makes for a delivery, captured once and
+ *      replayed with fresh ids straight to the same DynamoDB Local, nothing else; alternating;
  *   5. write units per delivery, and the cost of a million deliveries.
  * Run it on an idle machine. BENCH_QUICK=1 shrinks every sample for a smoke run.
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
@@ -46,6 +47,7 @@ import { apiGatewayEvent } from '../local/api-gateway-event.ts';
 import { ensureTable } from '../local/create-table.ts';
 import { LOCAL_AWS, startDynamoDbLocal } from '../local/dynamodb-local.ts';
 import { SAMPLE_DELIVERY } from '../local/sample-delivery.ts';
+import { withFreshIds } from './fresh-ids.ts';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const LOAD_RUNS = QUICK ? 3 : 21;
@@ -342,13 +344,9 @@ function floorReplayer(
 ) {
   const url = new URL(endpoint);
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const fresh = (body: string) =>
-    body
-      .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, () => randomUUID())
-      .replace(/[0-9a-f]{64}/g, () => randomBytes(32).toString('hex'));
   const send = ({ path, headers, body }: (typeof recorded)[number]) =>
     new Promise<void>((done, fail) => {
-      const text = fresh(body);
+      const text = withFreshIds(body);
       const outgoing = httpRequest(
         {
           host: url.hostname,
@@ -396,7 +394,7 @@ async function run(count: number, concurrency: number, task: () => Promise<void>
   return { latencies, elapsedMs: performance.now() - started };
 }
 
-/** Starts the shipped bundle behind the local HTTP server in its own Node.js 24 process. */
+/** Starts a webhook bundle behind the local HTTP server in its own Node.js 24 process. */
 async function startService(handlerFile: string, env: Record<string, string>) {
   // Log lines go where Lambda's go (its stdout), here to /dev/null; the port comes on stderr.
   const child = spawn(LAMBDA_NODE, ['--import', 'tsx', join(ROOT, 'scripts/bench-server.ts'), handlerFile], {
@@ -426,7 +424,18 @@ async function startService(handlerFile: string, env: Record<string, string>) {
   return { post, stop: () => child.kill('SIGTERM') };
 }
 
-async function benchStorage(dynamoDbEndpoint: string, handlerFile: string, admin: DynamoDBClient) {
+/** How the bench's services reach DynamoDB Local and, for the typical one, the Secrets Manager stand-in. */
+interface ServiceSettings {
+  readonly dynamoDbEndpoint: string;
+  readonly secretsManager: Record<string, string>;
+}
+
+async function benchStorage(
+  { dynamoDbEndpoint, secretsManager }: ServiceSettings,
+  handlerFile: string,
+  typicalHandlerFile: string,
+  admin: DynamoDBClient,
+) {
   // Round trips, and the requests of one delivery to replay as the floor.
   await ensureTable(admin, 'bench-trips');
   const counted = instrumentedStore(dynamoDbEndpoint, 'bench-trips');
@@ -449,49 +458,78 @@ async function benchStorage(dynamoDbEndpoint: string, handlerFile: string, admin
   row("DynamoDB round trips, an alert's firing that opens its issue", trips(opening));
   row("DynamoDB round trips, a firing that joins its alert's open issue", trips(grouped));
 
-  await ensureTable(admin, 'bench-service');
-  await ensureTable(admin, 'bench-floor');
-  const service = await startService(handlerFile, {
-    TABLE_NAME: 'bench-service',
-    POSTHOG_WEBHOOK_SECRET: SECRET,
+  for (const table of ['bench-service', 'bench-typical', 'bench-floor']) await ensureTable(admin, table);
+  const aws = {
     AWS_ENDPOINT_URL_DYNAMODB: dynamoDbEndpoint,
     AWS_REGION: LOCAL_AWS.region,
     AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+  };
+  const service = await startService(handlerFile, {
+    ...aws,
+    TABLE_NAME: 'bench-service',
+    POSTHOG_WEBHOOK_SECRET: SECRET,
+  });
+  // The typical implementation writing the same items: the shipped transaction's own, captured.
+  const transaction = recorded.find((request) =>
+    request.headers['x-amz-target']?.endsWith('TransactWriteItems'),
+  );
+  if (!transaction) throw new Error('no transaction captured');
+  const sameItems = JSON.stringify(
+    (JSON.parse(transaction.body) as { TransactItems: unknown }).TransactItems,
+  );
+  const typical = await startService(typicalHandlerFile, {
+    ...aws,
+    ...secretsManager,
+    TABLE_NAME: 'bench-typical',
+    TYPICAL_TRANSACT_ITEMS: sameItems.replaceAll('bench-trips', 'bench-typical'),
   });
   const floor = floorReplayer(
     dynamoDbEndpoint,
     recorded.map((request) => ({ ...request, body: request.body.replaceAll('bench-trips', 'bench-floor') })),
   );
   try {
-    await run(100, CONCURRENCY, service.post);
-    await run(100, CONCURRENCY, floor.deliver);
-    const warm = await run(WARM_REQUESTS, 1, service.post);
-    let serviceMs = 0;
-    let floorMs = 0;
+    for (const deliver of [service.post, typical.post, floor.deliver]) await run(100, CONCURRENCY, deliver);
+    // Sequential latency, the two services alternating in slices of 50.
+    const latencies = { service: [] as number[], typical: [] as number[] };
+    for (let sent = 0; sent < WARM_REQUESTS; sent += 50) {
+      latencies.service.push(...(await run(50, 1, service.post)).latencies);
+      latencies.typical.push(...(await run(50, 1, typical.post)).latencies);
+    }
+    const elapsed = { service: 0, typical: 0, floor: 0 };
     for (let round = 0; round < THROUGHPUT_ROUNDS; round++) {
-      floorMs += (await run(THROUGHPUT_PER_ROUND, CONCURRENCY, floor.deliver)).elapsedMs;
-      serviceMs += (await run(THROUGHPUT_PER_ROUND, CONCURRENCY, service.post)).elapsedMs;
+      elapsed.floor += (await run(THROUGHPUT_PER_ROUND, CONCURRENCY, floor.deliver)).elapsedMs;
+      elapsed.service += (await run(THROUGHPUT_PER_ROUND, CONCURRENCY, service.post)).elapsedMs;
+      elapsed.typical += (await run(THROUGHPUT_PER_ROUND, CONCURRENCY, typical.post)).elapsedMs;
     }
     const total = THROUGHPUT_ROUNDS * THROUGHPUT_PER_ROUND;
-    const servicePerSecond = (total / serviceMs) * 1000;
-    const floorPerSecond = (total / floorMs) * 1000;
+    const perSecond = (ms: number) => (total / ms) * 1000;
+    const p = (values: number[], at: number) => `${percentile(values, at).toFixed(1)}`;
+    row(`warm latency p50 / p99, local HTTP server (${WARM_REQUESTS} sequential, alternating)`, '');
+    row('  shipped', `${p(latencies.service, 50)} / ${p(latencies.service, 99)} ms`);
     row(
-      `warm latency p50, local HTTP server (${WARM_REQUESTS} sequential)`,
-      `${percentile(warm.latencies, 50).toFixed(1)} ms`,
-    );
-    row('warm latency p99', `${percentile(warm.latencies, 99).toFixed(1)} ms`);
-    row(
-      `throughput at concurrency ${CONCURRENCY} (${total} deliveries, ${THROUGHPUT_ROUNDS} rounds)`,
-      `${servicePerSecond.toFixed(0)} /s`,
+      '  typical implementation writing the same items',
+      `${p(latencies.typical, 50)} / ${p(latencies.typical, 99)} ms`,
     );
     row(
-      `storage floor: the function's own requests replayed, concurrency ${CONCURRENCY}`,
-      `${floorPerSecond.toFixed(0)} /s`,
+      '  p50 ratio shipped / typical (target ≤ 1: no slower)',
+      (percentile(latencies.service, 50) / percentile(latencies.typical, 50)).toFixed(2),
     );
-    row('throughput / storage floor (target ≥ 0.7)', (servicePerSecond / floorPerSecond).toFixed(2));
+    row(
+      `throughput at concurrency ${CONCURRENCY} (${total} deliveries, ${THROUGHPUT_ROUNDS} alternating rounds)`,
+      '',
+    );
+    row('  shipped', `${perSecond(elapsed.service).toFixed(0)} /s`);
+    row('  typical implementation writing the same items', `${perSecond(elapsed.typical).toFixed(0)} /s`);
+    row(
+      "  storage floor: the shipped function's own requests replayed",
+      `${perSecond(elapsed.floor).toFixed(0)} /s`,
+    );
+    row('  shipped / typical (target ≥ 1)', (elapsed.typical / elapsed.service).toFixed(2));
+    row('  shipped / storage floor (target ≥ 0.7)', (elapsed.floor / elapsed.service).toFixed(2));
   } finally {
     service.stop();
+    typical.stop();
     floor.close();
   }
 }
@@ -683,7 +721,19 @@ async function main(): Promise<void> {
         }),
     );
 
-    await benchStorage(dynamoDb.endpoint, shipped, admin);
+    await benchStorage(
+      {
+        dynamoDbEndpoint: dynamoDb.endpoint,
+        secretsManager: {
+          POSTHOG_WEBHOOK_SECRET_ARN: SECRET_ARN,
+          AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
+          ...(tls ? { NODE_EXTRA_CA_CERTS: tls.certFile } : {}),
+        },
+      },
+      shipped,
+      typicalVariant.handlerFile,
+      admin,
+    );
     costPerMillion(await benchWriteUnits(dynamoDb.endpoint, admin));
     console.log(
       `\nPrices: us-east-1 on-demand (HTTP API $1.00/M requests; Lambda arm64 $0.0000133334/GB-s + $0.20/M; DynamoDB $0.625/M write units); Lambda duration assumed ${PRICE.warmLambdaMs} ms warm at 512 MB. Logs, Secrets Manager calls (one per instance per 5 min; two in the day after a rotation) and data transfer not included.`,
