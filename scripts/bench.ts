@@ -47,7 +47,7 @@ import { apiGatewayEvent } from '../local/api-gateway-event.ts';
 import { ensureTable } from '../local/create-table.ts';
 import { LOCAL_AWS, startDynamoDbLocal } from '../local/dynamodb-local.ts';
 import { SAMPLE_DELIVERY } from '../local/sample-delivery.ts';
-import { withFreshIds } from './fresh-ids.ts';
+import { withFreshIds } from './yardstick.ts';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const LOAD_RUNS = QUICK ? 3 : 21;

@@ -12,6 +12,7 @@ import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createDocumentClient, createSecretsManagerClient } from '../lambda/aws-clients.ts';
+import { counterUpdate } from './yardstick.ts';
 
 const TABLE = process.env.TABLE_NAME;
 const secretsManager = createSecretsManagerClient();
@@ -24,16 +25,7 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
 export async function warmUp(): Promise<void> {
   const [fetched, counted] = await Promise.all([
     secretsManager.send(new GetSecretValueCommand({ SecretId: process.env.POSTHOG_WEBHOOK_SECRET_ARN })),
-    dynamoDb.send(
-      new UpdateCommand({
-        TableName: TABLE,
-        Key: { pk: 'COUNTER', sk: 'ISSUE_NUMBER' },
-        UpdateExpression: 'ADD #value :one',
-        ExpressionAttributeNames: { '#value': 'value' },
-        ExpressionAttributeValues: { ':one': 1 },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    ),
+    dynamoDb.send(new UpdateCommand(counterUpdate(TABLE))),
   ]);
   secret = fetched.SecretString ?? '';
   issueNumber = Number(counted.Attributes?.value);

@@ -24,7 +24,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { withFreshIds } from './fresh-ids.ts';
+import { counterUpdate, withFreshIds } from './yardstick.ts';
 
 const secretsManager = new SecretsManagerClient({});
 const dynamoDb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
@@ -60,16 +60,7 @@ async function deliver(event: APIGatewayProxyEventV2): Promise<APIGatewayProxySt
   }
   const change = Math.abs(value);
   const severity = change >= 50 ? 'critical' : change >= 25 ? 'high' : change >= 10 ? 'medium' : 'low';
-  const { Attributes } = await dynamoDb.send(
-    new UpdateCommand({
-      TableName: TABLE,
-      Key: { pk: 'COUNTER', sk: 'ISSUE_NUMBER' },
-      UpdateExpression: 'ADD #value :one',
-      ExpressionAttributeNames: { '#value': 'value' },
-      ExpressionAttributeValues: { ':one': 1 },
-      ReturnValues: 'UPDATED_NEW',
-    }),
-  );
+  const { Attributes } = await dynamoDb.send(new UpdateCommand(counterUpdate(TABLE)));
   const now = new Date().toISOString();
   const signal = { id: randomUUID(), source: 'posthog', severity, payload: body, createdAt: now };
   const issue = {
