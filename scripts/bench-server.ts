@@ -1,8 +1,9 @@
 /**
- * The webhook as `npm run bench` measures its throughput: the shipped bundle (argv[2], its
- * index.mjs) served by the local HTTP API server, in a process of its own on the Node.js that
- * Lambda runs. Configured by the environment, as Lambda configures it. Its log lines go to stdout
- * as on Lambda; its port goes to stderr when it is ready.
+ * A webhook as `npm run bench` measures its warm latency and throughput: a bundle's handler
+ * file (argv[2]: the shipped index.mjs, or the typical implementation's) served by the local
+ * HTTP API server, in a process of its own on the Node.js that Lambda runs. Configured by the
+ * environment, as Lambda configures it. Its log lines go to stdout as on Lambda; its port goes
+ * to stderr when it is ready.
  */
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';

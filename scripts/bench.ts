@@ -421,7 +421,13 @@ async function startService(handlerFile: string, env: Record<string, string>) {
     await response.arrayBuffer();
     if (response.status !== 201) throw new Error(`delivery answered ${response.status}`);
   };
-  return { post, stop: () => child.kill('SIGTERM') };
+  const stop = () =>
+    new Promise<void>((stopped) => {
+      if (child.exitCode !== null || child.signalCode !== null) return stopped();
+      child.once('exit', () => stopped());
+      child.kill('SIGTERM');
+    });
+  return { post, stop };
 }
 
 /** How the bench's services reach DynamoDB Local and, for the typical one, the Secrets Manager stand-in. */
@@ -465,11 +471,6 @@ async function benchStorage(
     AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
   };
-  const service = await startService(handlerFile, {
-    ...aws,
-    TABLE_NAME: 'bench-service',
-    POSTHOG_WEBHOOK_SECRET: SECRET,
-  });
   // The typical implementation writing the same items: the shipped transaction's own, captured.
   const transaction = recorded.find((request) =>
     request.headers['x-amz-target']?.endsWith('TransactWriteItems'),
@@ -478,23 +479,34 @@ async function benchStorage(
   const sameItems = JSON.stringify(
     (JSON.parse(transaction.body) as { TransactItems: unknown }).TransactItems,
   );
-  const typical = await startService(typicalHandlerFile, {
-    ...aws,
-    ...secretsManager,
-    TABLE_NAME: 'bench-typical',
-    TYPICAL_TRANSACT_ITEMS: sameItems.replaceAll('bench-trips', 'bench-typical'),
-  });
   const floor = floorReplayer(
     dynamoDbEndpoint,
     recorded.map((request) => ({ ...request, body: request.body.replaceAll('bench-trips', 'bench-floor') })),
   );
+  const services: { stop: () => Promise<void> }[] = [];
   try {
+    const service = await startService(handlerFile, {
+      ...aws,
+      TABLE_NAME: 'bench-service',
+      POSTHOG_WEBHOOK_SECRET: SECRET,
+    });
+    services.push(service);
+    const typical = await startService(typicalHandlerFile, {
+      ...aws,
+      ...secretsManager,
+      TABLE_NAME: 'bench-typical',
+      TYPICAL_TRANSACT_ITEMS: sameItems.replaceAll('bench-trips', 'bench-typical'),
+    });
+    services.push(typical);
     for (const deliver of [service.post, typical.post, floor.deliver]) await run(100, CONCURRENCY, deliver);
-    // Sequential latency, the two services alternating in slices of 50.
+    // Sequential latency, the two services alternating in slices of 50, each first in turn.
     const latencies = { service: [] as number[], typical: [] as number[] };
-    for (let sent = 0; sent < WARM_REQUESTS; sent += 50) {
-      latencies.service.push(...(await run(50, 1, service.post)).latencies);
-      latencies.typical.push(...(await run(50, 1, typical.post)).latencies);
+    for (let slice = 0; slice * 50 < WARM_REQUESTS; slice++) {
+      const order = slice % 2 === 0 ? (['service', 'typical'] as const) : (['typical', 'service'] as const);
+      for (const name of order) {
+        const post = name === 'service' ? service.post : typical.post;
+        latencies[name].push(...(await run(50, 1, post)).latencies);
+      }
     }
     const elapsed = { service: 0, typical: 0, floor: 0 };
     const contenders = [
@@ -535,8 +547,7 @@ async function benchStorage(
     row('  shipped / typical (target ≥ 1)', (elapsed.typical / elapsed.service).toFixed(2));
     row('  shipped / storage floor (target ≥ 0.7)', (elapsed.floor / elapsed.service).toFixed(2));
   } finally {
-    service.stop();
-    typical.stop();
+    await Promise.all(services.map((started) => started.stop()));
     floor.close();
   }
 }
