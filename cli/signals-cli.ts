@@ -15,7 +15,7 @@ import { WEBHOOK_ROUTE } from '../lambda/http/routes.ts';
 import type { RawDelivery } from '../lambda/intake.ts';
 import { posthogIntake } from '../lambda/parts.ts';
 import { urlTokenOf } from '../lambda/secret/url-token.ts';
-import { IssueTriage } from '../lambda/storage/issue-triage.ts';
+import { IssueTriage, type Move } from '../lambda/storage/issue-triage.ts';
 import {
   type IssueDetail,
   type IssueRow,
@@ -196,11 +196,8 @@ interface Backend {
   newestSignals(limit: number): Promise<SignalRow[]>;
   issuesWithStatus(status: IssueStatus, limit: number): Promise<IssueRow[]>;
   find(reference: string): Promise<IssueDetail | undefined>;
-  /** Moves the issue from the status it has now (so a concurrent move is a conflict, not lost). */
-  move(
-    reference: string,
-    to: { status?: IssueStatus; priority?: Priority },
-  ): Promise<{ before: Issue; after: Issue } | undefined>;
+  /** Moves the issue; conditional on `fromStatus`, when given. */
+  moveIssue(issueId: string, move: Move): Promise<Issue>;
 }
 
 function tableBackend(queries: SignalQueries, triage: IssueTriage): Backend {
@@ -208,17 +205,7 @@ function tableBackend(queries: SignalQueries, triage: IssueTriage): Backend {
     newestSignals: async (limit) => (await queries.newestSignals(limit)).items,
     issuesWithStatus: async (status, limit) => (await queries.issuesWithStatus(status, limit)).items,
     find: (reference) => queries.find(reference),
-    move: async (reference, to) => {
-      const issueId = await queries.issueIdOf(reference);
-      const detail = issueId ? await queries.find(issueId) : undefined;
-      if (!detail?.issue) return undefined;
-      const before = detail.issue;
-      const { issue } = await triage.move(before.id, {
-        ...to,
-        ...(to.status ? { fromStatus: before.status } : {}),
-      });
-      return { before, after: issue };
-    },
+    moveIssue: async (issueId, move) => (await triage.move(issueId, move)).issue,
   };
 }
 
@@ -238,16 +225,7 @@ function apiBackend(api: SignedApi): Backend {
     issuesWithStatus: async (status, limit) =>
       (await api.get<{ issues: IssueRow[] }>('/api/issues', { status, limit: String(limit) })).issues,
     find,
-    move: async (reference, to) => {
-      const detail = await find(reference);
-      if (!detail?.issue) return undefined;
-      const before = detail.issue;
-      const { issue } = await api.patch<{ issue: Issue }>(issuePath(before.id), {
-        ...to,
-        ...(to.status ? { fromStatus: before.status } : {}),
-      });
-      return { before, after: issue };
-    },
+    moveIssue: async (issueId, move) => (await api.patch<{ issue: Issue }>(issuePath(issueId), move)).issue,
   };
 }
 
@@ -294,15 +272,16 @@ async function readCommand(
         return 0;
       }
       case 'move': {
-        const moved = await backend.move(reference, {
-          ...(request.move?.status ? { status: request.move.status } : {}),
-          ...(request.move?.priority ? { priority: request.move.priority } : {}),
-        });
-        if (!moved) {
+        // Moved from the status it has now, so a concurrent move is a conflict, not lost.
+        const before = (await backend.find(reference))?.issue;
+        if (!before) {
           io.err(`No issue "${reference}" in ${request.where}`);
           return 1;
         }
-        const { before, after } = moved;
+        const after = await backend.moveIssue(before.id, {
+          ...(request.move?.status ? { status: request.move.status, fromStatus: before.status } : {}),
+          ...(request.move?.priority ? { priority: request.move.priority } : {}),
+        });
         io.out(
           json
             ? prettyJson(after)

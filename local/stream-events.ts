@@ -19,6 +19,8 @@ export class StreamEvents {
   private readonly table: DynamoDBClient;
   private readonly streams: DynamoDBStreamsClient;
   private readonly iterators = new Map<string, string | undefined>();
+  /** The table's stream, once found: it stays the same for as long as the table does. */
+  private streamArn: string | undefined;
 
   constructor(
     endpoint: string,
@@ -32,8 +34,10 @@ export class StreamEvents {
 
   /** The events of the records written since the last call (the first call starts at `from`). */
   async next(): Promise<PipeEvent[]> {
-    const { Table } = await this.table.send(new DescribeTableCommand({ TableName: this.tableName }));
-    const streamArn = Table?.LatestStreamArn;
+    this.streamArn ??= (
+      await this.table.send(new DescribeTableCommand({ TableName: this.tableName }))
+    ).Table?.LatestStreamArn;
+    const { streamArn } = this;
     if (!streamArn) return [];
     const { StreamDescription } = await this.streams.send(
       new DescribeStreamCommand({ StreamArn: streamArn }),
