@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { skipDigits } from '../core/decimal-text.ts';
 import { UnauthorizedError } from '../errors.ts';
 
 /** Standard Webhooks allows this much clock difference between sender and receiver. */
@@ -79,7 +80,5 @@ export function signingKeyOf(secret: string): Buffer | undefined {
 }
 
 function isDigits(text: string): boolean {
-  if (text === '') return false;
-  for (const character of text) if (character < '0' || character > '9') return false;
-  return true;
+  return text !== '' && skipDigits(text, 0) === text.length;
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
+import { parsePercentText } from '../../lambda/core/decimal-text.ts';
 import { StaticSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
-import { parsePercentText } from '../../lambda/sources/posthog/decimal-text.ts';
 import { decidingBreach } from '../../lambda/sources/posthog/insight-alert.ts';
 import { readPosthogDelivery } from '../../lambda/sources/posthog/posthog-delivery.ts';
 import { lambdaContext, TEST_SECRET, webhookEvent } from '../support/events.ts';

@@ -1,7 +1,8 @@
 /** Reading single fields of a PostHog body: every value is checked, none is trusted. */
+
+import { parseDecimalText } from '../../core/decimal-text.ts';
 import type { JsonObject, JsonValue } from '../../core/json.ts';
 import { InvalidPayloadError } from '../../errors.ts';
-import { parseDecimalText } from './decimal-text.ts';
 
 const MAX_NAME_LENGTH = 256;
 

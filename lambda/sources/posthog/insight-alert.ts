@@ -13,6 +13,7 @@
  * ("for previous day decreased (5) more than …"); both are read.
  */
 import { isJsonObject, type JsonObject, type JsonValue, ownField } from '../../core/json.ts';
+import { firstText } from './fields.ts';
 import { type PrintedNumber, readPrintedNumber } from './printed-number.ts';
 
 /** The alert's own fields, found in either body PostHog builds for an insight alert. */
@@ -260,11 +261,4 @@ function alertIdFromUrl(url: JsonValue | undefined): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function firstText(...values: (JsonValue | undefined)[]): string | undefined {
-  for (const value of values) {
-    if (typeof value === 'string' && value.trim() !== '') return value.trim();
-  }
-  return undefined;
 }

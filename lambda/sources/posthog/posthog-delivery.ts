@@ -7,12 +7,13 @@
  *   insight alert: the alert form's body, or the HTTP Webhook destination's default body (path B),
  *   or a custom body with name/value/timeframe — explicit fields always win → here
  */
+
+import { parsePercentText } from '../../core/decimal-text.ts';
 import { isJsonObject, type JsonObject, type JsonValue, ownField } from '../../core/json.ts';
 import type { SignalReading } from '../../core/loop-records.ts';
 import { severityOf } from '../../core/severity.ts';
 import { InvalidPayloadError } from '../../errors.ts';
 import { isAlertmanagerBody, readAlertmanagerBody } from './alertmanager.ts';
-import { parsePercentText } from './decimal-text.ts';
 import {
   characterCount,
   checkedName,

@@ -8,7 +8,7 @@
  * format — numeric, currency, percentage, duration, compact — wrapped in its prefix and postfix)
  * and comparator.py (`f"{v:.2%}"` for percentage thresholds, else the raw `f"{value}{unit}"`).
  */
-import { isDigit, skipDigits } from './decimal-text.ts';
+import { isDigit, scanExponent, skipDigits } from '../../core/decimal-text.ts';
 
 /** One number as PostHog printed it. */
 export interface PrintedNumber {
@@ -283,14 +283,6 @@ function isGroup(text: string, start: number): boolean {
   return (
     isDigit(text[start]) && isDigit(text[start + 1]) && isDigit(text[start + 2]) && !isDigit(text[start + 3])
   );
-}
-
-/** The end of an exponent such as `e+16` at `start`, or `start` when none is there ("5e" has none). */
-function scanExponent(text: string, start: number): number {
-  if (text[start] !== 'e' && text[start] !== 'E') return start;
-  const signEnd = text[start + 1] === '+' || text[start + 1] === '-' ? start + 2 : start + 1;
-  const digitsEnd = skipDigits(text, signEnd);
-  return digitsEnd > signEnd ? digitsEnd : start;
 }
 
 /**

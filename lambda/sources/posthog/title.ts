@@ -3,11 +3,12 @@
  * says what PostHog said, and no more — a percentage only where PostHog printed one, a plain
  * number with the threshold it crossed, a logs alert with its count and window.
  */
+import { jsonNumber } from './fields.ts';
 import type { Breach } from './insight-alert.ts';
 
 /** The seed's title: `PostHog: <name> <value>% (<timeframe>)`, for a percentage change. */
 export function changeTitle(name: string, percent: number, period: string): string {
-  return `PostHog: ${oneLine(name)} ${shortest(percent)}% (${oneLine(period)})`;
+  return `PostHog: ${oneLine(name)} ${jsonNumber(percent)}% (${oneLine(period)})`;
 }
 
 /**
@@ -68,13 +69,6 @@ export function platformAlertTitle(
     return `PostHog: ${oneLine(name)} ${value} (${threshold.side} ${threshold.text}${window})`;
   }
   return `PostHog: ${oneLine(summary ?? name)}`;
-}
-
-/** A number in JavaScript's shortest form; PostHog's changes from zero as `inf` / `-inf`. */
-export function shortest(value: number): string {
-  if (value === Number.POSITIVE_INFINITY) return 'inf';
-  if (value === Number.NEGATIVE_INFINITY) return '-inf';
-  return String(value);
 }
 
 function negated(printed: string): string {

@@ -18,13 +18,18 @@ export function scanUnsignedDecimal(text: string, start: number): number {
   } else if (integerDigits === 0) {
     return start;
   }
-  if (text[index] === 'e' || text[index] === 'E') {
-    const signEnd = text[index + 1] === '+' || text[index + 1] === '-' ? index + 2 : index + 1;
-    const exponentEnd = skipDigits(text, signEnd);
-    // `1e` or `1e+` without digits: the number ends before the `e`.
-    if (exponentEnd > signEnd) index = exponentEnd;
-  }
-  return index;
+  return scanExponent(text, index);
+}
+
+/**
+ * The end of an exponent such as `e+16` at `start`, or `start` when none is there: `1e` or `1e+`
+ * without digits ends before the `e`.
+ */
+export function scanExponent(text: string, start: number): number {
+  if (text[start] !== 'e' && text[start] !== 'E') return start;
+  const signEnd = text[start + 1] === '+' || text[start + 1] === '-' ? start + 2 : start + 1;
+  const digitsEnd = skipDigits(text, signEnd);
+  return digitsEnd > signEnd ? digitsEnd : start;
 }
 
 /**
@@ -49,7 +54,7 @@ export function parseDecimalText(text: string): number {
   return end > digitsStart && end === body.length ? Number(body) : Number.NaN;
 }
 
-/** True for an ASCII digit only: other scripts' digits are not PostHog's output. */
+/** True for an ASCII digit only: no sender's numbers are written in other scripts' digits. */
 export function isDigit(character: string | undefined): boolean {
   return character !== undefined && character >= '0' && character <= '9';
 }
