@@ -16,7 +16,7 @@ import { payloadJson, type StoredPayload } from './payload-encoding.ts';
 import { keys, TABLE_DESIGN } from './table-design.ts';
 
 /** An issue's raw item and its signals' raw items. */
-export interface IssuePartition {
+interface IssuePartition {
   readonly issue: Item;
   readonly signals: Item[];
 }
@@ -118,13 +118,14 @@ export class SignalQueries {
   /** The newest signals, newest first, each with its issue's number, title and state. */
   async newestSignals(limit: number, cursor?: string): Promise<Page<SignalRow>> {
     const page = await this.listing(keys.signalFeed, { newestFirst: true, limit, cursor });
-    const signals = await this.batchGet(
-      page.items.map((item) => ({ pk: item[TABLE_DESIGN.partitionKey], sk: item[TABLE_DESIGN.sortKey] })),
-      ['id', 'kind', 'issueId'],
-    );
-    const issues = await this.issuesById(
-      page.items.flatMap((item) => (typeof item.issueId === 'string' ? [item.issueId] : [])),
-    );
+    // Both reads take their keys from the page alone: one round trip, not two.
+    const [signals, issues] = await Promise.all([
+      this.batchGet(
+        page.items.map((item) => ({ pk: item[TABLE_DESIGN.partitionKey], sk: item[TABLE_DESIGN.sortKey] })),
+        ['id', 'kind', 'issueId'],
+      ),
+      this.issuesById(page.items.flatMap((item) => (typeof item.issueId === 'string' ? [item.issueId] : []))),
+    ]);
     const items = page.items.map((item): SignalRow => {
       const issue = typeof item.issueId === 'string' ? issues.get(item.issueId) : undefined;
       const kind = signals.get(String(item.id))?.kind;
