@@ -14,7 +14,7 @@ import type {
 import { escapeControls } from '../local/terminal-text.ts';
 
 /** How long ago, shortly: `12s`, `5m`, `3h`, `2d`. */
-export function age(createdAt: string, now: Date): string {
+function age(createdAt: string, now: Date): string {
   const seconds = Math.max(0, Math.round((now.getTime() - Date.parse(createdAt)) / 1000));
   if (seconds < 60) return `${seconds}s`;
   if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;

@@ -52,10 +52,7 @@ export function createSecretsManagerClient(
  * An SQS client, loaded on first use: only the webhook's fallback path and the drain's back-off
  * need it, so a delivery that never does pays nothing for it (the bundle keeps it in `lazy/`).
  */
-export async function createSqsClient(
-  config: SQSClientConfig = {},
-  deadlineMs: number = DEADLINES_MS.queue,
-): Promise<SQSClient> {
+export async function createSqsClient(config: SQSClientConfig = {}): Promise<SQSClient> {
   const { SQSClient } = await import('@aws-sdk/client-sqs');
-  return withDeadline(new SQSClient({ ...FAST_FAIL_CLIENT_CONFIG, ...config }), deadlineMs);
+  return withDeadline(new SQSClient({ ...FAST_FAIL_CLIENT_CONFIG, ...config }), DEADLINES_MS.queue);
 }

@@ -8,7 +8,7 @@
  * The end of the unsigned decimal number that starts at `start` (`12`, `12.`, `12.5`, `.5`, each
  * with an optional exponent such as `e-3`), or `start` itself when none starts there.
  */
-export function scanUnsignedDecimal(text: string, start: number): number {
+function scanUnsignedDecimal(text: string, start: number): number {
   let index = skipDigits(text, start);
   const integerDigits = index - start;
   if (text[index] === '.') {

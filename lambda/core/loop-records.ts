@@ -7,7 +7,7 @@ export const ISSUE_STATUSES = ['triage', 'backlog', 'todo', 'in_progress', 'done
 export type IssueStatus = (typeof ISSUE_STATUSES)[number];
 
 /** Statuses of an issue nobody works on any more: a new firing of its alert opens a new issue. */
-export const CLOSED_STATUSES: readonly IssueStatus[] = ['done', 'canceled'];
+const CLOSED_STATUSES: readonly IssueStatus[] = ['done', 'canceled'];
 
 /** True while an issue is still being worked on (neither done nor canceled). */
 export function isOpen(status: IssueStatus): boolean {
@@ -18,7 +18,7 @@ export function isOpen(status: IssueStatus): boolean {
  * What a delivery says about its alert: it fires (the condition holds), it is resolved (it no
  * longer holds), or its check errored (the alert could not be evaluated, or was turned off).
  */
-export const SIGNAL_KINDS = ['firing', 'resolved', 'errored'] as const;
+const SIGNAL_KINDS = ['firing', 'resolved', 'errored'] as const;
 export type SignalKind = (typeof SIGNAL_KINDS)[number];
 
 /**
@@ -140,17 +140,6 @@ export function issueOpenedBy(draft: SignalDraft, issueId: string, issueNumber: 
     resolvedAt: null,
     createdAt,
     updatedAt: createdAt,
-  };
-}
-
-/** Builds the signal and the issue it opens, given the identifiers storage chose. */
-export function loopRecordsFor(
-  draft: SignalDraft,
-  ids: { readonly signalId: string; readonly issueId: string; readonly issueNumber: number },
-): { readonly signal: Signal; readonly issue: Issue } {
-  return {
-    signal: signalOf(draft, ids.signalId, ids.issueId),
-    issue: issueOpenedBy(draft, ids.issueId, ids.issueNumber),
   };
 }
 

@@ -24,7 +24,7 @@ export class MalformedQueuedDeliveryError extends ServiceError {
  * How far a queued delivery's arrival may lie after the queue's own send time: the webhook sends
  * after the delivery arrived, so only clock skew between hosts can put it later.
  */
-export const MAX_ARRIVAL_SKEW_MS = 60_000;
+const MAX_ARRIVAL_SKEW_MS = 60_000;
 
 const FORMAT_VERSION = 1;
 

@@ -25,9 +25,8 @@ export interface Move {
 
 /** What a move did. */
 export interface Moved {
+  /** As written; as it was when it already had that status and priority (nothing written then). */
   readonly issue: Issue;
-  /** False when the issue already had that status and priority: nothing was written. */
-  readonly changed: boolean;
 }
 
 /** Moves issues in the table. */
@@ -64,7 +63,7 @@ export class IssueTriage {
       }
       const status = move.status ?? before.status;
       const priority = move.priority ?? before.priority;
-      if (status === before.status && priority === before.priority) return { issue: before, changed: false };
+      if (status === before.status && priority === before.priority) return { issue: before };
       const after: Issue = { ...before, status, priority, updatedAt: this.now().toISOString() };
       const change = moveChange(before, after, randomUUID(), this.now());
       let written: Issue;
@@ -80,7 +79,7 @@ export class IssueTriage {
         }
         throw error;
       }
-      return { issue: written, changed: true };
+      return { issue: written };
     } catch (error) {
       throw asStorageError(error);
     }

@@ -14,7 +14,7 @@ import type { StoredPayload } from './payload-encoding.ts';
 import { issueKeys, keys, TABLE_DESIGN, unreadableKeys } from './table-design.ts';
 
 /** How long an unreadable delivery is kept for replay (docs/http-contract.md "Nothing authenticated is lost"). */
-export const UNREADABLE_RETENTION_DAYS = 14;
+const UNREADABLE_RETENTION_DAYS = 14;
 
 /** The settings every plan depends on. */
 export interface PlanSettings {

@@ -1,7 +1,7 @@
 import { assertSameMessage } from '../../lambda/core/delivery-key.ts';
 import {
+  issueOpenedBy,
   type LoopRecords,
-  loopRecordsFor,
   type SignalDraft,
   signalOf,
 } from '../../lambda/core/loop-records.ts';
@@ -32,7 +32,10 @@ export class RecordingStore implements SignalStore {
     const alone = draft.reading.kind === 'resolved';
     const records: LoopRecords = alone
       ? { signal: signalOf(draft, `signal-${n}`, null), issue: null }
-      : loopRecordsFor(draft, { signalId: `signal-${n}`, issueId: `issue-${n}`, issueNumber: n });
+      : {
+          signal: signalOf(draft, `signal-${n}`, `issue-${n}`),
+          issue: issueOpenedBy(draft, `issue-${n}`, n),
+        };
     const stored: StoredDelivery = {
       records,
       payloadJson: { signal: draft.payloadText, issue: alone ? null : draft.payloadText },

@@ -16,7 +16,7 @@ import { readPrintedNumber } from './printed-number.ts';
 import { alertErrorTitle, platformAlertTitle } from './title.ts';
 
 /** More alerts in one body are refused: each is a write, and a delivery must answer within seconds. */
-export const MAX_ALERTS_PER_BODY = 10;
+const MAX_ALERTS_PER_BODY = 10;
 
 const KINDS: Readonly<Record<string, SignalKind>> = {
   firing: 'firing',
