@@ -7,8 +7,13 @@ import { parseArgs } from 'node:util';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, createSecretsManagerClient } from '../lambda/aws-clients.ts';
 import { neverAnswered } from '../lambda/aws-errors.ts';
-import { ISSUE_STATUSES, type Issue, type IssueStatus } from '../lambda/core/loop-records.ts';
-import type { Priority } from '../lambda/core/severity.ts';
+import {
+  ISSUE_STATUSES,
+  type Issue,
+  type IssueStatus,
+  issueStatusNamed,
+} from '../lambda/core/loop-records.ts';
+import { type Priority, priorityNamed } from '../lambda/core/severity.ts';
 import { ConflictError } from '../lambda/errors.ts';
 import { answerFor } from '../lambda/http/http-errors.ts';
 import { WEBHOOK_ROUTE } from '../lambda/http/routes.ts';
@@ -302,18 +307,16 @@ async function readCommand(
 /** `move <issue> <status|->` with `--priority N`. */
 function moveOf(statusText: string | undefined, priorityText: string | undefined) {
   const status = statusText === undefined || statusText === '-' ? undefined : statusOf(statusText);
-  let priority: Priority | undefined;
-  if (priorityText !== undefined) {
-    if (!['1', '2', '3', '4'].includes(priorityText))
-      throw new Error(`--priority must be 1, 2, 3 or 4, not "${priorityText}"`);
-    priority = Number(priorityText) as Priority;
+  const priority = priorityText === undefined ? undefined : priorityNamed(priorityText);
+  if (priorityText !== undefined && !priority) {
+    throw new Error(`--priority must be 1, 2, 3 or 4, not "${priorityText}"`);
   }
   if (!status && !priority) throw new Error('move needs a status, or - with --priority N');
   return { status, priority };
 }
 
 function statusOf(text: string): IssueStatus {
-  const status = ISSUE_STATUSES.find((candidate) => candidate === text);
+  const status = issueStatusNamed(text);
   if (!status) throw new Error(`The status must be one of ${ISSUE_STATUSES.join(', ')}, not "${text}"`);
   return status;
 }

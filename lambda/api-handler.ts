@@ -19,12 +19,13 @@ import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { asStorageError } from './aws-errors.ts';
 import { type JsonValue, ownField, parseJsonObject } from './core/json.ts';
-import { ISSUE_STATUSES, type IssueStatus } from './core/loop-records.ts';
-import type { Priority } from './core/severity.ts';
+import { ISSUE_STATUSES, type IssueStatus, issueStatusNamed } from './core/loop-records.ts';
+import { type Priority, priorityNamed } from './core/severity.ts';
 import { InvalidRequestError, NotFoundError } from './errors.ts';
 import { API_ROUTES } from './http/api-routes.ts';
 import { detailJson, jsonResponse } from './http/http-response.ts';
 import { errorResponse } from './http/middlewares/error-response.ts';
+import { rawBodyOf } from './http/middlewares/request-body.ts';
 import { requestLog } from './http/middlewares/request-log.ts';
 import { logger } from './observability/instruments.ts';
 import type { IssueTriage, Move } from './storage/issue-triage.ts';
@@ -43,7 +44,6 @@ export type ApiHandler = (
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
 const MAX_LIMIT = 100;
-const PRIORITIES: readonly number[] = [1, 2, 3, 4];
 
 /** Builds the API around the given dependencies. */
 export function createApiHandler({ queries, triage }: ApiDependencies): ApiHandler {
@@ -138,15 +138,14 @@ function statusParameter(value: string | undefined): IssueStatus {
 }
 
 function status(value: JsonValue | undefined, field: string): IssueStatus {
-  const known = ISSUE_STATUSES.find((candidate) => candidate === value);
+  const known = issueStatusNamed(value);
   if (!known) throw new InvalidRequestError(`${field} must be one of ${ISSUE_STATUSES.join(', ')}`);
   return known;
 }
 
 /** The body of a PATCH: `status` with `fromStatus` (the status the caller saw), and/or `priority`. */
 function moveOf(event: APIGatewayProxyEventV2): Move {
-  const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
-  const { payload } = parseJsonObject(body);
+  const { payload } = parseJsonObject(rawBodyOf(event));
   const unknown = Object.keys(payload).filter((key) => !['status', 'fromStatus', 'priority'].includes(key));
   if (unknown.length > 0) {
     throw new InvalidRequestError(
@@ -162,7 +161,7 @@ function moveOf(event: APIGatewayProxyEventV2): Move {
   if (newStatus !== undefined && fromStatus === undefined) {
     throw new InvalidRequestError('fromStatus (the status you saw) is required with status');
   }
-  if (priority !== undefined && !(typeof priority === 'number' && PRIORITIES.includes(priority))) {
+  if (priority !== undefined && !(typeof priority === 'number' && priorityNamed(priority))) {
     throw new InvalidRequestError('priority must be 1, 2, 3 or 4');
   }
   return {

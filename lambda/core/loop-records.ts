@@ -6,6 +6,11 @@ import { type Priority, priorityOf, type Severity } from './severity.ts';
 export const ISSUE_STATUSES = ['triage', 'backlog', 'todo', 'in_progress', 'done', 'canceled'] as const;
 export type IssueStatus = (typeof ISSUE_STATUSES)[number];
 
+/** The status `value` names, if it names one. */
+export function issueStatusNamed(value: unknown): IssueStatus | undefined {
+  return ISSUE_STATUSES.find((status) => status === value);
+}
+
 /** Statuses of an issue nobody works on any more: a new firing of its alert opens a new issue. */
 const CLOSED_STATUSES: readonly IssueStatus[] = ['done', 'canceled'];
 

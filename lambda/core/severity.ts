@@ -3,8 +3,14 @@ export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 /** Signal severity, from the size of the metric change. */
 export type Severity = (typeof SEVERITIES)[number];
 
-/** Issue priority: 1 is the most urgent. */
-export type Priority = 1 | 2 | 3 | 4;
+/** Issue priorities: 1 is the most urgent. */
+export const PRIORITIES = [1, 2, 3, 4] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/** The priority `value` names (the number itself, or its text), if it names one. */
+export function priorityNamed(value: unknown): Priority | undefined {
+  return PRIORITIES.find((priority) => priority === value || String(priority) === value);
+}
 
 /** Maps a percentage change to a severity by its absolute value: ≥50 critical, ≥25 high, ≥10 medium. */
 export function severityOf(percentChange: number): Severity {

@@ -20,10 +20,14 @@ export interface BodyEvent extends APIGatewayProxyEventV2 {
 export function decodeBody(): MiddlewareObj<BodyEvent> {
   return {
     before: (request) => {
-      const { body = '', isBase64Encoded } = request.event;
-      Object.assign(request.event, { rawBody: Buffer.from(body, isBase64Encoded ? 'base64' : 'utf8') });
+      Object.assign(request.event, { rawBody: rawBodyOf(request.event) });
     },
   };
+}
+
+/** An event's body as the bytes that were sent (base64 when API Gateway says so). */
+export function rawBodyOf({ body = '', isBase64Encoded }: APIGatewayProxyEventV2): Buffer {
+  return Buffer.from(body, isBase64Encoded ? 'base64' : 'utf8');
 }
 
 /**
