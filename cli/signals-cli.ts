@@ -15,6 +15,7 @@ import {
 } from '../lambda/core/loop-records.ts';
 import { type Priority, priorityNamed } from '../lambda/core/severity.ts';
 import { ConflictError } from '../lambda/errors.ts';
+import { API_ROUTES } from '../lambda/http/api-routes.ts';
 import { answerFor } from '../lambda/http/http-errors.ts';
 import { WEBHOOK_ROUTE } from '../lambda/http/routes.ts';
 import type { RawDelivery } from '../lambda/intake.ts';
@@ -215,7 +216,8 @@ function tableBackend(queries: SignalQueries, triage: IssueTriage): Backend {
 }
 
 function apiBackend(api: SignedApi): Backend {
-  const issuePath = (reference: string) => `/api/issues/${encodeURIComponent(reference)}`;
+  const issuePath = (reference: string) =>
+    API_ROUTES.getIssue.path.replace('{issue}', encodeURIComponent(reference));
   const find = async (reference: string) => {
     try {
       return await api.get<IssueDetail>(issuePath(reference));
@@ -226,9 +228,11 @@ function apiBackend(api: SignedApi): Backend {
   };
   return {
     newestSignals: async (limit) =>
-      (await api.get<{ signals: SignalRow[] }>('/api/signals', { limit: String(limit) })).signals,
+      (await api.get<{ signals: SignalRow[] }>(API_ROUTES.listSignals.path, { limit: String(limit) }))
+        .signals,
     issuesWithStatus: async (status, limit) =>
-      (await api.get<{ issues: IssueRow[] }>('/api/issues', { status, limit: String(limit) })).issues,
+      (await api.get<{ issues: IssueRow[] }>(API_ROUTES.listIssues.path, { status, limit: String(limit) }))
+        .issues,
     find,
     moveIssue: async (issueId, move) => (await api.patch<{ issue: Issue }>(issuePath(issueId), move)).issue,
   };

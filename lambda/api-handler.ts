@@ -16,7 +16,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpRouterHandler, { type Route } from '@middy/http-router';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { asStorageError } from './aws-errors.ts';
 import { type JsonValue, ownField, parseJsonObject } from './core/json.ts';
 import { ISSUE_STATUSES, type IssueStatus, issueStatusNamed } from './core/loop-records.ts';
@@ -27,6 +27,7 @@ import { detailJson, jsonResponse } from './http/http-response.ts';
 import { errorResponse } from './http/middlewares/error-response.ts';
 import { rawBodyOf } from './http/middlewares/request-body.ts';
 import { requestLog } from './http/middlewares/request-log.ts';
+import type { HttpHandler } from './http/routes.ts';
 import { logger } from './observability/instruments.ts';
 import type { IssueTriage, Move } from './storage/issue-triage.ts';
 import type { SignalQueries } from './storage/read-model.ts';
@@ -37,16 +38,10 @@ export interface ApiDependencies {
   readonly triage: IssueTriage;
 }
 
-/** The API as Lambda invokes it. */
-export type ApiHandler = (
-  event: APIGatewayProxyEventV2,
-  context: Context,
-) => Promise<APIGatewayProxyStructuredResultV2>;
-
 const MAX_LIMIT = 100;
 
 /** Builds the API around the given dependencies. */
-export function createApiHandler({ queries, triage }: ApiDependencies): ApiHandler {
+export function createApiHandler({ queries, triage }: ApiDependencies): HttpHandler {
   const ok = (data: unknown) => jsonResponse(200, JSON.stringify({ data }));
   const issueIdOf = async (reference: string | undefined): Promise<string> => {
     const issueId = reference ? await queries.issueIdOf(reference) : undefined;
@@ -114,7 +109,7 @@ export function createApiHandler({ queries, triage }: ApiDependencies): ApiHandl
         throw asStorageError(error);
       }
     });
-  return chain as unknown as ApiHandler;
+  return chain as unknown as HttpHandler;
 }
 
 type Query = Partial<Record<string, string>>;

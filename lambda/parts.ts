@@ -20,7 +20,7 @@ import {
   type WebhookSecretSource,
 } from './secret/webhook-secret-source.ts';
 import { readPosthogDelivery } from './sources/posthog/posthog-delivery.ts';
-import { DynamoDbSignalStore } from './storage/signal-store.ts';
+import { DynamoDbSignalStore, type DynamoDbSignalStoreOptions } from './storage/signal-store.ts';
 
 /**
  * The intake as this service runs it, in AWS and locally: PostHog's bodies, the shared metrics,
@@ -63,11 +63,18 @@ export function signalStoreFor(config: FunctionConfig): SignalStore {
     return { file: unconfigured, warmUp: unconfigured };
   }
   return new DynamoDbSignalStore(createDocumentClient(), tableName, {
-    dedupWindowSeconds: config.dedupWindowSeconds,
+    ...filingOptionsFor(config),
     dedupRecordRetentionSeconds: DEDUP_RECORD_RETENTION_DAYS * 86_400,
+  });
+}
+
+/** How the configuration files deliveries (dedup window, grouping, episode gap); the local run uses it too. */
+export function filingOptionsFor(config: FunctionConfig): DynamoDbSignalStoreOptions {
+  return {
+    dedupWindowSeconds: config.dedupWindowSeconds,
     groupFirings: config.groupFirings,
     episodeGapSeconds: config.episodeGapHours * 3_600,
-  });
+  };
 }
 
 /** The SQS delivery queue, when one is configured (not in the local run). */

@@ -22,13 +22,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { keyHeadersOf } from './core/delivery-key.ts';
 import { jsonResponse, recordsJson } from './http/http-response.ts';
 import { type DeliveryContext, deliveryLog } from './http/middlewares/delivery-log.ts';
 import { errorResponse } from './http/middlewares/error-response.ts';
 import { type BodyEvent, checkJsonBody, decodeBody } from './http/middlewares/request-body.ts';
 import { webhookAuth } from './http/middlewares/webhook-auth.ts';
+import type { HttpHandler } from './http/routes.ts';
 import type { Intake } from './intake.ts';
 import { logger, metrics } from './observability/instruments.ts';
 import type { WebhookSecretSource } from './secret/webhook-secret-source.ts';
@@ -40,20 +41,10 @@ export interface HandlerDependencies {
   readonly now?: () => Date;
 }
 
-/** The function as Lambda invokes it: an HTTP API (payload format 2.0) event in, a response out. */
-export type WebhookHandler = (
-  event: APIGatewayProxyEventV2,
-  context: Context,
-) => Promise<APIGatewayProxyStructuredResultV2>;
-
 const QUEUED = '{"data":{"status":"queued"}}';
 
 /** Builds the Middy-wrapped handler around the given dependencies. */
-export function createHandler({
-  secrets,
-  intake,
-  now = () => new Date(),
-}: HandlerDependencies): WebhookHandler {
+export function createHandler({ secrets, intake, now = () => new Date() }: HandlerDependencies): HttpHandler {
   const chain = middy<BodyEvent, APIGatewayProxyStructuredResultV2, Error, DeliveryContext>()
     // after/onError run in reverse: the delivery log sees the final response, then metrics flush.
     .use(logMetrics(metrics))
@@ -79,5 +70,5 @@ export function createHandler({
         : jsonResponse(201, body);
     });
   // Middy's typings add an options argument that only the inner handler receives.
-  return chain as unknown as WebhookHandler;
+  return chain as unknown as HttpHandler;
 }

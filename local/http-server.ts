@@ -2,18 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { API_ROUTES } from '../lambda/http/api-routes.ts';
-import { WEBHOOK_ROUTE, WEBHOOK_TOKEN_ROUTE } from '../lambda/http/routes.ts';
+import { type HttpHandler, WEBHOOK_ROUTE, WEBHOOK_TOKEN_ROUTE } from '../lambda/http/routes.ts';
 import { apiGatewayEvent } from './api-gateway-event.ts';
 
 // API Gateway HTTP APIs refuse payloads over 10 MB before the function sees them.
 const API_GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 const FUNCTION_TIMEOUT_MS = 10_000;
-
-/** A function as Lambda invokes it behind an HTTP API. */
-export type HttpHandler = (
-  event: APIGatewayProxyEventV2,
-  context: Context,
-) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /** One route of the API: API Gateway's method and path template (`{name}` is one segment). */
 export interface LocalRoute {

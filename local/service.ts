@@ -12,7 +12,7 @@ import { createApiHandler } from '../lambda/api-handler.ts';
 import { createDocumentClient } from '../lambda/aws-clients.ts';
 import { readConfig } from '../lambda/config.ts';
 import { WEBHOOK_ROUTE } from '../lambda/http/routes.ts';
-import { posthogIntake } from '../lambda/parts.ts';
+import { filingOptionsFor, posthogIntake } from '../lambda/parts.ts';
 import { StaticSecretSource } from '../lambda/secret/webhook-secret-source.ts';
 import { IssueTriage } from '../lambda/storage/issue-triage.ts';
 import { SignalQueries } from '../lambda/storage/read-model.ts';
@@ -53,11 +53,7 @@ export async function main(): Promise<void> {
   const config = readConfig(process.env, (message) => console.warn(message));
   // Looser than the function's deadlines: a laptop's DynamoDB Local (a JVM) can pause longer.
   const client = createDocumentClient({ endpoint: dynamoDb.endpoint, ...LOCAL_AWS }, 5_000);
-  const store = new DynamoDbSignalStore(client, tableName, {
-    dedupWindowSeconds: config.dedupWindowSeconds,
-    groupFirings: config.groupFirings,
-    episodeGapSeconds: config.episodeGapHours * 3_600,
-  });
+  const store = new DynamoDbSignalStore(client, tableName, filingOptionsFor(config));
   const webhook = createHandler({
     secrets: new StaticSecretSource(secret.value),
     intake: posthogIntake(store),

@@ -7,12 +7,12 @@
  */
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import type { WebhookHandler } from '../lambda/webhook-handler.ts';
+import type { HttpHandler } from '../lambda/http/routes.ts';
 import { createHttpApiServer, webhookRoutes } from '../local/http-server.ts';
 
 const [handlerFile] = process.argv.slice(2);
 if (!handlerFile) throw new Error('Usage: bench-server.ts <bundle>/index.mjs');
-const { handler } = (await import(pathToFileURL(handlerFile).href)) as { handler: WebhookHandler };
+const { handler } = (await import(pathToFileURL(handlerFile).href)) as { handler: HttpHandler };
 const server = createHttpApiServer(webhookRoutes(handler), { concurrency: 8 });
 server.listen(0, '127.0.0.1', () => {
   process.stderr.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);

@@ -1,9 +1,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { HttpHandler } from '../../lambda/http/routes.ts';
 import type { RawDelivery, SignalStore } from '../../lambda/intake.ts';
 import { posthogIntake } from '../../lambda/parts.ts';
 import type { WebhookSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
-import { createHandler, type WebhookHandler } from '../../lambda/webhook-handler.ts';
+import { createHandler } from '../../lambda/webhook-handler.ts';
 
 /** The webhook as the service runs it (PostHog's bodies, the shared metrics) around these parts. */
 export function webhookHandler({
@@ -19,7 +20,7 @@ export function webhookHandler({
   readonly now?: () => Date;
   /** As the function sets it (DEADLINES_MS.storageDelivery). @default none */
   readonly storageBudgetMs?: number;
-}): WebhookHandler {
+}): HttpHandler {
   return createHandler({
     secrets,
     intake: posthogIntake(store, queue, storageBudgetMs),
