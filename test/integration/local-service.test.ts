@@ -1,43 +1,24 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../dev/free-port.ts';
 import { signingKeyOf } from '../../lambda/secret/standard-webhooks.ts';
-import { StaticSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
-import { DynamoDbSignalStore } from '../../lambda/storage/signal-store.ts';
-import { createHttpApiServer, webhookRoutes } from '../../local/http-server.ts';
-import { createTestTable, localDocumentClient, loopItems } from '../support/dynamodb.ts';
+import { loopItems } from '../support/dynamodb.ts';
 import { TEST_SECRET } from '../support/events.ts';
 import { captureOutputPerTest } from '../support/output.ts';
 import { logsAlertBody } from '../support/posthog-bodies.ts';
-import { listening, webhookHandler } from '../support/webhook.ts';
+import { servedWebhook } from '../support/served-webhook.ts';
 
 const README_BODY = '{"name": "page_load_time", "value": 35, "timeframe": "last_7_days"}';
 
 describe('the local HTTP server (API Gateway HTTP API 2.0 events) with DynamoDB Local', () => {
   captureOutputPerTest(TEST_SECRET);
-  const client = localDocumentClient();
-  let server: Server;
-  let baseUrl: string;
-  let tableName: string;
-
-  beforeAll(async () => {
-    tableName = await createTestTable();
-    const store = new DynamoDbSignalStore(client, tableName);
-    server = createHttpApiServer(
-      webhookRoutes(webhookHandler({ secrets: new StaticSecretSource(TEST_SECRET), store })),
-    );
-    baseUrl = await listening(server);
-  });
-  afterAll(async () => {
-    await new Promise((done) => server.close(done));
-    client.destroy();
-  });
+  const served = servedWebhook();
+  const { client } = served;
 
   const post = (body: string, headers: Record<string, string> = {}, path = '/api/signals/posthog') =>
-    fetch(`${baseUrl}${path}`, {
+    fetch(`${served.baseUrl}${path}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'X-PostHog-Secret': TEST_SECRET, ...headers },
       body,
@@ -52,7 +33,7 @@ describe('the local HTTP server (API Gateway HTTP API 2.0 events) with DynamoDB 
       data: { signal: { id: string }; issue: { title: string } };
     };
     expect(data.issue.title).toBe('PostHog: page_load_time 35% (last_7_days)');
-    const { signals, issues } = await loopItems(client, tableName);
+    const { signals, issues } = await loopItems(client, served.tableName);
     expect(signals.map((item) => item.id)).toContain(data.signal.id);
     expect(issues.map((item) => item.title)).toContain('PostHog: page_load_time 35% (last_7_days)');
   });
@@ -64,7 +45,7 @@ describe('the local HTTP server (API Gateway HTTP API 2.0 events) with DynamoDB 
   });
 
   it('writes nothing for a refused delivery', async () => {
-    const before = await loopItems(client, tableName);
+    const before = await loopItems(client, served.tableName);
 
     const responses = await Promise.all([
       post(README_BODY, { 'X-PostHog-Secret': 'wrong' }),
@@ -73,7 +54,7 @@ describe('the local HTTP server (API Gateway HTTP API 2.0 events) with DynamoDB 
     ]);
 
     expect(responses.map((response) => response.status)).toEqual([401, 400, 415]);
-    const after = await loopItems(client, tableName);
+    const after = await loopItems(client, served.tableName);
     expect(after.signals).toHaveLength(before.signals.length);
   });
 
@@ -84,7 +65,10 @@ describe('the local HTTP server (API Gateway HTTP API 2.0 events) with DynamoDB 
     ['POST', '/api/signals/posthog/'],
     ['POST', '/'],
   ])('answers 404 to %s %s, as API Gateway does', async (method, path) => {
-    const response = await fetch(`${baseUrl}${path}`, { method, body: method === 'GET' ? undefined : '{}' });
+    const response = await fetch(`${served.baseUrl}${path}`, {
+      method,
+      body: method === 'GET' ? undefined : '{}',
+    });
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ message: 'Not Found' });
   });

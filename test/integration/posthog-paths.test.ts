@@ -5,20 +5,17 @@
  * lost"). The bodies are the fixtures built from PostHog's source (test/fixtures/posthog/).
  */
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { runCli } from '../../cli/signals-cli.ts';
 import type { JsonObject } from '../../lambda/core/json.ts';
 import { urlTokenOf } from '../../lambda/secret/url-token.ts';
 import type { WebhookSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
-import { DynamoDbSignalStore } from '../../lambda/storage/signal-store.ts';
 import { unreadableKeys } from '../../lambda/storage/table-design.ts';
-import { createHttpApiServer, webhookRoutes } from '../../local/http-server.ts';
-import { createTestTable, localDocumentClient, localEndpoint, loopItems } from '../support/dynamodb.ts';
+import { localEndpoint, loopItems } from '../support/dynamodb.ts';
 import { TEST_SECRET } from '../support/events.ts';
 import { captureOutputPerTest } from '../support/output.ts';
-import { listening, webhookHandler } from '../support/webhook.ts';
+import { servedWebhook } from '../support/served-webhook.ts';
 
 const PREVIOUS_SECRET = 'PreviousSecret0a1b2c3d4e5f6a7b8c9d0e1';
 const TOKEN = urlTokenOf(TEST_SECRET);
@@ -35,21 +32,8 @@ const rotated: WebhookSecretSource = {
 
 describe('every PostHog delivery path, through the local server into DynamoDB Local', () => {
   const output = captureOutputPerTest(TEST_SECRET, PREVIOUS_SECRET, TOKEN, urlTokenOf(PREVIOUS_SECRET));
-  const client = localDocumentClient();
-  let server: Server;
-  let baseUrl: string;
-  let tableName: string;
-
-  beforeAll(async () => {
-    tableName = await createTestTable();
-    const store = new DynamoDbSignalStore(client, tableName);
-    server = createHttpApiServer(webhookRoutes(webhookHandler({ secrets: rotated, store })));
-    baseUrl = `${await listening(server)}/api/signals/posthog`;
-  });
-  afterAll(async () => {
-    await new Promise((done) => server.close(done));
-    client.destroy();
-  });
+  const served = servedWebhook(rotated);
+  const { client } = served;
 
   const post = (url: string, body: JsonObject | string, headers: Record<string, string>) =>
     fetch(url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
@@ -57,7 +41,7 @@ describe('every PostHog delivery path, through the local server into DynamoDB Lo
     const out: string[] = [];
     const err: string[] = [];
     const code = await runCli(args, {
-      env: { DYNAMODB_PORT: new URL(localEndpoint()).port, TABLE_NAME: tableName },
+      env: { DYNAMODB_PORT: new URL(localEndpoint()).port, TABLE_NAME: served.tableName },
       out: (text) => out.push(text),
       err: (text) => err.push(text),
     });
@@ -68,14 +52,18 @@ describe('every PostHog delivery path, through the local server into DynamoDB Lo
     const headers = fixture('logs-alert-firing').headers;
     expect(Object.keys(headers).map((name) => name.toLowerCase())).not.toContain('x-posthog-secret');
 
-    const firing = await post(`${baseUrl}/${TOKEN}`, fixture('logs-alert-firing').body, headers);
+    const firing = await post(`${served.webhookUrl}/${TOKEN}`, fixture('logs-alert-firing').body, headers);
     expect(firing.status).toBe(201);
     const created = (await firing.json()) as { data: { issue: { id: string; title: string } } };
     expect(created.data.issue.title).toBe('PostHog: API 5xx errors 1,342 logs (above 1,000 in 5 min)');
 
-    const resolved = await post(`${baseUrl}/${TOKEN}`, fixture('logs-alert-resolved').body, headers);
+    const resolved = await post(
+      `${served.webhookUrl}/${TOKEN}`,
+      fixture('logs-alert-resolved').body,
+      headers,
+    );
     expect(resolved.status).toBe(201);
-    const errored = await post(`${baseUrl}/${TOKEN}`, fixture('logs-alert-errored').body, headers);
+    const errored = await post(`${served.webhookUrl}/${TOKEN}`, fixture('logs-alert-errored').body, headers);
     expect(errored.status).toBe(201);
     const answers = [await resolved.json(), await errored.json()] as { data: { issue: { id: string } } }[];
     expect(answers.map((answer) => answer.data.issue.id)).toEqual([
@@ -89,22 +77,22 @@ describe('every PostHog delivery path, through the local server into DynamoDB Lo
 
   it('path C: Alertmanager bodies with version 2 through the URL token: firing, then resolved', async () => {
     const { body, headers } = fixture('alertmanager-firing-two-alerts');
-    const firing = await post(`${baseUrl}/${TOKEN}`, body, headers);
+    const firing = await post(`${served.webhookUrl}/${TOKEN}`, body, headers);
     expect(firing.status).toBe(201);
     const resolved = fixture('alertmanager-resolved');
-    const answer = await post(`${baseUrl}/${TOKEN}`, resolved.body, resolved.headers);
+    const answer = await post(`${served.webhookUrl}/${TOKEN}`, resolved.body, resolved.headers);
     expect(answer.status).toBe(201);
   });
 
   it('path B: the insight alert default body with the header, and the same body through the token', async () => {
     const { body } = fixture('insight-webhook-default-body-thousands');
-    const viaHeader = await post(baseUrl, body, {
+    const viaHeader = await post(served.webhookUrl, body, {
       'Content-Type': 'application/json',
       'X-PostHog-Secret': TEST_SECRET,
     });
     expect(viaHeader.status).toBe(201);
     const viaToken = await post(
-      `${baseUrl}/${TOKEN}`,
+      `${served.webhookUrl}/${TOKEN}`,
       { ...body, event: { ...(body.event as JsonObject), uuid: 'another' } },
       { 'Content-Type': 'application/json' },
     );
@@ -114,7 +102,7 @@ describe('every PostHog delivery path, through the local server into DynamoDB Lo
   it("accepts the previous secret's token during the rotation grace", async () => {
     const { body, headers } = fixture('logs-alert-firing');
     const response = await post(
-      `${baseUrl}/${urlTokenOf(PREVIOUS_SECRET)}`,
+      `${served.webhookUrl}/${urlTokenOf(PREVIOUS_SECRET)}`,
       { ...body, id: 'rotated' },
       headers,
     );
@@ -123,13 +111,13 @@ describe('every PostHog delivery path, through the local server into DynamoDB Lo
 
   it('answers a wrong token exactly as a wrong secret, and never logs the token', async () => {
     const { body, headers } = fixture('logs-alert-firing');
-    const wrongToken = await post(`${baseUrl}/${urlTokenOf('not-the-secret')}`, body, headers);
-    const wrongSecret = await post(baseUrl, body, { ...headers, 'X-PostHog-Secret': 'wrong' });
+    const wrongToken = await post(`${served.webhookUrl}/${urlTokenOf('not-the-secret')}`, body, headers);
+    const wrongSecret = await post(served.webhookUrl, body, { ...headers, 'X-PostHog-Secret': 'wrong' });
     expect([wrongToken.status, wrongSecret.status]).toEqual([401, 401]);
     expect(await wrongToken.json()).toEqual(await wrongSecret.json());
     // The header secret is not a token, and a token is not a header secret.
-    expect((await post(`${baseUrl}/${TEST_SECRET}`, body, headers)).status).toBe(401);
-    expect((await post(baseUrl, body, { ...headers, 'X-PostHog-Secret': TOKEN })).status).toBe(401);
+    expect((await post(`${served.webhookUrl}/${TEST_SECRET}`, body, headers)).status).toBe(401);
+    expect((await post(served.webhookUrl, body, { ...headers, 'X-PostHog-Secret': TOKEN })).status).toBe(401);
     // (captureOutputPerTest fails the test if the token or a secret reached the output.)
     expect(output.current().text()).toContain('"outcome":"unauthorized"');
   });
@@ -137,10 +125,10 @@ describe('every PostHog delivery path, through the local server into DynamoDB Lo
   it('keeps an authenticated body it cannot read: 400, counted, listed by `rejected`; an unauthenticated one is not kept', async () => {
     const unknown = { type: 'logs_alert.incident_opened', data: { alert_id: 'x' } };
     const headers = { 'Content-Type': 'application/json' };
-    const refused = await post(`${baseUrl}/${TOKEN}`, unknown, headers);
+    const refused = await post(`${served.webhookUrl}/${TOKEN}`, unknown, headers);
     expect(refused.status).toBe(400);
     expect(output.current().text()).toContain('"DeliveryUnreadable":1');
-    await post(`${baseUrl}/${urlTokenOf('nobody')}`, { type: 'logs_alert.other' }, headers);
+    await post(`${served.webhookUrl}/${urlTokenOf('nobody')}`, { type: 'logs_alert.other' }, headers);
 
     const { code, out } = await cli(['rejected', '--json']);
     expect(code).toBe(0);
@@ -166,7 +154,7 @@ describe('every PostHog delivery path, through the local server into DynamoDB Lo
     const receivedAt = '2026-11-20T08:00:00.000Z';
     await client.send(
       new PutCommand({
-        TableName: tableName,
+        TableName: served.tableName,
         Item: {
           ...unreadableKeys({ id: 'older', receivedAt }),
           entity: 'unreadable',
@@ -185,7 +173,7 @@ describe('every PostHog delivery path, through the local server into DynamoDB Lo
     expect(replayed.out).toMatch(
       /^201 opened: issue #\d+ "PostHog: API 5xx errors 1,342 logs \(above 1,000 in 5 min\)"/,
     );
-    const { signals } = await loopItems(client, tableName);
+    const { signals } = await loopItems(client, served.tableName);
     expect(signals.find((signal) => (signal.reading as JsonObject).alertId === 'kept-alert')?.createdAt).toBe(
       receivedAt,
     );
@@ -200,9 +188,9 @@ describe('every PostHog delivery path, through the local server into DynamoDB Lo
       'logs_alert.second_unknown',
       'logs_alert.first_unknown',
     ]) {
-      expect((await post(`${baseUrl}/${TOKEN}`, { type, data: { alert_id: 'k' } }, headers)).status).toBe(
-        400,
-      );
+      expect(
+        (await post(`${served.webhookUrl}/${TOKEN}`, { type, data: { alert_id: 'k' } }, headers)).status,
+      ).toBe(400);
     }
     const after = JSON.parse((await cli(['rejected', '--json'])).out) as { reason: string }[];
     expect(after.length - before.length).toBe(2);
@@ -216,7 +204,7 @@ describe('every PostHog delivery path, through the local server into DynamoDB Lo
     const keep = (id: string, item: Record<string, unknown>) =>
       client.send(
         new PutCommand({
-          TableName: tableName,
+          TableName: served.tableName,
           Item: {
             ...unreadableKeys({ id, receivedAt }),
             entity: 'unreadable',

@@ -1,17 +1,14 @@
-import type { Server } from 'node:http';
 import fc from 'fast-check';
 import { runCli, USAGE } from '../../cli/signals-cli.ts';
 import type { JsonObject } from '../../lambda/core/json.ts';
 import type { StoredDelivery } from '../../lambda/intake.ts';
-import { StaticSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
 import { DynamoDbSignalStore } from '../../lambda/storage/signal-store.ts';
-import { createHttpApiServer, webhookRoutes } from '../../local/http-server.ts';
 import { draftFor } from '../support/drafts.ts';
 import { createTestTable, localDocumentClient, localEndpoint } from '../support/dynamodb.ts';
 import { TEST_SECRET } from '../support/events.ts';
 import { captureOutputPerTest } from '../support/output.ts';
 import { logsAlertBody } from '../support/posthog-bodies.ts';
-import { listening, webhookHandler } from '../support/webhook.ts';
+import { servedWebhook } from '../support/served-webhook.ts';
 
 const NOW = new Date('2026-11-27T12:00:00.000Z');
 
@@ -199,25 +196,15 @@ describe('npm run signals against DynamoDB Local', () => {
 
 describe('npm run signals -- test-delivery', () => {
   captureOutputPerTest(TEST_SECRET);
-  const client = localDocumentClient();
-  let server: Server;
-  let url: string;
-
-  beforeAll(async () => {
-    const store = new DynamoDbSignalStore(client, await createTestTable());
-    server = createHttpApiServer(
-      webhookRoutes(webhookHandler({ secrets: new StaticSecretSource(TEST_SECRET), store })),
-    );
-    url = `${await listening(server)}/api/signals/posthog`;
-  });
-  afterAll(async () => {
-    await new Promise((done) => server.close(done));
-    client.destroy();
-  });
+  const served = servedWebhook();
 
   it('sends the sample delivery with the secret, then reports a repeat as such', async () => {
-    const first = await cli(['test-delivery', '--url', url], { POSTHOG_WEBHOOK_SECRET: TEST_SECRET });
-    const again = await cli(['test-delivery', '--url', url], { POSTHOG_WEBHOOK_SECRET: TEST_SECRET });
+    const first = await cli(['test-delivery', '--url', served.webhookUrl], {
+      POSTHOG_WEBHOOK_SECRET: TEST_SECRET,
+    });
+    const again = await cli(['test-delivery', '--url', served.webhookUrl], {
+      POSTHOG_WEBHOOK_SECRET: TEST_SECRET,
+    });
 
     expect(first.code).toBe(0);
     expect(first.out).toMatch(
@@ -228,7 +215,7 @@ describe('npm run signals -- test-delivery', () => {
   });
 
   it('reports a refusal with its status and message', async () => {
-    const { code, err } = await cli(['test-delivery', '--url', url, '--secret', 'wrong']);
+    const { code, err } = await cli(['test-delivery', '--url', served.webhookUrl, '--secret', 'wrong']);
     expect(code).toBe(1);
     expect(err).toBe('401: Invalid webhook secret');
   });
