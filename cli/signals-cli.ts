@@ -18,10 +18,10 @@ import { ConflictError } from '../lambda/errors.ts';
 import { API_ROUTES } from '../lambda/http/api-routes.ts';
 import { answerFor } from '../lambda/http/http-errors.ts';
 import { WEBHOOK_ROUTE } from '../lambda/http/routes.ts';
-import type { RawDelivery } from '../lambda/intake.ts';
 import { posthogIntake } from '../lambda/parts.ts';
 import { urlTokenOf } from '../lambda/secret/url-token.ts';
 import { IssueTriage, type Move } from '../lambda/storage/issue-triage.ts';
+import { keptDeliveryFromItem } from '../lambda/storage/items.ts';
 import {
   type IssueDetail,
   type IssueRow,
@@ -409,7 +409,7 @@ async function replay(id: string, queries: SignalQueries, target: TableTarget, i
     io.err(`No kept delivery "${id}" in table ${target.tableName} (see \`npm run signals -- rejected\`)`);
     return 1;
   }
-  const delivery = keptDelivery(kept);
+  const delivery = keptDeliveryFromItem(kept);
   if (typeof delivery === 'string') {
     io.err(`Kept delivery "${id}" cannot be replayed: ${delivery}`);
     return 1;
@@ -434,27 +434,6 @@ async function replay(id: string, queries: SignalQueries, target: TableTarget, i
     io.err(escapeControls(`${statusCode}: ${message}`));
     return 1;
   }
-}
-
-/** A kept item back as the delivery it was, or what about it is wrong (it is read from a table). */
-function keptDelivery(kept: Record<string, unknown>): RawDelivery | string {
-  if (!(kept.body instanceof Uint8Array)) return 'its body is not bytes';
-  const headers = kept.keyHeaders ?? {};
-  if (
-    typeof headers !== 'object' ||
-    headers === null ||
-    Object.values(headers).some((value) => typeof value !== 'string')
-  ) {
-    return 'its keyHeaders are not text';
-  }
-  const receivedAt = new Date(String(kept.createdAt));
-  if (Number.isNaN(receivedAt.getTime())) return 'its createdAt is not a time';
-  return {
-    body: Buffer.from(kept.body),
-    keyHeaders: headers as RawDelivery['keyHeaders'],
-    receivedAt,
-    requestId: typeof kept.requestId === 'string' ? kept.requestId : undefined,
-  };
 }
 
 async function testDelivery(options: Options, local: LocalSettings, io: CliIo): Promise<number> {

@@ -1,5 +1,6 @@
 import type { Change } from '../core/issue-changes.ts';
 import type { Issue, Signal } from '../core/loop-records.ts';
+import type { RawDelivery } from '../intake.ts';
 import { decodePayload, encodePayload, type StoredPayload } from './payload-encoding.ts';
 import { issueKeys, KEY_ATTRIBUTES, signalKeys } from './table-design.ts';
 
@@ -96,4 +97,28 @@ function withoutStorageAttributes(item: Item): Item {
   const loopFields: Item = { ...item };
   for (const attribute of [...KEY_ATTRIBUTES, 'entity', 'change']) delete loopFields[attribute];
   return loopFields;
+}
+
+/**
+ * A kept unreadable delivery's item (write-plan.ts `unreadablePut`) back as the delivery it was,
+ * or what about it is wrong: it is read from a table, so nothing in it is taken on trust.
+ */
+export function keptDeliveryFromItem(kept: Item): RawDelivery | string {
+  if (!(kept.body instanceof Uint8Array)) return 'its body is not bytes';
+  const headers = kept.keyHeaders ?? {};
+  if (
+    typeof headers !== 'object' ||
+    headers === null ||
+    Object.values(headers).some((value) => typeof value !== 'string')
+  ) {
+    return 'its keyHeaders are not text';
+  }
+  const receivedAt = new Date(String(kept.createdAt));
+  if (Number.isNaN(receivedAt.getTime())) return 'its createdAt is not a time';
+  return {
+    body: Buffer.from(kept.body),
+    keyHeaders: headers as RawDelivery['keyHeaders'],
+    receivedAt,
+    requestId: typeof kept.requestId === 'string' ? kept.requestId : undefined,
+  };
 }
