@@ -60,6 +60,12 @@ const SECRET = 'BenchSecret0123456789abcdefABCDE';
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench-AbCdEf';
 const ROOT = resolve(import.meta.dirname, '..');
 const SAMPLE = JSON.parse(SAMPLE_DELIVERY) as object;
+/** DynamoDB Local's region and credentials, as a function's environment gives them. */
+const LOCAL_AWS_ENV = {
+  AWS_REGION: LOCAL_AWS.region,
+  AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+};
 const QUIET = {
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   POWERTOOLS_METRICS_DISABLED: 'true',
@@ -467,9 +473,7 @@ async function benchStorage(
   for (const table of ['bench-service', 'bench-typical', 'bench-floor']) await ensureTable(admin, table);
   const aws = {
     AWS_ENDPOINT_URL_DYNAMODB: dynamoDbEndpoint,
-    AWS_REGION: LOCAL_AWS.region,
-    AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+    ...LOCAL_AWS_ENV,
   };
   // The typical implementation writing the same items: the shipped transaction's own, captured.
   const transaction = recorded.find((request) =>
@@ -674,9 +678,7 @@ async function main(): Promise<void> {
     const coldEnv = {
       TABLE_NAME: 'bench-cold',
       POSTHOG_WEBHOOK_SECRET_ARN: SECRET_ARN,
-      AWS_REGION: LOCAL_AWS.region,
-      AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+      ...LOCAL_AWS_ENV,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
       ...(tls ? { NODE_EXTRA_CA_CERTS: tls.certFile } : {}),
     };
