@@ -3,38 +3,37 @@
  * (the same DYNAMODB_PORT and TABLE_NAME as `npm start`) or a deployed table. Formatting lives in
  * tables.ts; queries in lambda/storage/read-model.ts; this file parses and dispatches.
  */
+
 import { parseArgs } from 'node:util';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient, createSecretsManagerClient } from '../lambda/aws-clients.ts';
-import { neverAnswered } from '../lambda/aws-errors.ts';
-import {
-  ISSUE_STATUSES,
-  type Issue,
-  type IssueStatus,
-  issueStatusNamed,
-} from '../lambda/core/loop-records.ts';
-import { type Priority, priorityNamed } from '../lambda/core/severity.ts';
-import { ConflictError } from '../lambda/errors.ts';
-import { API_ROUTES } from '../lambda/http/api-routes.ts';
+import { createDocumentClient } from '../lambda/aws/clients.ts';
+import { neverAnswered } from '../lambda/aws/errors.ts';
+import { issueStatusOf, priorityOf } from '../lambda/contract/requests.ts';
+import { ROUTES } from '../lambda/contract/routes.ts';
+import { ConflictError } from '../lambda/core/errors.ts';
+import type { Issue, IssueStatus, Move } from '../lambda/core/loop-records.ts';
+import type { Priority } from '../lambda/core/severity.ts';
 import { answerFor } from '../lambda/http/http-errors.ts';
-import { WEBHOOK_ROUTE } from '../lambda/http/routes.ts';
-import { posthogIntake } from '../lambda/parts.ts';
 import { urlTokenOf } from '../lambda/secret/url-token.ts';
-import { IssueTriage, type Move } from '../lambda/storage/issue-triage.ts';
+import { type FunctionSettings, readSettings } from '../lambda/settings.ts';
+import type { IssueTriage } from '../lambda/storage/issue-triage.ts';
 import { keptDeliveryFromItem } from '../lambda/storage/items.ts';
-import {
-  type IssueDetail,
-  type IssueRow,
-  SignalQueries,
-  type SignalRow,
-} from '../lambda/storage/read-model.ts';
-import { DynamoDbSignalStore } from '../lambda/storage/signal-store.ts';
+import type { IssueDetail, IssueRow, SignalQueries, SignalRow } from '../lambda/storage/read-model.ts';
+import { replayParts, type Table, triageParts } from '../lambda/wiring.ts';
 import { LOCAL_AWS } from '../local/dynamodb-local.ts';
 import { SAMPLE_DELIVERY } from '../local/sample-delivery.ts';
 import { type LocalSettings, localSettings } from '../local/settings.ts';
 import { escapeControls } from '../local/terminal-text.ts';
 import { existingLocalSecret } from '../local/webhook-secret.ts';
-import { ApiRequestError, SignedApi } from './api-client.ts';
+import {
+  CLI_CLIENT_SETTINGS,
+  CLI_DEADLINE_MS,
+  type Deployment,
+  deployedSettings,
+  findDeployment,
+  outputOf,
+  secretValue,
+} from './deployment.ts';
+import { ApiRequestError, SignedApi } from './signed-api-client.ts';
 import {
   detailJsonText,
   detailText,
@@ -67,7 +66,7 @@ Options:
   --status S              the status for issues
   --priority N            the priority for move
   --endpoint URL          DynamoDB endpoint (default: the local service, 127.0.0.1:$DYNAMODB_PORT)
-  --url URL               test-delivery target (default: http://127.0.0.1:$PORT${WEBHOOK_ROUTE.path});
+  --url URL               test-delivery target (default: http://127.0.0.1:$PORT${ROUTES.webhook.path});
                           webhook-url: a deployed stack's WebhookUrl output (with --secret-id)
   --secret VALUE          test-delivery secret (default: $POSTHOG_WEBHOOK_SECRET or .data/posthog-webhook-secret)
   --stack NAME            webhook-url of a deployed stack (reads its outputs and its secret)
@@ -130,7 +129,7 @@ export async function runCli(args: string[], terminal: CliIo): Promise<number> {
   let status: IssueStatus = 'triage';
   try {
     if (command === 'move') move = moveOf(rest[1], options.priority);
-    if (command === 'issues') status = statusOf(options.status ?? '');
+    if (command === 'issues') status = issueStatusOf(options.status ?? '', '--status');
   } catch (error) {
     io.err((error as Error).message);
     return 2;
@@ -161,10 +160,16 @@ export async function runCli(args: string[], terminal: CliIo): Promise<number> {
       return 1;
     }
   }
-  const target = tableTarget(options, local, io.env);
-  const { client } = target;
+  let target: TableTarget;
   try {
-    const queries = new SignalQueries(client, target.tableName);
+    target = await tableTarget(options, local, io.env);
+  } catch (error) {
+    io.err(`Cannot find the deployed stack: ${(error as Error).message}`);
+    return 1;
+  }
+  const { client } = target.table;
+  try {
+    const { queries, triage } = triageParts(target.table);
     switch (command) {
       case 'list':
       case 'triage':
@@ -173,8 +178,16 @@ export async function runCli(args: string[], terminal: CliIo): Promise<number> {
       case 'move':
         return await readCommand(
           command,
-          tableBackend(queries, new IssueTriage(client, target.tableName)),
-          { reference, move, status, limit, now, json: options.json, where: `table ${target.tableName}` },
+          tableBackend(queries, triage),
+          {
+            reference,
+            move,
+            status,
+            limit,
+            now,
+            json: options.json,
+            where: `table ${target.table.tableName}`,
+          },
           io,
         );
       case 'rejected': {
@@ -217,7 +230,7 @@ function tableBackend(queries: SignalQueries, triage: IssueTriage): Backend {
 
 function apiBackend(api: SignedApi): Backend {
   const issuePath = (reference: string) =>
-    API_ROUTES.getIssue.path.replace('{issue}', encodeURIComponent(reference));
+    ROUTES.getIssue.path.replace('{issue}', encodeURIComponent(reference));
   const find = async (reference: string) => {
     try {
       return await api.get<IssueDetail>(issuePath(reference));
@@ -228,10 +241,9 @@ function apiBackend(api: SignedApi): Backend {
   };
   return {
     newestSignals: async (limit) =>
-      (await api.get<{ signals: SignalRow[] }>(API_ROUTES.listSignals.path, { limit: String(limit) }))
-        .signals,
+      (await api.get<{ signals: SignalRow[] }>(ROUTES.listSignals.path, { limit: String(limit) })).signals,
     issuesWithStatus: async (status, limit) =>
-      (await api.get<{ issues: IssueRow[] }>(API_ROUTES.listIssues.path, { status, limit: String(limit) }))
+      (await api.get<{ issues: IssueRow[] }>(ROUTES.listIssues.path, { status, limit: String(limit) }))
         .issues,
     find,
     moveIssue: async (issueId, move) => (await api.patch<{ issue: Issue }>(issuePath(issueId), move)).issue,
@@ -309,20 +321,18 @@ async function readCommand(
 }
 
 /** `move <issue> <status|->` with `--priority N`. */
+/**
+ * `move <issue> <status|->` with `--priority N`: read as the API reads a move
+ * (lambda/contract/requests.ts), so both refuse the same input with the same words.
+ */
 function moveOf(statusText: string | undefined, priorityText: string | undefined) {
-  const status = statusText === undefined || statusText === '-' ? undefined : statusOf(statusText);
-  const priority = priorityText === undefined ? undefined : priorityNamed(priorityText);
-  if (priorityText !== undefined && !priority) {
-    throw new Error(`--priority must be 1, 2, 3 or 4, not "${priorityText}"`);
-  }
+  const status = statusText === undefined || statusText === '-' ? undefined : issueStatusOf(statusText);
+  const priority =
+    priorityText === undefined
+      ? undefined
+      : priorityOf(/^\d$/.test(priorityText) ? Number(priorityText) : NaN, '--priority');
   if (!status && !priority) throw new Error('move needs a status, or - with --priority N');
   return { status, priority };
-}
-
-function statusOf(text: string): IssueStatus {
-  const status = issueStatusNamed(text);
-  if (!status) throw new Error(`The status must be one of ${ISSUE_STATUSES.join(', ')}, not "${text}"`);
-  return status;
 }
 
 function parse(args: string[]) {
@@ -350,37 +360,45 @@ function parse(args: string[]) {
 type Options = ReturnType<typeof parse>['options'];
 
 interface TableTarget {
-  readonly client: DynamoDBDocumentClient;
-  readonly tableName: string;
+  readonly table: Table;
   /** Where the table is, for messages. */
   readonly where: string;
+  /** The local service's table (no --table, no --stack). */
   readonly local: boolean;
+  /** The deployed stack the table belongs to, found when asked for (replay, --stack). */
+  readonly deployment?: () => Promise<Deployment>;
 }
 
-// Looser than the function's fail-fast timeouts: a first TLS handshake from a laptop can be slow.
-const CLI_TIMEOUTS = {
-  requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000, throwOnRequestTimeout: true },
-} as const;
-
-const CLI_DEADLINE_MS = 15_000;
-
-// Without --table the CLI reads the local service's table, exactly as `npm start` sets it up.
-function tableTarget(options: Options, local: LocalSettings, env: NodeJS.ProcessEnv): TableTarget {
-  if (options.table && !options.endpoint) {
+// Without --table or --stack the CLI reads the local service's table, exactly as `npm start` sets it up.
+async function tableTarget(
+  options: Options,
+  local: LocalSettings,
+  env: NodeJS.ProcessEnv,
+): Promise<TableTarget> {
+  if ((options.table || options.stack) && !options.endpoint) {
+    const reference = options.stack ? { stack: options.stack } : { table: String(options.table) };
+    let found: Promise<Deployment> | undefined;
+    const deployment = (): Promise<Deployment> => {
+      found ??= findDeployment(reference);
+      return found;
+    };
+    const tableName = options.table ?? outputOf(await deployment(), 'TableName');
     return {
-      client: createDocumentClient({ ...CLI_TIMEOUTS }, CLI_DEADLINE_MS),
-      tableName: options.table,
+      table: { client: createDocumentClient({ ...CLI_CLIENT_SETTINGS }, CLI_DEADLINE_MS), tableName },
       where: `AWS (${env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'region from your AWS config'})`,
       local: false,
+      deployment,
     };
   }
   const endpoint = options.endpoint ?? local.dynamoDbEndpoint;
   return {
-    client: createDocumentClient(
-      { endpoint, ...LOCAL_AWS, ...CLI_TIMEOUTS, maxAttempts: 1 },
-      CLI_DEADLINE_MS,
-    ),
-    tableName: options.table ?? local.tableName,
+    table: {
+      client: createDocumentClient(
+        { endpoint, ...LOCAL_AWS, ...CLI_CLIENT_SETTINGS, maxAttempts: 1 },
+        CLI_DEADLINE_MS,
+      ),
+      tableName: options.table ?? local.tableName,
+    },
     where: endpoint,
     local: true,
   };
@@ -389,7 +407,7 @@ function tableTarget(options: Options, local: LocalSettings, env: NodeJS.Process
 function explain(error: unknown, target: TableTarget): string {
   const { name } = error as { name?: string };
   if (name === 'ResourceNotFoundException') {
-    return `Table "${target.tableName}" not found at ${target.where}.${target.local ? ' Is `npm start` running with the same TABLE_NAME?' : ''}`;
+    return `Table "${target.table.tableName}" not found at ${target.where}.${target.local ? ' Is `npm start` running with the same TABLE_NAME?' : ''}`;
   }
   if (neverAnswered(error)) {
     return `Cannot reach DynamoDB at ${target.where}.${target.local ? ' Start the service with `npm start` (it honours DYNAMODB_PORT), or pass --table for a deployed table.' : ''}`;
@@ -399,14 +417,16 @@ function explain(error: unknown, target: TableTarget): string {
 
 /**
  * `replay <id>`: a kept unreadable delivery through the current code — the same intake, with the
- * time it first arrived — answered as a delivery would be. Filed, it is no longer kept; still
- * unreadable, it stays (with the new reason). The store uses the default settings (dedup window,
- * grouping, episode gap).
+ * time it first arrived, and the settings of the service it replays into (the deployed webhook
+ * function's own, or the local run's) — answered as a delivery would be. Filed, it is no longer
+ * kept; still unreadable, it stays (with the new reason).
  */
 async function replay(id: string, queries: SignalQueries, target: TableTarget, io: CliIo): Promise<number> {
   const kept = await queries.unreadableDelivery(id);
   if (!kept) {
-    io.err(`No kept delivery "${id}" in table ${target.tableName} (see \`npm run signals -- rejected\`)`);
+    io.err(
+      `No kept delivery "${id}" in table ${target.table.tableName} (see \`npm run signals -- rejected\`)`,
+    );
     return 1;
   }
   const delivery = keptDeliveryFromItem(kept);
@@ -414,9 +434,18 @@ async function replay(id: string, queries: SignalQueries, target: TableTarget, i
     io.err(`Kept delivery "${id}" cannot be replayed: ${delivery}`);
     return 1;
   }
-  const store = new DynamoDbSignalStore(target.client, target.tableName);
+  let settings: FunctionSettings;
   try {
-    const result = await posthogIntake(store).accept(delivery);
+    settings = target.deployment ? await deployedSettings(await target.deployment()) : readSettings(io.env);
+  } catch (error) {
+    io.err(
+      `Cannot read the deployed webhook's settings, so cannot file as it would: ${(error as Error).message}`,
+    );
+    return 1;
+  }
+  const { store, intake } = replayParts(settings, target.table, CLI_DEADLINE_MS);
+  try {
+    const result = await intake.accept(delivery);
     if (result.status !== 'stored') throw new Error('not stored');
     await store.forgetUnreadable(id);
     const [first] = result.stored;
@@ -483,7 +512,9 @@ async function webhookUrl(options: Options, local: LocalSettings, io: CliIo): Pr
     let base: string;
     let secret: string;
     if (options.stack) {
-      ({ base, secret } = await deployedStack(options.stack));
+      const deployment = await findDeployment({ stack: options.stack });
+      base = outputOf(deployment, 'WebhookUrl');
+      secret = await secretValue(outputOf(deployment, 'WebhookSecretArn'));
     } else if (options['secret-id']) {
       if (!options.url) {
         io.err("--secret-id needs --url: the stack's WebhookUrl output");
@@ -505,36 +536,6 @@ async function webhookUrl(options: Options, local: LocalSettings, io: CliIo): Pr
   } catch (error) {
     io.err(`Cannot read the stack's URL and secret: ${(error as Error).name}: ${(error as Error).message}`);
     return 1;
-  }
-}
-
-async function deployedStack(stackName: string): Promise<{ base: string; secret: string }> {
-  const { CloudFormationClient, DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
-  const cloudFormation = new CloudFormationClient({ ...CLI_TIMEOUTS });
-  try {
-    const { Stacks = [] } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
-    const outputs = new Map(
-      (Stacks[0]?.Outputs ?? []).map((output) => [output.OutputKey, output.OutputValue]),
-    );
-    const base = outputs.get('WebhookUrl');
-    const secretArn = outputs.get('WebhookSecretArn');
-    if (!base || !secretArn)
-      throw new Error(`stack ${stackName} has no WebhookUrl or WebhookSecretArn output`);
-    return { base, secret: await secretValue(secretArn) };
-  } finally {
-    cloudFormation.destroy();
-  }
-}
-
-async function secretValue(secretId: string): Promise<string> {
-  const { GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
-  const secretsManager = createSecretsManagerClient({ ...CLI_TIMEOUTS }, CLI_DEADLINE_MS);
-  try {
-    const { SecretString } = await secretsManager.send(new GetSecretValueCommand({ SecretId: secretId }));
-    if (!SecretString) throw new Error('the secret is empty or binary');
-    return SecretString;
-  } finally {
-    secretsManager.destroy();
   }
 }
 

@@ -6,6 +6,8 @@ import type { AddressInfo, Socket } from 'node:net';
 /** How the fake answers one request. */
 export type Reply =
   | { readonly status: number; readonly body: object; readonly delayMs?: number }
+  /** Any other body (the XML of the query protocol, say), as text with its content type. */
+  | { readonly status: number; readonly text: string; readonly contentType: string }
   /** Never answer (the client's timeout must fire). */
   | { readonly hang: true }
   /** Drop the connection without a response. */
@@ -16,12 +18,19 @@ export type Reply =
 export interface ReceivedCall {
   /** The `X-Amz-Target` header, e.g. `secretsmanager.GetSecretValue`. */
   readonly target: string;
+  /** The JSON body (JSON protocols); empty for any other body. */
   readonly body: Record<string, unknown>;
+  readonly method: string;
+  /** The path and query (REST protocols name the operation and resource there). */
+  readonly path: string;
+  /** The body as sent (the query protocol's form fields). */
+  readonly text: string;
 }
 
 /**
- * A stand-in for an AWS JSON-protocol service (Secrets Manager, SQS, DynamoDB) on 127.0.0.1, so the
- * real SDK clients are exercised through their HTTP layer, failures included.
+ * A stand-in for an AWS service on 127.0.0.1 — JSON-protocol ones (Secrets Manager, SQS, DynamoDB)
+ * most conveniently, others (CloudFormation's query protocol, Lambda's REST) with text replies —
+ * so the real SDK clients are exercised through their HTTP layer, failures included.
  */
 export class FakeAwsEndpoint {
   readonly calls: ReceivedCall[] = [];
@@ -48,9 +57,13 @@ export class FakeAwsEndpoint {
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
+        const json = String(request.headers['content-type'] ?? '').includes('json') && text !== '';
         const call = {
           target: String(request.headers['x-amz-target'] ?? ''),
-          body: text ? JSON.parse(text) : {},
+          body: json ? JSON.parse(text) : {},
+          method: request.method ?? '',
+          path: request.url ?? '',
+          text,
         };
         fake.calls.push(call);
         fake.callTimes.push(Date.now());
@@ -81,15 +94,15 @@ export class FakeAwsEndpoint {
       response.write('{"');
       return;
     }
-    const body = JSON.stringify(reply.body);
+    const body = 'text' in reply ? reply.text : JSON.stringify(reply.body);
     const send = () => {
       response.writeHead(reply.status, {
-        'content-type': 'application/x-amz-json-1.1',
+        'content-type': 'text' in reply ? reply.contentType : 'application/x-amz-json-1.1',
         'content-length': Buffer.byteLength(body),
       });
       response.end(body);
     };
-    if (reply.delayMs) setTimeout(send, reply.delayMs);
+    if ('delayMs' in reply && reply.delayMs) setTimeout(send, reply.delayMs);
     else send();
   }
 }

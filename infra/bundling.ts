@@ -7,13 +7,14 @@ import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import { Code } from 'aws-cdk-lib/aws-lambda';
 import { type BuildOptions, build, type Plugin } from 'esbuild';
 
-/** The functions of the stack, by the entry module Lambda loads. */
-export const FUNCTION_ENTRIES = {
-  webhook: 'lambda/webhook-entry.ts',
-  drain: 'lambda/drain-entry.ts',
-  api: 'lambda/api-entry.ts',
-} as const;
-export type FunctionName = keyof typeof FUNCTION_ENTRIES;
+/** The functions of the stack: each has its folder under lambda/functions/, with its entry module. */
+export const FUNCTION_NAMES = ['webhook', 'drain', 'triage-api'] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+/** A function's entry module, from the project's root: `lambda/functions/<name>/entry.ts`. */
+export function entryOf(name: FunctionName): string {
+  return `lambda/functions/${name}/entry.ts`;
+}
 
 /** The module Lambda loads. */
 export const HANDLER_FILE = 'index.mjs';

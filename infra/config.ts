@@ -1,5 +1,6 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
+import type { FunctionSettings } from '../lambda/settings.ts';
 
 const RETENTION_DAYS = Object.values(RetentionDays)
   .filter((value): value is number => typeof value === 'number' && value > 0)
@@ -180,4 +181,33 @@ export function stackConfigFrom(tryGetContext: (key: string) => unknown): StackC
   );
   if (!result.success) throw new Error(result.error.issues[0]?.message ?? 'Invalid context');
   return result.data as StackConfig;
+}
+
+/** The settings every function that files deliveries runs with (the webhook, the drain). */
+export type FilingSettings = Pick<
+  FunctionSettings,
+  'dedupWindowSeconds' | 'groupFirings' | 'episodeGapSeconds'
+>;
+/** The webhook's secret settings. */
+export type SecretSettings = Pick<FunctionSettings, 'secretGraceSeconds' | 'secretMaxStaleSeconds'>;
+
+/**
+ * The functions' settings that the context gives, in the functions' unit (seconds): the one place
+ * the context's minutes and hours, chosen for people, are converted.
+ */
+export function functionSettingsFrom(config: StackConfig): {
+  readonly filing: FilingSettings;
+  readonly secret: SecretSettings;
+} {
+  return {
+    filing: {
+      dedupWindowSeconds: config.dedupWindowMinutes * 60,
+      groupFirings: config.groupFirings,
+      episodeGapSeconds: config.episodeGapHours * 3_600,
+    },
+    secret: {
+      secretGraceSeconds: config.secretGraceHours * 3_600,
+      secretMaxStaleSeconds: config.secretMaxStaleMinutes * 60,
+    },
+  };
 }

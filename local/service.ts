@@ -4,29 +4,29 @@
  * ${TABLE_NAME:-loop-signals} from the shared design, and the handler at
  * http://127.0.0.1:${PORT:-3000}/api/signals/posthog. Ctrl-C stops everything.
  */
+
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createApiHandler } from '../lambda/api-handler.ts';
-import { createDocumentClient } from '../lambda/aws-clients.ts';
-import { readConfig } from '../lambda/config.ts';
-import { WEBHOOK_ROUTE } from '../lambda/http/routes.ts';
-import { filingOptionsFor, posthogIntake } from '../lambda/parts.ts';
-import { StaticSecretSource } from '../lambda/secret/webhook-secret-source.ts';
-import { IssueTriage } from '../lambda/storage/issue-triage.ts';
-import { SignalQueries } from '../lambda/storage/read-model.ts';
-import { DynamoDbSignalStore } from '../lambda/storage/signal-store.ts';
-import { createHandler } from '../lambda/webhook-handler.ts';
+import { createDocumentClient } from '../lambda/aws/clients.ts';
+import { ROUTES } from '../lambda/contract/routes.ts';
+import { createTriageApiHandler } from '../lambda/functions/triage-api/handler.ts';
+import { createWebhookHandler } from '../lambda/functions/webhook/handler.ts';
+import { type FunctionSettings, readSettings } from '../lambda/settings.ts';
+import { triageParts, webhookParts } from '../lambda/wiring.ts';
 import { ensureTable } from './create-table.ts';
 import { DATA_DIRECTORY } from './data-directory.ts';
 import { LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';
-import { apiRoutes, createHttpApiServer, webhookRoutes } from './http-server.ts';
+import { createHttpApiServer, routesServedBy } from './http-server.ts';
 import { SAMPLE_DELIVERY } from './sample-delivery.ts';
 import { localSettings } from './settings.ts';
 import { StreamEvents } from './stream-events.ts';
 import { escapeControls } from './terminal-text.ts';
 import { localSecret } from './webhook-secret.ts';
+
+/** How long a local call may take: DynamoDB Local is a JVM on a developer's machine. */
+const LOCAL_DEADLINE_MS = 5_000;
 
 /** Starts DynamoDB Local, the table and the HTTP server; stops them all on SIGINT/SIGTERM. */
 export async function main(): Promise<void> {
@@ -49,20 +49,23 @@ export async function main(): Promise<void> {
 
   const admin = new DynamoDBClient({ endpoint: dynamoDb.endpoint, ...LOCAL_AWS });
   const created = await ensureTable(admin, tableName).finally(() => admin.destroy());
-  // The functions' own settings (dedup window, grouping, episode gap), from the same variables.
-  const config = readConfig(process.env, (message) => console.warn(message));
+  // The functions' own settings (dedup window, grouping, episode gap), from the same variables;
+  // the table and the secret are the local run's.
+  const settings: FunctionSettings = {
+    ...readSettings(process.env, (message) => console.warn(message)),
+    tableName,
+    secretArn: undefined,
+    secretValue: secret.value,
+  };
   // Looser than the function's deadlines: a laptop's DynamoDB Local (a JVM) can pause longer.
-  const client = createDocumentClient({ endpoint: dynamoDb.endpoint, ...LOCAL_AWS }, 5_000);
-  const store = new DynamoDbSignalStore(client, tableName, filingOptionsFor(config));
-  const webhook = createHandler({
-    secrets: new StaticSecretSource(secret.value),
-    intake: posthogIntake(store),
-  });
-  const api = createApiHandler({
-    queries: new SignalQueries(client, tableName),
-    triage: new IssueTriage(client, tableName),
-  });
-  server = createHttpApiServer([...webhookRoutes(webhook), ...apiRoutes(api)]);
+  const table = {
+    client: createDocumentClient({ endpoint: dynamoDb.endpoint, ...LOCAL_AWS }, LOCAL_DEADLINE_MS),
+    tableName,
+  };
+  const { secrets, intake } = webhookParts(settings, { table, storageBudgetMs: LOCAL_DEADLINE_MS });
+  const webhook = createWebhookHandler({ secrets, intake });
+  const api = createTriageApiHandler(triageParts(table));
+  server = createHttpApiServer([...routesServedBy('webhook', webhook), ...routesServedBy('triage-api', api)]);
   // What the stack's event pipe would publish, printed as it happens.
   const events = new StreamEvents(dynamoDb.endpoint, tableName);
   await events.next();
@@ -87,7 +90,7 @@ export async function main(): Promise<void> {
         `Table: ${tableName}${created ? ' (created)' : ''}`,
         `Secret: ${secret.description}`,
         '',
-        `PostHog webhook ready: ${WEBHOOK_ROUTE.method} ${url}`,
+        `PostHog webhook ready: ${ROUTES.webhook.method} ${url}`,
         '',
         `  curl -X POST ${url} \\`,
         `    -H "Content-Type: application/json" -H "X-PostHog-Secret: $POSTHOG_WEBHOOK_SECRET" \\`,

@@ -1,4 +1,4 @@
-import { WEBHOOK_ROUTE } from '../lambda/http/routes.ts';
+import { ROUTES } from '../lambda/contract/routes.ts';
 
 /** How the local service is reached: read by `npm start` and by `npm run signals` alike. */
 export interface LocalSettings {
@@ -20,7 +20,7 @@ export function localSettings(env: NodeJS.ProcessEnv): LocalSettings {
     port,
     dynamoDbPort,
     tableName: env.TABLE_NAME?.trim() || 'loop-signals',
-    webhookUrl: `http://127.0.0.1:${port}${WEBHOOK_ROUTE.path}`,
+    webhookUrl: `http://127.0.0.1:${port}${ROUTES.webhook.path}`,
     dynamoDbEndpoint: `http://127.0.0.1:${dynamoDbPort}`,
   };
 }

@@ -7,13 +7,13 @@
  */
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import type { HttpHandler } from '../lambda/http/routes.ts';
-import { createHttpApiServer, webhookRoutes } from '../local/http-server.ts';
+import type { HttpHandler } from '../lambda/http/http-handler.ts';
+import { createHttpApiServer, routesServedBy } from '../local/http-server.ts';
 
 const [handlerFile] = process.argv.slice(2);
 if (!handlerFile) throw new Error('Usage: bench-server.ts <bundle>/index.mjs');
 const { handler } = (await import(pathToFileURL(handlerFile).href)) as { handler: HttpHandler };
-const server = createHttpApiServer(webhookRoutes(handler), { concurrency: 8 });
+const server = createHttpApiServer(routesServedBy('webhook', handler), { concurrency: 8 });
 server.listen(0, '127.0.0.1', () => {
   process.stderr.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
 });

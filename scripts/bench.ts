@@ -38,9 +38,9 @@ import { FakeAwsEndpoint, secretValueReply } from '../dev/fake-aws-endpoint.ts';
 import { freePort } from '../dev/free-port.ts';
 import { HAS_LAMBDA_NODE, LAMBDA_NODE } from '../dev/lambda-node.ts';
 import { localTls, tlsProxy } from '../dev/local-tls.ts';
-import { bundleFunction, FUNCTION_ENTRIES, HANDLER_FILE } from '../infra/bundling.ts';
-import { createDocumentClient } from '../lambda/aws-clients.ts';
-import { draftsOf } from '../lambda/intake.ts';
+import { bundleFunction, entryOf, HANDLER_FILE } from '../infra/bundling.ts';
+import { createDocumentClient } from '../lambda/aws/clients.ts';
+import { draftsOf } from '../lambda/intake/intake.ts';
 import { readPosthogDelivery } from '../lambda/sources/posthog/posthog-delivery.ts';
 import { DynamoDbSignalStore } from '../lambda/storage/signal-store.ts';
 import { apiGatewayEvent } from '../local/api-gateway-event.ts';
@@ -96,7 +96,7 @@ const median = (values: number[]) => percentile(values, 50);
 /** The webhook entry bundled into `outfile`: minified, for Node, with `options` on top. */
 async function bundleWebhook(outfile: string, options: BuildOptions = {}): Promise<string> {
   await build({
-    entryPoints: [FUNCTION_ENTRIES.webhook],
+    entryPoints: [entryOf('webhook')],
     absWorkingDir: ROOT,
     bundle: true,
     platform: 'node',
@@ -114,7 +114,7 @@ const plainBundle = (outdir: string) => bundleWebhook(join(outdir, 'plain', 'ind
 /** The shipped bundle again, with source maps, for the --enable-source-maps figure. */
 async function sourceMappedBundle(outdir: string): Promise<string> {
   const dir = join(outdir, 'mapped');
-  await bundleFunction(join(ROOT, FUNCTION_ENTRIES.webhook), dir, { sourceMap: true });
+  await bundleFunction(join(ROOT, entryOf('webhook')), dir, { sourceMap: true });
   return join(dir, HANDLER_FILE);
 }
 
@@ -670,7 +670,7 @@ async function main(): Promise<void> {
   const admin = new DynamoDBClient({ endpoint: dynamoDb.endpoint, ...LOCAL_AWS });
   try {
     const shippedDir = join(outdir, 'shipped');
-    await bundleFunction(join(ROOT, FUNCTION_ENTRIES.webhook), shippedDir);
+    await bundleFunction(join(ROOT, entryOf('webhook')), shippedDir);
     const shipped = join(shippedDir, HANDLER_FILE);
     benchModuleLoad(shipped, await plainBundle(outdir), await sourceMappedBundle(outdir));
 
@@ -726,7 +726,7 @@ async function main(): Promise<void> {
       row('  what active tracing adds', `${(total(tracedVariant) - total(shippedVariant)).toFixed(0)} ms`);
     }
     const apiDir = join(outdir, 'api');
-    await bundleFunction(join(ROOT, FUNCTION_ENTRIES.api), apiDir);
+    await bundleFunction(join(ROOT, entryOf('triage-api')), apiDir);
     await benchColdStarts(
       `read API, its own function (GET /api/issues), median of ${COLD_RUNS}`,
       [{ label: 'api bundle (index.mjs → main.cjs)', handlerFile: join(apiDir, HANDLER_FILE) }],

@@ -11,7 +11,7 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { createDocumentClient, createSecretsManagerClient } from '../lambda/aws-clients.ts';
+import { createDocumentClient, createSecretsManagerClient } from '../lambda/aws/clients.ts';
 import { counterUpdate } from './yardstick.ts';
 
 const TABLE = process.env.TABLE_NAME;

@@ -16,6 +16,7 @@ import {
 } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { environmentFor, type FunctionSettings } from '../../lambda/settings.ts';
 import { type FunctionName, functionCode, LAMBDA_HANDLER } from '../bundling.ts';
 
 export interface ServiceFunctionProps {
@@ -23,8 +24,8 @@ export interface ServiceFunctionProps {
   readonly name: FunctionName;
   /** What it does, for the console. */
   readonly description: string;
-  /** Its environment: the variables lambda/config.ts reads. */
-  readonly environment: Readonly<Record<string, string>>;
+  /** Its settings (lambda/settings.ts), written as its environment; the stack's name is added. */
+  readonly settings: Partial<FunctionSettings>;
   /** Retention of its log group. */
   readonly logRetention: RetentionDays;
   /** @default 10 seconds */
@@ -44,11 +45,14 @@ export interface ServiceFunctionProps {
 export class ServiceFunction extends Construct implements IGrantable {
   readonly function: LambdaFunction;
   readonly grantPrincipal: IPrincipal;
-  private readonly role: Role;
+  protected readonly role: Role;
+  /** Its log group. */
+  readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
     const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
+    this.logGroup = logGroup;
     // A role of our own: the managed AWSLambdaBasicExecutionRole may create any log group.
     this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     this.grantPrincipal = this.role;
@@ -71,7 +75,7 @@ export class ServiceFunction extends Construct implements IGrantable {
       logGroup,
       role: this.role,
       // The stack's name is a dimension of every metric, so two stacks never share alarms.
-      environment: { ...props.environment, STACK_NAME: Stack.of(this).stackName },
+      environment: environmentFor({ ...props.settings, stackName: Stack.of(this).stackName }),
     });
     this.allow(['logs:CreateLogStream', 'logs:PutLogEvents'], [logGroup.logGroupArn]);
     Validations.of(this.role).acknowledge({

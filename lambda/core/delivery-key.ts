@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { KeyReusedError } from '../errors.ts';
+import { KeyReusedError } from './errors.ts';
 
 /** The headers that name a delivery, in the order they are looked for (lower-cased names). */
 export const KEY_HEADERS = ['idempotency-key', 'webhook-id'] as const;

@@ -1,4 +1,4 @@
-import { InvalidPayloadError } from '../errors.ts';
+import { InvalidPayloadError } from './errors.ts';
 
 /** What `JSON.parse` can return. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;

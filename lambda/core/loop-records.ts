@@ -11,6 +11,14 @@ export function issueStatusNamed(value: unknown): IssueStatus | undefined {
   return ISSUE_STATUSES.find((status) => status === value);
 }
 
+/** A move of an issue: a new status (with the status the caller saw) and/or a new priority. */
+export interface Move {
+  readonly status?: IssueStatus;
+  /** The status the caller saw; required with `status`. */
+  readonly fromStatus?: IssueStatus;
+  readonly priority?: Priority;
+}
+
 /** Statuses of an issue nobody works on any more: a new firing of its alert opens a new issue. */
 const CLOSED_STATUSES: readonly IssueStatus[] = ['done', 'canceled'];
 

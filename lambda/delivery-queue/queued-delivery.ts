@@ -1,6 +1,6 @@
 import { KEY_HEADERS, type KeyHeaders } from '../core/delivery-key.ts';
-import { ServiceError } from '../errors.ts';
-import type { RawDelivery } from '../intake.ts';
+import { ServiceError } from '../core/errors.ts';
+import type { RawDelivery } from '../intake/ports.ts';
 
 /**
  * A delivery accepted while storage was down, as it waits in the queue: exactly what the drain

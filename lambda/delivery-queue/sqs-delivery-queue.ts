@@ -1,13 +1,8 @@
 import type { SQSClient, SQSClientConfig } from '@aws-sdk/client-sqs';
-import { createSqsClient } from '../aws-clients.ts';
+import { createSqsClient } from '../aws/clients.ts';
+import type { DeliveryQueue } from '../intake/ports.ts';
 import { encodeQueuedDelivery, type QueuedDelivery } from './queued-delivery.ts';
 import { retryDelaySeconds } from './retry-policy.ts';
-
-/** Where a delivery goes when storage is down, to be written later by the drain. */
-export interface DeliveryQueue {
-  /** Resolves once the queue holds the delivery durably; rejects when it cannot. */
-  send(delivery: QueuedDelivery): Promise<void>;
-}
 
 /** How the drain spaces out its attempts at a delivery that keeps failing. */
 export interface RetryBackoff {

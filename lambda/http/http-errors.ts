@@ -9,7 +9,7 @@ import {
   RefusedError,
   ReplayGoneError,
   UnauthorizedError,
-} from '../errors.ts';
+} from '../core/errors.ts';
 
 /** Seconds a sender should wait before retrying after a 503. */
 const RETRY_AFTER_SECONDS = 1;

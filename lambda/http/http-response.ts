@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { StoredDelivery } from '../intake.ts';
+import type { StoredDelivery } from '../intake/ports.ts';
 import type { StoredIssueDetail } from '../storage/read-model.ts';
 
 /** A JSON answer; every response of the function goes through here. */

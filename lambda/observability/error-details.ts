@@ -1,4 +1,4 @@
-import { ServiceError } from '../errors.ts';
+import { ServiceError } from '../core/errors.ts';
 
 /**
  * What a log line says of a failure: our own messages only, and the names of causes (AWS error

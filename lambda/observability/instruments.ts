@@ -1,7 +1,7 @@
 /** The Powertools Logger and Metrics both functions write through, one of each per process. */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { stackNameOf } from '../config.ts';
+import { stackNameOf } from '../settings.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME, STACK_DIMENSION } from './metric-names.ts';
 
 /** Structured JSON logs (level from `POWERTOOLS_LOG_LEVEL`, default INFO). */

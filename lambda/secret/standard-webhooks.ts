@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { skipDigits } from '../core/decimal-text.ts';
-import { UnauthorizedError } from '../errors.ts';
+import { UnauthorizedError } from '../core/errors.ts';
 
 /** Standard Webhooks allows this much clock difference between sender and receiver. */
 const TIMESTAMP_TOLERANCE_SECONDS = 5 * 60;

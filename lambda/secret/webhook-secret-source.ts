@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { isTransientAwsError } from '../aws-errors.ts';
-import { DEADLINES_MS } from '../deadlines.ts';
-import { ConfigurationError, DependencyUnavailableError } from '../errors.ts';
+import { DEADLINES_MS } from '../aws/deadlines.ts';
+import { isTransientAwsError } from '../aws/errors.ts';
+import { ConfigurationError, DependencyUnavailableError } from '../core/errors.ts';
 
 /** Where the webhook secret comes from. */
 export interface WebhookSecretSource {

@@ -6,22 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { asStorageError } from '../aws-errors.ts';
+import { asStorageError } from '../aws/errors.ts';
+import { ConflictError, NotFoundError } from '../core/errors.ts';
 import { moveChange } from '../core/issue-changes.ts';
-import type { Issue, IssueStatus } from '../core/loop-records.ts';
-import type { Priority } from '../core/severity.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import type { Issue, Move } from '../core/loop-records.ts';
 import { issueFromItem } from './items.ts';
 import { keys } from './table-design.ts';
 import { moveUpdate, type PlanSettings } from './write-plan.ts';
-
-/** A move: a new status (with the status the caller saw) and/or a new priority. */
-export interface Move {
-  readonly status?: IssueStatus;
-  /** The status the caller saw; required with `status`. */
-  readonly fromStatus?: IssueStatus;
-  readonly priority?: Priority;
-}
 
 /** What a move did. */
 export interface Moved {

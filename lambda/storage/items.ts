@@ -1,6 +1,6 @@
 import type { Change } from '../core/issue-changes.ts';
 import type { Issue, Signal } from '../core/loop-records.ts';
-import type { RawDelivery } from '../intake.ts';
+import type { RawDelivery } from '../intake/ports.ts';
 import { decodePayload, encodePayload, type StoredPayload } from './payload-encoding.ts';
 import { issueKeys, KEY_ATTRIBUTES, signalKeys } from './table-design.ts';
 

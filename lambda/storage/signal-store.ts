@@ -9,9 +9,10 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { readNumber } from '../aws-clients.ts';
-import { asStorageError } from '../aws-errors.ts';
+import { readNumber } from '../aws/clients.ts';
+import { asStorageError } from '../aws/errors.ts';
 import { assertSameMessage } from '../core/delivery-key.ts';
+import { DependencyUnavailableError, ReplayGoneError } from '../core/errors.ts';
 import { filingChange } from '../core/issue-changes.ts';
 import {
   type Issue,
@@ -20,14 +21,14 @@ import {
   type SignalDraft,
   signalOf,
 } from '../core/loop-records.ts';
-import { DependencyUnavailableError, ReplayGoneError } from '../errors.ts';
 import type {
   SignalStore,
   StorageBudget,
   StoredDelivery,
   UnreadableDelivery,
   UnreadableKeeper,
-} from '../intake.ts';
+} from '../intake/ports.ts';
+import { itemsByKey } from './batch-get.ts';
 import {
   type AlertRecord,
   alertRecordFromItem,
@@ -36,7 +37,6 @@ import {
   storedIssueFromItem,
 } from './items.ts';
 import { encodePayload, payloadJson, type StoredPayload } from './payload-encoding.ts';
-import { itemsByKey } from './read-model.ts';
 import { keys } from './table-design.ts';
 import {
   alertDigest,

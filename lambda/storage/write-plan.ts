@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { PutCommandInput, TransactWriteCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Change } from '../core/issue-changes.ts';
 import { type Issue, isOpen, type Signal, type SignalDraft } from '../core/loop-records.ts';
-import type { UnreadableDelivery } from '../intake.ts';
+import type { UnreadableDelivery } from '../intake/ports.ts';
 import { type AlertRecord, type Item, issueItem, signalItem } from './items.ts';
 import type { StoredPayload } from './payload-encoding.ts';
 import { issueKeys, keys, TABLE_DESIGN, unreadableKeys } from './table-design.ts';

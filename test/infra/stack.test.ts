@@ -3,6 +3,7 @@ import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { stackConfigFrom } from '../../infra/config.ts';
 import { PosthogSignalsStack } from '../../infra/stack.ts';
+import { environmentFor, SETTING_VARIABLES } from '../../lambda/settings.ts';
 import { CDK_JSON_CONTEXT, synthStack } from '../support/stack.ts';
 
 /** CloudFormation JSON as the assertions library types it. */
@@ -72,9 +73,9 @@ describe('the functions', () => {
     const text = JSON.stringify(reference);
     return Object.entries(resources).find(([id]) => text.includes(`"${id}"`))?.[1].Type;
   };
-  /** The function whose environment has exactly these variables (and the STACK_NAME all have). */
+  /** The function whose environment has exactly these variables (and the stack's name, which all have). */
   const functionWith = (variables: string[]) => {
-    variables = [...variables, 'STACK_NAME'];
+    variables = [...variables, SETTING_VARIABLES.stackName];
     const found = Object.values(resources).filter(
       (resource) =>
         resource.Type === 'AWS::Lambda::Function' &&
@@ -83,16 +84,11 @@ describe('the functions', () => {
     expect(found).toHaveLength(1);
     return found[0]?.Properties ?? {};
   };
-  const FILING = ['TABLE_NAME', 'DEDUP_WINDOW_SECONDS', 'GROUP_FIRINGS', 'EPISODE_GAP_HOURS'];
+  const V = SETTING_VARIABLES;
+  const FILING = [V.tableName, V.dedupWindowSeconds, V.groupFirings, V.episodeGapSeconds];
   const webhook = () =>
-    functionWith([
-      ...FILING,
-      'POSTHOG_WEBHOOK_SECRET_ARN',
-      'SECRET_GRACE_HOURS',
-      'SECRET_MAX_STALE_MINUTES',
-      'DELIVERY_QUEUE_URL',
-    ]);
-  const drain = () => functionWith([...FILING, 'DELIVERY_QUEUE_URL']);
+    functionWith([...FILING, V.secretArn, V.secretGraceSeconds, V.secretMaxStaleSeconds, V.deliveryQueueUrl]);
+  const drain = () => functionWith([...FILING, V.deliveryQueueUrl]);
   /** Every statement of the policies of a function's role, as actions → the type of resource. */
   const grantsOf = (fn: TemplateJson) => {
     const roleId = fn.Role['Fn::GetAtt'][0];
@@ -108,7 +104,7 @@ describe('the functions', () => {
       .map((statement) => ({ actions: [statement.Action].flat().sort(), on: typeOf(statement.Resource) }));
   };
 
-  it('are three (webhook, drain, read API), all Node.js 24 on arm64 with JSON logs, active tracing and 512 MB, loaded from index.mjs', () => {
+  it('are three (webhook, drain, triage API), all Node.js 24 on arm64 with JSON logs, active tracing and 512 MB, loaded from index.mjs', () => {
     template.resourceCountIs('AWS::Lambda::Function', 3);
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
     for (const { Properties: fn } of functions) {
@@ -120,7 +116,7 @@ describe('the functions', () => {
         LoggingConfig: expect.objectContaining({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO' }),
         TracingConfig: { Mode: 'Active' },
         // Their metrics' `stack` dimension.
-        Environment: { Variables: expect.objectContaining({ STACK_NAME: 'TestStack' }) },
+        Environment: { Variables: expect.objectContaining(environmentFor({ stackName: 'TestStack' })) },
       });
       expect(fn.ReservedConcurrentExecutions).toBeUndefined();
     }
@@ -130,19 +126,21 @@ describe('the functions', () => {
 
   it('give the webhook the table, the secret and the queue through its environment', () => {
     const variables = webhook().Environment.Variables;
-    expect(typeOf(variables.TABLE_NAME)).toBe('AWS::DynamoDB::Table');
-    expect(typeOf(variables.POSTHOG_WEBHOOK_SECRET_ARN)).toBe('AWS::SecretsManager::Secret');
+    expect(typeOf(variables[V.tableName])).toBe('AWS::DynamoDB::Table');
+    expect(typeOf(variables[V.secretArn])).toBe('AWS::SecretsManager::Secret');
     // The queue URL is the queue's Ref, set by the stack.
-    expect(variables.DELIVERY_QUEUE_URL).toEqual({ Ref: expect.any(String) });
-    expect(typeOf(variables.DELIVERY_QUEUE_URL)).toBe('AWS::SQS::Queue');
-    expect(variables).toMatchObject({
-      DEDUP_WINDOW_SECONDS: '600',
-      SECRET_GRACE_HOURS: '24',
-      SECRET_MAX_STALE_MINUTES: '60',
-      GROUP_FIRINGS: 'true',
-      EPISODE_GAP_HOURS: '24',
-    });
-    expect(drain().Environment.Variables.DELIVERY_QUEUE_URL).toEqual(variables.DELIVERY_QUEUE_URL);
+    expect(variables[V.deliveryQueueUrl]).toEqual({ Ref: expect.any(String) });
+    expect(typeOf(variables[V.deliveryQueueUrl])).toBe('AWS::SQS::Queue');
+    expect(variables).toMatchObject(
+      environmentFor({
+        dedupWindowSeconds: 600,
+        secretGraceSeconds: 24 * 3_600,
+        secretMaxStaleSeconds: 60 * 60,
+        groupFirings: true,
+        episodeGapSeconds: 24 * 3_600,
+      }),
+    );
+    expect(drain().Environment.Variables[V.deliveryQueueUrl]).toEqual(variables[V.deliveryQueueUrl]);
   });
 
   it('take the dedup window, the secret grace period and the stale-secret bound from context', () => {
@@ -153,11 +151,9 @@ describe('the functions', () => {
     });
     configured.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
-        Variables: Match.objectLike({
-          DEDUP_WINDOW_SECONDS: '1800',
-          SECRET_GRACE_HOURS: '0',
-          SECRET_MAX_STALE_MINUTES: '0',
-        }),
+        Variables: Match.objectLike(
+          environmentFor({ dedupWindowSeconds: 1_800, secretGraceSeconds: 0, secretMaxStaleSeconds: 0 }),
+        ),
       },
     });
   });
@@ -170,20 +166,19 @@ describe('the functions', () => {
     expect(reserved.filter((count) => count !== undefined)).toEqual([20]);
     configured.hasResourceProperties('AWS::Lambda::Function', {
       ReservedConcurrentExecutions: 20,
-      Environment: { Variables: Match.objectLike({ POSTHOG_WEBHOOK_SECRET_ARN: Match.anyValue() }) },
+      Environment: { Variables: Match.objectLike({ [SETTING_VARIABLES.secretArn]: Match.anyValue() }) },
     });
   });
 
   it('give both filing functions the grouping settings from context, grouping on by default', () => {
     const { template: configured } = synthStack({ groupFirings: 'false', episodeGapHours: 6 });
     const functions = Object.values(configured.findResources('AWS::Lambda::Function')).filter(
-      (fn) => 'DEDUP_WINDOW_SECONDS' in fn.Properties.Environment.Variables,
+      (fn) => SETTING_VARIABLES.dedupWindowSeconds in fn.Properties.Environment.Variables,
     );
     for (const fn of functions) {
-      expect(fn.Properties.Environment.Variables).toMatchObject({
-        GROUP_FIRINGS: 'false',
-        EPISODE_GAP_HOURS: '6',
-      });
+      expect(fn.Properties.Environment.Variables).toMatchObject(
+        environmentFor({ groupFirings: false, episodeGapSeconds: 6 * 3_600 }),
+      );
     }
     expect(functions).toHaveLength(2);
   });
@@ -400,6 +395,7 @@ describe('the outputs', () => {
       'GetWebhookSecretCommand',
       'GetWebhookUrlCommand',
       'TableName',
+      'WebhookFunctionName',
       'WebhookSecretArn',
       'WebhookSecretName',
       'WebhookUrl',

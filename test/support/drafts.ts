@@ -1,6 +1,6 @@
 import type { KeyHeaders } from '../../lambda/core/delivery-key.ts';
 import type { SignalDraft } from '../../lambda/core/loop-records.ts';
-import { draftsOf } from '../../lambda/intake.ts';
+import { draftsOf } from '../../lambda/intake/intake.ts';
 import { readPosthogDelivery } from '../../lambda/sources/posthog/posthog-delivery.ts';
 
 /** The (first) draft the intake makes of a body (text, or an object to JSON-encode). */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../lambda/aws-clients.ts';
+import { createDocumentClient } from '../../lambda/aws/clients.ts';
 import { ensureTable } from '../../local/create-table.ts';
 import { LOCAL_AWS } from '../../local/dynamodb-local.ts';
 

@@ -5,7 +5,7 @@ import {
   type SignalDraft,
   signalOf,
 } from '../../lambda/core/loop-records.ts';
-import type { SignalStore, StoredDelivery } from '../../lambda/intake.ts';
+import type { SignalStore, StoredDelivery } from '../../lambda/intake/ports.ts';
 
 /**
  * An in-memory SignalStore for handler tests: keeps every new draft, opens an issue for each

@@ -1,12 +1,11 @@
 import type { Server } from 'node:http';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { WEBHOOK_ROUTE } from '../../lambda/http/routes.ts';
+import { ROUTES } from '../../lambda/contract/routes.ts';
 import { StaticSecretSource, type WebhookSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
-import { DynamoDbSignalStore } from '../../lambda/storage/signal-store.ts';
-import { createHttpApiServer, webhookRoutes } from '../../local/http-server.ts';
+import { createHttpApiServer, routesServedBy } from '../../local/http-server.ts';
 import { createTestTable, localDocumentClient } from './dynamodb.ts';
 import { TEST_SECRET } from './events.ts';
-import { listening, webhookHandler } from './webhook.ts';
+import { listening, serviceStore, webhookHandler } from './webhook.ts';
 
 /** The webhook served for one describe block; its fields are set once the block's beforeAll ran. */
 export interface ServedWebhook {
@@ -31,10 +30,10 @@ export function servedWebhook(
   let server: Server | undefined;
   beforeAll(async () => {
     served.tableName = await createTestTable();
-    const store = new DynamoDbSignalStore(served.client, served.tableName);
-    server = createHttpApiServer(webhookRoutes(webhookHandler({ secrets, store })));
+    const store = serviceStore(served.client, served.tableName);
+    server = createHttpApiServer(routesServedBy('webhook', webhookHandler({ secrets, store })));
     served.baseUrl = await listening(server);
-    served.webhookUrl = `${served.baseUrl}${WEBHOOK_ROUTE.path}`;
+    served.webhookUrl = `${served.baseUrl}${ROUTES.webhook.path}`;
   });
   afterAll(async () => {
     await new Promise((done) => (server ? server.close(done) : done(undefined)));

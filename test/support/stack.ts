@@ -4,9 +4,10 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { stackConfigFrom } from '../../infra/config.ts';
 import { PosthogSignalsStack } from '../../infra/stack.ts';
+import { PROJECT_ROOT } from './fixtures.ts';
 
 /** The context `cdk synth` reads from cdk.json (feature flags and defaults), so tests see the deployed template. */
-export const CDK_JSON_CONTEXT = JSON.parse(readFileSync(join(__dirname, '../../cdk.json'), 'utf8'))
+export const CDK_JSON_CONTEXT = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8'))
   .context as Record<string, unknown>;
 
 /** Synthesizes the stack with cdk.json's context plus the given one, without bundling (esbuild) unless asked. */

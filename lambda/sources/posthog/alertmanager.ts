@@ -7,10 +7,11 @@
  * source's group labels; annotations `summary`, `description` (e.g. "Threshold breached: 312
  * logs in 5m (threshold: above 300)"), `value` (`:g`) and `error`.
  */
+
+import { InvalidPayloadError } from '../../core/errors.ts';
 import { isJsonObject, type JsonObject, type JsonValue, ownField } from '../../core/json.ts';
 import type { SignalKind, SignalReading } from '../../core/loop-records.ts';
 import { severityOf } from '../../core/severity.ts';
-import { InvalidPayloadError } from '../../errors.ts';
 import { checkedName, details, distancePastThreshold, firstText } from './fields.ts';
 import { readPrintedNumber } from './printed-number.ts';
 import { alertErrorTitle, platformAlertTitle } from './title.ts';

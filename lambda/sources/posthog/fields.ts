@@ -1,8 +1,8 @@
 /** Reading single fields of a PostHog body: every value is checked, none is trusted. */
 
 import { parseDecimalText } from '../../core/decimal-text.ts';
+import { InvalidPayloadError } from '../../core/errors.ts';
 import type { JsonObject, JsonValue } from '../../core/json.ts';
-import { InvalidPayloadError } from '../../errors.ts';
 
 const MAX_NAME_LENGTH = 256;
 

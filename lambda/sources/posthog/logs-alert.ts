@@ -7,10 +7,11 @@
  * `window_minutes`, `service_names`, `severity_levels`, `logs_url`, `alert_url`, and for errors
  * `consecutive_failures` with `error_message` / `last_error_message`.
  */
+
+import { InvalidPayloadError } from '../../core/errors.ts';
 import { isJsonObject, type JsonObject, ownField } from '../../core/json.ts';
 import type { SignalKind, SignalReading } from '../../core/loop-records.ts';
 import { severityOf } from '../../core/severity.ts';
-import { InvalidPayloadError } from '../../errors.ts';
 import { checkedName, details, distancePastThreshold, finiteNumber, firstText } from './fields.ts';
 import { alertErrorTitle, logsAlertTitle } from './title.ts';
 

@@ -9,10 +9,10 @@
  */
 
 import { parsePercentText } from '../../core/decimal-text.ts';
+import { InvalidPayloadError } from '../../core/errors.ts';
 import { isJsonObject, type JsonObject, type JsonValue, ownField } from '../../core/json.ts';
 import type { SignalReading } from '../../core/loop-records.ts';
 import { severityOf } from '../../core/severity.ts';
-import { InvalidPayloadError } from '../../errors.ts';
 import { isAlertmanagerBody, readAlertmanagerBody } from './alertmanager.ts';
 import {
   characterCount,

@@ -1,0 +1,37 @@
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { TABLE_DESIGN } from '../../lambda/storage/table-design.ts';
+import { keepLogicalId } from '../constructs/logical-ids.ts';
+import { ServiceFunction } from '../constructs/service-function.ts';
+
+export interface TriageApiFunctionProps {
+  readonly table: ITable;
+  readonly logRetention: RetentionDays;
+}
+
+/**
+ * The triage API (lambda/functions/triage-api/): the IAM-authorized routes that read and move
+ * issues. It reads with index Queries and batch reads, and moves with an UpdateItem.
+ */
+export class TriageApiFunction extends ServiceFunction {
+  constructor(scope: Construct, id: string, props: TriageApiFunctionProps) {
+    const { table } = props;
+    super(scope, id, {
+      name: 'triage-api',
+      description: 'GET/PATCH /api/issues, GET /api/signals: read and triage Loop issues (IAM-authorized)',
+      logRetention: props.logRetention,
+      settings: { tableName: table.tableName },
+    });
+    // First deployed as the "read API": its logs stay where they are.
+    keepLogicalId(this.logGroup, 'ReadApiLogsBC088859');
+    this.allow(
+      ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+      [table.tableArn],
+    );
+    this.allow(
+      ['dynamodb:Query'],
+      Object.values(TABLE_DESIGN.indexes).map((index) => `${table.tableArn}/index/${index.name}`),
+    );
+  }
+}
