@@ -41,6 +41,7 @@ import { localTls, tlsProxy } from '../dev/local-tls.ts';
 import { bundleFunction, entryOf, HANDLER_FILE } from '../infra/bundling.ts';
 import { createDocumentClient } from '../lambda/aws/clients.ts';
 import { draftsOf } from '../lambda/intake/intake.ts';
+import { environmentFor } from '../lambda/settings.ts';
 import { readPosthogDelivery } from '../lambda/sources/posthog/posthog-delivery.ts';
 import { DynamoDbSignalStore } from '../lambda/storage/signal-store.ts';
 import { apiGatewayEvent } from '../local/api-gateway-event.ts';
@@ -491,8 +492,7 @@ async function benchStorage(
   try {
     const service = await startService(handlerFile, {
       ...aws,
-      TABLE_NAME: 'bench-service',
-      POSTHOG_WEBHOOK_SECRET: SECRET,
+      ...environmentFor({ tableName: 'bench-service', secretValue: SECRET }),
     });
     services.push(service);
     const typical = await startService(typicalHandlerFile, {
@@ -675,9 +675,9 @@ async function main(): Promise<void> {
     benchModuleLoad(shipped, await plainBundle(outdir), await sourceMappedBundle(outdir));
 
     await ensureTable(admin, 'bench-cold');
+    // The same variables serve the yardsticks (the typical implementation, the floor), which read them too.
     const coldEnv = {
-      TABLE_NAME: 'bench-cold',
-      POSTHOG_WEBHOOK_SECRET_ARN: SECRET_ARN,
+      ...environmentFor({ tableName: 'bench-cold', secretArn: SECRET_ARN }),
       ...LOCAL_AWS_ENV,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
       ...(tls ? { NODE_EXTRA_CA_CERTS: tls.certFile } : {}),
@@ -706,9 +706,13 @@ async function main(): Promise<void> {
         coldEvent,
       );
       const total = (variant: ColdVariant) => cold.get(variant.label)?.totalMs ?? Number.NaN;
-      const target = against === 'DynamoDB Local' ? ' (target ≤ 0.6)' : '';
+      const instant = against !== 'DynamoDB Local';
       row(
-        `  ratio shipped / typical, esbuild defaults${target}`,
+        `  ratio shipped / floor (${instant ? 'target ≤ 1.15' : 'beside it; the target is the stand-ins\' row'})`,
+        (total(shippedVariant) / total(floorVariant)).toFixed(2),
+      );
+      row(
+        '  ratio shipped / typical, esbuild defaults (target ≤ 0.85)',
         (total(shippedVariant) / total(typicalVariant)).toFixed(2),
       );
       row(
@@ -728,8 +732,8 @@ async function main(): Promise<void> {
     const apiDir = join(outdir, 'api');
     await bundleFunction(join(ROOT, entryOf('triage-api')), apiDir);
     await benchColdStarts(
-      `read API, its own function (GET /api/issues), median of ${COLD_RUNS}`,
-      [{ label: 'api bundle (index.mjs → main.cjs)', handlerFile: join(apiDir, HANDLER_FILE) }],
+      `triage API, its own function (GET /api/issues), median of ${COLD_RUNS}`,
+      [{ label: 'triage-api bundle (index.mjs → main.cjs)', handlerFile: join(apiDir, HANDLER_FILE) }],
       { ...coldEnv, AWS_ENDPOINT_URL_DYNAMODB: instantDynamoDb.url },
       () =>
         apiGatewayEvent({
@@ -745,7 +749,7 @@ async function main(): Promise<void> {
       {
         dynamoDbEndpoint: dynamoDb.endpoint,
         secretsManager: {
-          POSTHOG_WEBHOOK_SECRET_ARN: SECRET_ARN,
+          ...environmentFor({ secretArn: SECRET_ARN }),
           AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
           ...(tls ? { NODE_EXTRA_CA_CERTS: tls.certFile } : {}),
         },
