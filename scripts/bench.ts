@@ -41,9 +41,9 @@ import { localTls, tlsProxy } from '../dev/local-tls.ts';
 import { bundleFunction, entryOf, HANDLER_FILE } from '../infra/bundling.ts';
 import { createDocumentClient } from '../lambda/aws/clients.ts';
 import { draftsOf } from '../lambda/intake/intake.ts';
-import { environmentFor } from '../lambda/settings.ts';
+import { environmentFor, readSettings } from '../lambda/settings.ts';
 import { readPosthogDelivery } from '../lambda/sources/posthog/posthog-delivery.ts';
-import { DynamoDbSignalStore } from '../lambda/storage/signal-store.ts';
+import { signalStoreFor } from '../lambda/wiring.ts';
 import { apiGatewayEvent } from '../local/api-gateway-event.ts';
 import { ensureTable } from '../local/create-table.ts';
 import { LOCAL_AWS, startDynamoDbLocal } from '../local/dynamodb-local.ts';
@@ -324,7 +324,7 @@ function instrumentedStore(endpoint: string, tableName: string) {
     },
     { step: 'finalizeRequest', priority: 'low', name: 'recordRequests' },
   );
-  return { client, commands, requests, store: new DynamoDbSignalStore(client, tableName) };
+  return { client, commands, requests, store: signalStoreFor(readSettings({}), { client, tableName }) };
 }
 
 function draftOf(payload: object, idempotencyKey: string) {
@@ -598,7 +598,7 @@ async function benchWriteUnits(dynamoDbEndpoint: string, admin: DynamoDBClient):
     },
     { step: 'initialize', name: 'consumedCapacity' },
   );
-  const store = new DynamoDbSignalStore(client, 'bench-units');
+  const store = signalStoreFor(readSettings({}), { client, tableName: 'bench-units' });
   const deliveries = 20;
   const measure = async (label: string, bodyOf: (n: number) => object) => {
     reported = 0;
@@ -708,7 +708,7 @@ async function main(): Promise<void> {
       const total = (variant: ColdVariant) => cold.get(variant.label)?.totalMs ?? Number.NaN;
       const instant = against !== 'DynamoDB Local';
       row(
-        `  ratio shipped / floor (${instant ? 'target ≤ 1.15' : 'beside it; the target is the stand-ins\' row'})`,
+        `  ratio shipped / floor (${instant ? 'target ≤ 1.15' : "beside it; the target is the stand-ins' row"})`,
         (total(shippedVariant) / total(floorVariant)).toFixed(2),
       );
       row(
