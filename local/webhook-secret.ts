@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { SETTING_VARIABLES } from '../lambda/settings.ts';
 import { DATA_DIRECTORY, SECRET_FILE } from './data-directory.ts';
 
 /** Where the local run's webhook secret came from, for the start-up banner. */
@@ -16,8 +17,9 @@ const GENERATED_LENGTH = 48;
  * `.data/posthog-webhook-secret`; undefined when neither is set.
  */
 export function existingLocalSecret(env: NodeJS.ProcessEnv): LocalSecret | undefined {
-  const fromEnvironment = env.POSTHOG_WEBHOOK_SECRET;
-  if (fromEnvironment?.trim()) return { value: fromEnvironment, description: 'from POSTHOG_WEBHOOK_SECRET' };
+  const variable = SETTING_VARIABLES.secretValue;
+  const fromEnvironment = env[variable];
+  if (fromEnvironment?.trim()) return { value: fromEnvironment, description: `from ${variable}` };
   if (!existsSync(SECRET_FILE)) return undefined;
   return {
     value: readFileSync(SECRET_FILE, 'utf8').trim(),

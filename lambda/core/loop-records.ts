@@ -70,9 +70,11 @@ export interface Signal {
   readonly severity: Severity;
   readonly payload: JsonObject;
   readonly reading: JsonObject;
-  /** The issue it belongs to; null for a resolution that found no open issue. */
+  /** The issue it belongs to; null for a resolution that found no open issue, and for a test. */
   readonly issueId: string | null;
   readonly createdAt: string;
+  /** Present (true) on a test delivery's signal only. */
+  readonly test?: true;
 }
 
 /** A Loop triage issue opened by a signal, as Loop names its fields (plus its alert's lifecycle). */
@@ -115,6 +117,11 @@ export interface SignalDraft {
   readonly receivedAt: Date;
   /** Identifies repeats of this delivery. */
   readonly delivery: DeliveryIdentity;
+  /**
+   * A test delivery (`"test": true` in the body, as `npm run signals -- test-delivery` sends): it is
+   * stored as a signal on its own, marked, and opens, joins or tells nothing.
+   */
+  readonly test: boolean;
 }
 
 /** The signal a draft becomes, in the issue it belongs to (null: none). */
@@ -131,6 +138,7 @@ export function signalOf(draft: SignalDraft, signalId: string, issueId: string |
     reading: reading.details,
     issueId,
     createdAt: draft.receivedAt.toISOString(),
+    ...(draft.test ? { test: true as const } : {}),
   };
 }
 

@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { deliveryIdentity } from '../core/delivery-key.ts';
 import { DependencyUnavailableError, InvalidPayloadError } from '../core/errors.ts';
-import { parseJsonObject } from '../core/json.ts';
+import { ownField, parseJsonObject } from '../core/json.ts';
 import type { SignalDraft, SignalReading } from '../core/loop-records.ts';
 import type { Severity } from '../core/severity.ts';
 import { nameOf } from '../observability/error-details.ts';
@@ -40,8 +40,10 @@ export interface DeliveryFacts {
   /** What the signal is about, as the source named it (a metric or alert name). */
   readonly metricName: string;
   readonly severity: Severity;
-  /** How the (first) signal was filed, once stored. */
+  /** How the (first) signal was filed, once stored (not for a replay, which filed nothing). */
   readonly filing?: StoredDelivery['filing'];
+  /** A test delivery (stored, kept out of triage). */
+  readonly test?: true;
   readonly signalId?: string;
   readonly issueId?: string | null;
   /** How many signals the body reported, when more than one. */
@@ -112,6 +114,7 @@ export function createIntake({ store, read, metrics, queue, storageBudgetMs }: I
         metricName: first.reading.subject,
         severity: first.reading.severity,
         ...(drafts.length > 1 ? { signals: drafts.length } : {}),
+        ...(first.test ? { test: true } : {}),
       };
       const stored: StoredDelivery[] = [];
       const budget =
@@ -131,7 +134,10 @@ export function createIntake({ store, read, metrics, queue, storageBudgetMs }: I
         return { status: 'queued', facts: { ...facts, storageFailure: nameOf(error.cause) } };
       }
       for (const { replayed, records } of stored) {
-        if (!replayed) metrics.addMetric(severityMetricName(records.signal.severity), MetricUnit.Count, 1);
+        // A test is not a signal of anything: it counts as a delivery, not by severity.
+        if (!replayed && !records.signal.test) {
+          metrics.addMetric(severityMetricName(records.signal.severity), MetricUnit.Count, 1);
+        }
       }
       const [head, ...rest] = stored as [StoredDelivery, ...StoredDelivery[]];
       return {
@@ -140,7 +146,8 @@ export function createIntake({ store, read, metrics, queue, storageBudgetMs }: I
         replayed: stored.every((one) => one.replayed),
         facts: {
           ...facts,
-          filing: head.filing,
+          // A replay filed nothing: how the first delivery was filed is not this one's fact.
+          ...(head.replayed ? {} : { filing: head.filing }),
           signalId: head.records.signal.id,
           issueId: head.records.issue?.id ?? null,
         },
@@ -161,11 +168,14 @@ export function draftsOf(
   const { payload, text } = parseJsonObject(delivery.body);
   const readings = read(payload);
   const identity = deliveryIdentity(delivery.keyHeaders, delivery.body);
+  // A test delivery says so at the top of its body, in JSON's own `true` (docs/http-contract.md).
+  const test = ownField(payload, 'test') === true;
   const draftOf = (reading: SignalReading, index: number): SignalDraft => ({
     reading,
     payload,
     payloadText: text,
     receivedAt: delivery.receivedAt,
+    test,
     delivery: readings.length > 1 ? { ...identity, key: `${identity.key}#${index}` } : identity,
   });
   const [first, ...rest] = readings;

@@ -37,12 +37,12 @@ export function signalItem(signal: Signal, payload: StoredPayload, change?: Chan
 }
 
 /** The table item for an issue: Loop's fields, `entity`, its keys, and the change this write makes. */
-export function issueItem(issue: Issue, payload: StoredPayload, change: Change): Item {
+export function issueItem(issue: Issue, payload: StoredPayload, change: Change | undefined): Item {
   return {
     ...issueKeys(issue),
     entity: 'issue',
     ...issue,
-    change,
+    ...(change ? { change } : {}),
     signalPayload: payload,
   };
 }

@@ -44,7 +44,8 @@ import {
   filingTransaction,
   nextIssueNumberUpdate,
   type PlanSettings,
-  TRANSACTION_POSITIONS,
+  type TransactionRole,
+  transactionRoles,
   unreadablePut,
 } from './write-plan.ts';
 
@@ -72,11 +73,15 @@ export interface DynamoDbSignalStoreOptions {
 // reports a conflict. Bounded both ways; a delivery still refused after them is held (queued) as
 // storage being busy, never answered 500.
 const MAX_ATTEMPTS = 24;
-// How long init's issue number is held for the first issue the instance opens.
-const RESERVATION_MS = 60_000;
+// Attempts at taking an issue number while a transaction that checks the counter is in flight.
+const COUNTER_ATTEMPTS = 5;
 const IMMEDIATE_REPLANS = 4;
 const REPLAN_PAUSE_MS = 30;
 const CONFLICT_DELAYS_MS = [10, 20, 40, 80, 120, 160, 200, 250];
+
+function again(attempt: number): boolean {
+  return attempt < MAX_ATTEMPTS;
+}
 
 /**
  * DynamoDB implementation. A delivery that names an alert first reads the alert's record (which
@@ -89,7 +94,8 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
   private readonly settings: PlanSettings;
   private readonly newId: () => string;
   private readonly now: () => Date;
-  private reserved: { readonly number: number; readonly until: number } | undefined;
+  /** An issue number taken and not used yet: by init, or by a delivery that did not open an issue. */
+  private held: number | undefined;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -129,16 +135,13 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
   }
 
   /**
-   * Init's part (webhook-entry.ts): takes the next issue number, which opens the connection and
-   * pays the SDK's first request, and holds it for the first issue this instance opens — so the
-   * first new delivery needs one round trip, its transaction. Held for RESERVATION_MS: numbers
-   * then follow the order issues open, give or take that; one not used in time is skipped
-   * (numbers are unique, not gapless).
+   * Init's part (functions/webhook/entry.ts): takes the next issue number, which opens the
+   * connection and pays the SDK's first request, and holds it for the first issue this instance
+   * opens — so the first new delivery needs one round trip, its transaction.
    */
   async warmUp(): Promise<void> {
-    if (this.reserved) return;
-    const number = await this.takeIssueNumber({});
-    this.reserved = { number, until: this.now().getTime() + RESERVATION_MS };
+    if (this.held !== undefined) return;
+    this.hold(await this.takeIssueNumber({}));
   }
 
   /** Files a draft; every call shares `budget` (its signal aborts whatever is in flight). */
@@ -149,7 +152,9 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
     let seen = digest ? await this.readAlert(digest, budget) : undefined;
     let payload: StoredPayload = encodePayload(draft.payload, draft.payloadText);
     const signalId = this.newId();
-    let opened: { readonly id: string; readonly number: number } | undefined;
+    // The issue's id and number, once a plan opens one; `held`: a number taken before this
+    // delivery, used only while it is still the latest taken (the transaction checks).
+    let opened: { readonly id: string; number: number; held: boolean } | undefined;
 
     let conflicts = 0;
     for (let attempt = 1; ; attempt++) {
@@ -157,7 +162,7 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
       let issue: Issue | null = null;
       let issuePayload: StoredPayload | null = null;
       if (filing.kind === 'opened') {
-        opened ??= { id: this.newId(), number: await this.nextIssueNumber(budget) };
+        opened ??= { id: this.newId(), ...(await this.issueNumber(budget)) };
         issue = issueOpenedBy(draft, opened.id, opened.number);
         issuePayload = payload;
       } else if (filing.kind === 'joined') {
@@ -173,18 +178,29 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
         issuePayload,
         alert: digest ? { digest, seen } : undefined,
         filing,
-        change: filingChange(filing.kind, signal, issue, randomUUID(), this.now()),
+        change: draft.test ? undefined : filingChange(filing.kind, signal, issue, randomUUID(), this.now()),
+        heldNumber: issue && opened?.held ? opened.number : undefined,
       };
+      const transaction = filingTransaction(write, this.settings);
       try {
-        await this.client.send(new TransactWriteCommand(filingTransaction(write, this.settings)), budget);
+        await this.client.send(new TransactWriteCommand(transaction), budget);
       } catch (error) {
-        const refusal = refusalOf(error);
-        if (refusal.delivery) return await this.replay(draft, refusal.delivery, budget);
-        const again = attempt < MAX_ATTEMPTS;
-        if ((refusal.alert || refusal.issue) && again && attempt > IMMEDIATE_REPLANS) {
+        const refusal = refusalOf(error, transactionRoles(transaction));
+        if (refusal.delivery) {
+          // A repeat opens nothing: the number it took waits for the next issue this store opens
+          // (unless another issue opened since it was taken: then it is skipped).
+          if (opened && !refusal.counter) this.hold(opened.number);
+          return await this.replay(draft, refusal.delivery, budget);
+        }
+        if (refusal.counter && opened && again(attempt)) {
+          // Another issue opened after this number was taken: it is skipped, and a fresh one taken.
+          opened = { id: opened.id, number: await this.takeIssueNumber(budget), held: false };
+          continue;
+        }
+        if ((refusal.alert || refusal.issue) && again(attempt) && attempt > IMMEDIATE_REPLANS) {
           await new Promise((resolve) => setTimeout(resolve, REPLAN_PAUSE_MS * Math.random()));
         }
-        if (refusal.alert && again) {
+        if (refusal.alert && again(attempt)) {
           // Another firing of the alert wrote first: plan again from what it wrote — and from the
           // issue as it is when that refused too, but only if the winner's record still names
           // the issue this write meant to join (it may have opened another since).
@@ -193,13 +209,13 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
           if (seen && refusal.issue && sameIssue) seen = { ...seen, ...issueAsItIs(refusal.issue.item) };
           continue;
         }
-        if (refusal.issue && filing.kind === 'joined' && again) {
+        if (refusal.issue && filing.kind === 'joined' && again(attempt)) {
           // Moved or closed since this service last wrote it: plan again with the issue as it is.
           seen = { ...filing.alert, ...issueAsItIs(refusal.issue.item) };
           continue;
         }
         const delay = CONFLICT_DELAYS_MS[conflicts++];
-        if (refusal.conflict && again && delay !== undefined) {
+        if (refusal.conflict && again(attempt) && delay !== undefined) {
           await new Promise((resolve) => setTimeout(resolve, delay * (0.5 + Math.random())));
           if (digest) seen = await this.readAlert(digest, budget);
           continue;
@@ -209,7 +225,13 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
           payload = draft.payloadText;
           continue;
         }
-        if (refusal.alert || (refusal.issue && filing.kind === 'joined') || refusal.conflict) {
+        if (opened) this.hold(opened.number);
+        if (
+          refusal.alert ||
+          (refusal.issue && filing.kind === 'joined') ||
+          refusal.conflict ||
+          refusal.counter
+        ) {
           throw new DependencyUnavailableError('Storage', {
             cause: error,
             detail: `still contended after ${attempt} attempts (concurrent writes to one alert or issue)`,
@@ -217,7 +239,9 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
         }
         throw error;
       }
-      // Written: the answer is built outside the try, so nothing in it can plan a retry.
+      // Written: the answer is built outside the try, so nothing in it can plan a retry. A number
+      // taken for a plan that ended up joining an issue instead waits for the next one.
+      if (opened && filing.kind !== 'opened') this.hold(opened.number);
       return {
         records: { signal, issue },
         payloadJson: {
@@ -235,20 +259,40 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
     }
   }
 
-  /** The number held since init, if it is there and fresh; else the next one from the counter. */
-  private async nextIssueNumber(budget: StorageBudget): Promise<number> {
-    const reserved = this.reserved;
-    this.reserved = undefined;
-    if (reserved && this.now().getTime() < reserved.until) return reserved.number;
-    return await this.takeIssueNumber(budget);
+  /** The number this store holds, if any (to be checked as still the latest); else the next one. */
+  private async issueNumber(budget: StorageBudget): Promise<{ number: number; held: boolean }> {
+    const held = this.held;
+    this.held = undefined;
+    if (held !== undefined) return { number: held, held: true };
+    return { number: await this.takeIssueNumber(budget), held: false };
   }
 
+  /**
+   * Keeps a number taken and not used, for the next issue this store opens (which checks that
+   * it is still the latest). Of two, the later is kept: the earlier is overtaken already.
+   */
+  private hold(number: number): void {
+    this.held = this.held === undefined ? number : Math.max(this.held, number);
+  }
+
+  /**
+   * Takes the next issue number (an atomic ADD). DynamoDB refuses the update while a transaction
+   * that checks the counter is in flight (TransactionConflict): asked again after a short pause.
+   */
   private async takeIssueNumber(budget: StorageBudget): Promise<number> {
-    const { Attributes } = await this.client.send(
-      new UpdateCommand(nextIssueNumberUpdate(this.settings)),
-      budget,
-    );
-    return Number(Attributes?.value);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { Attributes } = await this.client.send(
+          new UpdateCommand(nextIssueNumberUpdate(this.settings)),
+          budget,
+        );
+        return Number(Attributes?.value);
+      } catch (error) {
+        if ((error as Error).name !== 'TransactionConflictException' || attempt === COUNTER_ATTEMPTS)
+          throw error;
+        await new Promise((resolve) => setTimeout(resolve, 5 + 20 * Math.random()));
+      }
+    }
   }
 
   /** The alert's record, read strongly consistent: the write that follows is conditional on it. */
@@ -315,26 +359,33 @@ interface Refusal {
   readonly item: Item | undefined;
 }
 
-/** Which conditions refused a transaction, with the items DynamoDB handed back. */
-function refusalOf(error: unknown): {
+/** Which conditions refused a transaction (its items' roles in order), with the items DynamoDB handed back. */
+function refusalOf(
+  error: unknown,
+  roles: readonly TransactionRole[],
+): {
   readonly delivery?: Item;
   readonly issue?: Refusal;
   readonly alert?: Refusal;
+  readonly counter: boolean;
   readonly conflict: boolean;
 } {
   const reasons = (error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
-  const refused = (position: number): Refusal | undefined => {
-    const reason = reasons[position];
-    if (reason?.Code !== 'ConditionalCheckFailed') return undefined;
+  const refused = (role: TransactionRole): Refusal | undefined => {
+    const reason = reasons.find(
+      (candidate, position) => roles[position] === role && candidate.Code === 'ConditionalCheckFailed',
+    );
+    if (!reason) return undefined;
     return { item: reason.Item ? unmarshall(reason.Item, { wrapNumbers: readNumber }) : undefined };
   };
-  const delivery = TRANSACTION_POSITIONS.delivery.map(refused).find((refusal) => refusal !== undefined);
-  const issue = refused(TRANSACTION_POSITIONS.issue);
-  const alert = refused(TRANSACTION_POSITIONS.alert);
+  const delivery = refused('delivery');
+  const issue = refused('issue');
+  const alert = refused('alert');
   return {
     ...(delivery ? { delivery: delivery.item ?? {} } : {}),
     ...(issue ? { issue } : {}),
     ...(alert ? { alert } : {}),
+    counter: refused('counter') !== undefined,
     conflict: reasons.some((reason) => reason.Code === 'TransactionConflict'),
   };
 }

@@ -56,7 +56,7 @@ export function alertDigest(source: string, alertKey: string): string {
  * and the delivery arrived within the episode gap of the episode's firings — a resolution however
  * long after them, since it ends the episode; otherwise a firing or an error opens an issue and a
  * resolution stands alone. Without an alert (or with grouping off) every firing and error opens
- * its own issue.
+ * its own issue. A test delivery always stands alone: it is kept out of triage.
  */
 export function filingFor(
   draft: SignalDraft,
@@ -64,6 +64,7 @@ export function filingFor(
   settings: PlanSettings,
 ): Filing {
   const { kind, alertKey } = draft.reading;
+  if (draft.test) return { kind: 'alone' };
   const grouped = settings.groupFirings && alertKey !== null;
   if (grouped && alert && isOpen(alert.issue.status) && withinEpisode(draft, alert, settings)) {
     return { kind: 'joined', alert };
@@ -104,15 +105,24 @@ export interface FilingWrite {
   /** The alert's record as read (the write is conditional on it), if the delivery names an alert. */
   readonly alert: { readonly digest: string; readonly seen: AlertRecord | undefined } | undefined;
   readonly filing: Filing;
-  /** What this write tells the outside world (on the issue, or on a lone signal). */
-  readonly change: Change;
+  /**
+   * What this write tells the outside world (on the issue, or on a lone signal); none for a test
+   * delivery, which tells nobody.
+   */
+  readonly change: Change | undefined;
+  /**
+   * An issue number taken earlier and held (by init, or by a delivery that turned out to be a
+   * repeat): the write is conditional on it still being the latest taken, so issues keep opening
+   * in number order; refused, the number is skipped.
+   */
+  readonly heldNumber?: number | undefined;
 }
 
-/** Positions in the transaction, so the store can read which condition refused it. */
-export const TRANSACTION_POSITIONS = { delivery: [0, 1, 2], signal: 3, issue: 4, alert: 5 } as const;
+/** What each item of a filing transaction is, so the store can read which condition refused it. */
+export type TransactionRole = 'delivery' | 'signal' | 'issue' | 'alert' | 'counter';
 
 /**
- * Files a delivery in one transaction, in TRANSACTION_POSITIONS order:
+ * Files a delivery in one transaction (`transactionRoles` says which item is which):
  *  - its dedup record, and the checks that no record of the same key arrived within the dedup
  *    window of it, before or after (dedupChecks; a refusal hands back the record that refused it,
  *    so a repeat costs no extra read to find it);
@@ -120,7 +130,8 @@ export const TRANSACTION_POSITIONS = { delivery: [0, 1, 2], signal: 3, issue: 4,
  *  - the issue: a new one conditional on not existing, or the joined one conditional on the
  *    status and priority this service last gave it (a refusal hands back the issue as it is);
  *  - the alert's record, conditional on the version read (or on none existing): of two
- *    concurrent firings of one alert, only one can open its issue.
+ *    concurrent firings of one alert, only one can open its issue;
+ *  - with a held issue number, the check that it is still the counter's latest.
  */
 export function filingTransaction(write: FilingWrite, settings: PlanSettings): TransactWriteCommandInput {
   const { tableName } = settings;
@@ -158,7 +169,31 @@ export function filingTransaction(write: FilingWrite, settings: PlanSettings): T
       items.push({ Put: alertRecordPut(write, issue, write.issuePayload, alert, settings) });
     }
   }
+  if (write.heldNumber !== undefined) {
+    items.push({
+      ConditionCheck: {
+        TableName: tableName,
+        Key: keys.issueNumberCounter,
+        ConditionExpression: '#value = :held',
+        ExpressionAttributeNames: { '#value': 'value' },
+        ExpressionAttributeValues: { ':held': write.heldNumber },
+      },
+    });
+  }
   return { TransactItems: items };
+}
+
+/** What each item of a filing transaction is, by its key (the order of the items is the plan's). */
+export function transactionRoles({ TransactItems = [] }: TransactWriteCommandInput): TransactionRole[] {
+  return TransactItems.map((item) => {
+    const key = (item.Put?.Item ?? item.ConditionCheck?.Key ?? item.Update?.Key ?? {}) as Item;
+    const partition = String(key[TABLE_DESIGN.partitionKey]);
+    const sort = String(key[TABLE_DESIGN.sortKey]);
+    if (partition.startsWith('DELIVERY#')) return 'delivery';
+    if (partition.startsWith('ALERT#')) return 'alert';
+    if (partition === keys.issueNumberCounter[TABLE_DESIGN.partitionKey]) return 'counter';
+    return sort === keys.issue('')[TABLE_DESIGN.sortKey] ? 'issue' : 'signal';
+  });
 }
 
 /**

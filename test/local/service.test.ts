@@ -159,8 +159,8 @@ describe('npm start', () => {
     expect(repeated.headers.get('idempotent-replayed')).toBe('true');
     const next = await deliver('{"name": "signups", "value": -12}');
     const { data } = (await next.json()) as { data: { issue: { number: number } } };
-    // The replay took number 2 before it found the dedup record: numbers skip, never repeat.
-    expect(data.issue.number).toBe(3);
+    // The repeat used up no number.
+    expect(data.issue.number).toBe(2);
     expect(await stop()).toBe(0);
     await expect(fetch(`http://127.0.0.1:${second.dynamoDbPort}`)).rejects.toThrow();
   }, 90_000);
@@ -204,11 +204,20 @@ describe('npm start', () => {
       service
         .output()
         .split('\n')
-        .filter((line) => line.includes('would be published'))
-        .map((line) => (JSON.parse(line) as { detailType: string }).detailType);
+        .filter((line) => line.startsWith('event  '));
     const deadline = Date.now() + 15_000;
     while (printed().length < 4 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 100));
-    expect(printed()).toEqual(['Issue Opened', 'Signal Added', 'Alert Resolved', 'Issue Status Changed']);
+    expect(printed()).toEqual([
+      'event  Issue Opened  #1 P1 triage "PostHog: checkout errors 150 logs (above 100 in 5 min)"',
+      'event  Signal Added  #1 P1 triage "PostHog: checkout errors 150 logs (above 100 in 5 min)"',
+      'event  Alert Resolved  #1 P1 triage "PostHog: checkout errors 150 logs (above 100 in 5 min)"',
+      'event  Issue Status Changed  #1 P1 in_progress "PostHog: checkout errors 150 logs (above 100 in 5 min)"  from triage',
+    ]);
+    // One short line per request: the route, never the path; the status, the time, what became of it.
+    expect(service.output()).toMatch(
+      /^POST \/api\/signals\/posthog {2}201 {2}\d+ ms {2}created {2}#1 P1 triage "PostHog: checkout errors 150 logs \(above 100 in 5 min\)"$/m,
+    );
+    expect(service.output()).toMatch(/^PATCH \/api\/issues\/\{issue\} {2}200 {2}\d+ ms {2}#1 P1 in_progress /m);
     expect(await stop()).toBe(0);
   }, 60_000);
 });

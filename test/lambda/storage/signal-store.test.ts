@@ -269,19 +269,46 @@ describe('DynamoDbSignalStore deduplication against DynamoDB Local', () => {
     expect([first.records.issue?.number, second.records.issue?.number]).toEqual([1, 2]);
   });
 
-  it("skips init's number when the first issue comes more than a minute later, so numbers keep the order issues open", async () => {
-    let clock = Date.parse('2026-11-27T10:00:00Z');
+  it("skips init's number when another instance opened an issue meanwhile, so numbers keep the order issues open", async () => {
     const { client: counting, commands } = countingDocumentClient();
-    const store = new DynamoDbSignalStore(counting, tableName, { now: () => new Date(clock) });
-    await store.warmUp();
-    clock += 61_000;
+    const idle = new DynamoDbSignalStore(counting, tableName);
+    await idle.warmUp();
+    const busy = new DynamoDbSignalStore(client, tableName);
+    const other = await busy.file(draftFor(SAMPLE, { idempotencyKey: 'other-1' }));
     commands.length = 0;
 
-    const late = await store.file(draftFor(SAMPLE, { idempotencyKey: 'late-1' }));
+    const late = await idle.file(draftFor(SAMPLE, { idempotencyKey: 'late-1' }));
     counting.destroy();
 
-    expect(commands).toEqual(['UpdateItem', 'TransactWriteItems']);
-    expect(late.records.issue?.number).toBe(2);
+    expect(other.records.issue?.number).toBe(2);
+    // Init's number 1 was no longer the latest: refused by the counter's check, skipped, and a fresh one taken.
+    expect(commands).toEqual(['TransactWriteItems', 'UpdateItem', 'TransactWriteItems']);
+    expect(late.records.issue?.number).toBe(3);
+  });
+
+  it('uses up no issue number for a repeat: the next issue takes the one the repeat took', async () => {
+    const store = new DynamoDbSignalStore(client, tableName);
+    const first = await store.file(draftFor(SAMPLE, { idempotencyKey: 'once' }));
+    const repeat = await store.file(draftFor(SAMPLE, { idempotencyKey: 'once' }));
+    const again = await store.file(draftFor(SAMPLE, { idempotencyKey: 'once' }));
+    const next = await store.file(draftFor(SAMPLE, { idempotencyKey: 'next' }));
+
+    expect([repeat.replayed, again.replayed]).toEqual([true, true]);
+    expect([first.records.issue?.number, next.records.issue?.number]).toEqual([1, 2]);
+  });
+
+  it('never gives one number to two issues, however repeats, new deliveries and stores interleave', async () => {
+    const stores = [0, 1, 2].map(() => new DynamoDbSignalStore(client, tableName));
+    await Promise.all(stores.map((store) => store.warmUp()));
+    const keysToSend = Array.from({ length: 36 }, (_, n) => `mixed-${n % 12}`);
+
+    const filed = await Promise.all(
+      keysToSend.map((key, n) => stores[n % 3]?.file(draftFor(SAMPLE, { idempotencyKey: key }))),
+    );
+
+    const opened = filed.filter((one) => one && !one.replayed).map((one) => Number(one?.records.issue?.number));
+    expect(opened).toHaveLength(12);
+    expect(new Set(opened).size).toBe(12);
   });
 
   it('leaves no dedup record behind when the transaction fails, so the retry succeeds', async () => {
