@@ -36,12 +36,15 @@ class Sha256 {
 }
 
 /** Sends signed requests to one API. */
-export class SignedApi {
+export class SignedApiClient {
   private readonly base: URL;
   private readonly signer: SignatureV4;
+  /** Where it sends, for messages. */
+  readonly where: string;
 
   constructor(baseUrl: string, env: NodeJS.ProcessEnv) {
     this.base = new URL(baseUrl);
+    this.where = `the API at ${this.base.origin}`;
     // The region is in API Gateway's host name (…execute-api.<region>.amazonaws.com), else the environment's.
     const region =
       /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/.exec(this.base.hostname)?.[1] ??
@@ -58,20 +61,20 @@ export class SignedApi {
 
   /** GETs a path (with a query) and returns its `data`. */
   get<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T> {
-    return this.send<T>('GET', path, query);
+    return this.request<T>('GET', path, query) as Promise<T>;
   }
 
-  /** PATCHes a path with a JSON body and returns its `data`. */
-  patch<T>(path: string, body: object): Promise<T> {
-    return this.send<T>('PATCH', path, {}, JSON.stringify(body));
+  /** Sends a JSON body and returns the answer's `data`; undefined for 204 (nothing to answer). */
+  send<T>(method: 'PATCH' | 'POST', path: string, body: object): Promise<T | undefined> {
+    return this.request<T>(method, path, {}, JSON.stringify(body));
   }
 
-  private async send<T>(
+  private async request<T>(
     method: string,
     path: string,
     query: Record<string, string | undefined>,
     body?: string,
-  ) {
+  ): Promise<T | undefined> {
     const url = new URL(`${this.base.pathname.replace(/\/$/, '')}${path}`, this.base);
     const defined = Object.fromEntries(
       Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined),
@@ -93,6 +96,7 @@ export class SignedApi {
       ...(body !== undefined ? { body } : {}),
       signal: AbortSignal.timeout(10_000),
     });
+    if (response.status === 204) return undefined;
     const text = await response.text();
     let answer: { data?: T; error?: string; message?: string } = {};
     try {

@@ -16,6 +16,11 @@ const SETTINGS = {
   secretValue: { variable: 'POSTHOG_WEBHOOK_SECRET', kind: 'text' },
   /** SQS queue of deliveries waiting for storage; none in the local run. */
   deliveryQueueUrl: { variable: 'DELIVERY_QUEUE_URL', kind: 'text' },
+  /**
+   * A self-hosted PostHog's host name (e.g. posthog.example.com): links to it are kept on issues,
+   * beside those to PostHog Cloud (core/links.ts).
+   */
+  posthogHost: { variable: 'POSTHOG_HOST', kind: 'text' },
   /** The stack the function belongs to: a dimension of its metrics. */
   stackName: { variable: 'STACK_NAME', kind: 'text', fallback: 'local' },
   /** How long a delivery is remembered for deduplication. */

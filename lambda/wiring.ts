@@ -27,6 +27,7 @@ import { readPosthogDelivery } from './sources/posthog/posthog-delivery.ts';
 import { IssueTriage } from './storage/issue-triage.ts';
 import { SignalQueries } from './storage/read-model.ts';
 import { DynamoDbSignalStore } from './storage/signal-store.ts';
+import { TriageService } from './triage/triage-service.ts';
 
 /** The signals table as the parts reach it: a document client and the table's name. */
 export interface Table {
@@ -68,12 +69,18 @@ export function intakeFor(
   {
     queue,
     storageBudgetMs,
-  }: { readonly queue?: DeliveryQueue | undefined; readonly storageBudgetMs?: number | undefined } = {},
+    posthogHost,
+  }: {
+    readonly queue?: DeliveryQueue | undefined;
+    readonly storageBudgetMs?: number | undefined;
+    readonly posthogHost?: string | undefined;
+  } = {},
 ): Intake {
   return createIntake({
     store,
     read: readPosthogDelivery,
     metrics,
+    posthogHost,
     ...(storageBudgetMs === undefined ? {} : { storageBudgetMs }),
     ...(queue ? { queue } : {}),
   });
@@ -115,6 +122,7 @@ export function webhookParts(settings: FunctionSettings, options: WiringOptions 
     intake: intakeFor(store, {
       queue: deliveryQueueFor(settings),
       storageBudgetMs: options.storageBudgetMs ?? DEADLINES_MS.storageDelivery,
+      posthogHost: settings.posthogHost,
     }),
   };
 }
@@ -126,7 +134,10 @@ export function webhookParts(settings: FunctionSettings, options: WiringOptions 
 export function drainParts(settings: FunctionSettings, options: WiringOptions = {}) {
   const store = signalStoreFor(settings, options.table ?? tableFor(settings));
   return {
-    intake: intakeFor(store, { storageBudgetMs: options.storageBudgetMs ?? DEADLINES_MS.drainDelivery }),
+    intake: intakeFor(store, {
+      storageBudgetMs: options.storageBudgetMs ?? DEADLINES_MS.drainDelivery,
+      posthogHost: settings.posthogHost,
+    }),
     // Without the queue's URL, its own visibility timeout spaces the attempts instead.
     backoff: deliveryQueueFor(settings) ?? { postpone: async () => undefined },
   };
@@ -138,13 +149,13 @@ export function drainParts(settings: FunctionSettings, options: WiringOptions = 
  */
 export function replayParts(settings: FunctionSettings, table: Table, storageBudgetMs: number) {
   const store = signalStoreFor(settings, table);
-  return { store, intake: intakeFor(store, { storageBudgetMs }) };
+  return { store, intake: intakeFor(store, { storageBudgetMs, posthogHost: settings.posthogHost }) };
 }
 
-/** The triage API's parts (and the CLI's): the read model and the triage action. */
-export function triageParts(table: Table) {
-  return {
-    queries: new SignalQueries(table.client, table.tableName),
-    triage: new IssueTriage(table.client, table.tableName),
-  };
+/** The triage operations over a table: what the triage API serves, and the CLI and the board call. */
+export function triageServiceFor(table: Table): TriageService {
+  return new TriageService(
+    new SignalQueries(table.client, table.tableName),
+    new IssueTriage(table.client, table.tableName),
+  );
 }

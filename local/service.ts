@@ -14,7 +14,7 @@ import { ROUTES } from '../lambda/contract/routes.ts';
 import { createTriageApiHandler } from '../lambda/functions/triage-api/handler.ts';
 import { createWebhookHandler } from '../lambda/functions/webhook/handler.ts';
 import { type FunctionSettings, readSettings } from '../lambda/settings.ts';
-import { triageParts, webhookParts } from '../lambda/wiring.ts';
+import { triageServiceFor, webhookParts } from '../lambda/wiring.ts';
 import { ensureTable } from './create-table.ts';
 import { DATA_DIRECTORY } from './data-directory.ts';
 import { LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';
@@ -72,7 +72,7 @@ export async function main(): Promise<void> {
   server = createHttpApiServer(
     [
       ...routesServedBy('webhook', createWebhookHandler({ secrets, intake })),
-      ...routesServedBy('triage-api', createTriageApiHandler(triageParts(table))),
+      ...routesServedBy('triage-api', createTriageApiHandler({ service: triageServiceFor(table) })),
     ],
     jsonLogs ? {} : { onAnswer: (answer) => console.log(requestLine(answer)) },
   );

@@ -11,22 +11,30 @@ export interface TriageApiFunctionProps {
 }
 
 /**
- * The triage API (lambda/functions/triage-api/): the IAM-authorized routes that read and move
- * issues. It reads with index Queries and batch reads, and moves with an UpdateItem.
+ * The triage API (lambda/functions/triage-api/): the IAM-authorized routes that read, move, claim
+ * and note issues. It reads with index Queries and batch reads; moves and claims with an
+ * UpdateItem (in a transaction, beside the PutItem of a reason or a second event, when a move
+ * writes more); notes with a PutItem.
  */
 export class TriageApiFunction extends ServiceFunction {
   constructor(scope: Construct, id: string, props: TriageApiFunctionProps) {
     const { table } = props;
     super(scope, id, {
       name: 'triage-api',
-      description: 'GET/PATCH /api/issues, GET /api/signals: read and triage Loop issues (IAM-authorized)',
+      description: 'The triage API: read, move, claim and comment on Loop issues (IAM-authorized)',
       logRetention: props.logRetention,
       settings: { tableName: table.tableName },
     });
     // First deployed as the "read API": its logs stay where they are.
     keepLogicalId(this.logGroup, 'ReadApiLogsBC088859');
     this.allow(
-      ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+      [
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:BatchGetItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:PutItem',
+      ],
       [table.tableArn],
     );
     this.allow(

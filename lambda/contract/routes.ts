@@ -17,7 +17,12 @@ export const ROUTES = {
   listIssues: { method: 'GET', path: '/api/issues', function: 'triage-api', auth: 'iam' },
   getIssue: { method: 'GET', path: '/api/issues/{issue}', function: 'triage-api', auth: 'iam' },
   moveIssue: { method: 'PATCH', path: '/api/issues/{issue}', function: 'triage-api', auth: 'iam' },
+  listComments: { method: 'GET', path: '/api/issues/{issue}/comments', function: 'triage-api', auth: 'iam' },
+  addComment: { method: 'POST', path: '/api/issues/{issue}/comments', function: 'triage-api', auth: 'iam' },
   listSignals: { method: 'GET', path: '/api/signals', function: 'triage-api', auth: 'iam' },
+  getSignal: { method: 'GET', path: '/api/signals/{signal}', function: 'triage-api', auth: 'iam' },
+  claimNext: { method: 'POST', path: '/api/dispatch/next', function: 'triage-api', auth: 'iam' },
+  dispatchQueue: { method: 'GET', path: '/api/dispatch/queue', function: 'triage-api', auth: 'iam' },
 } as const;
 
 export type RouteName = keyof typeof ROUTES;

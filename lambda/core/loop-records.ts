@@ -1,5 +1,7 @@
 import type { DeliveryIdentity } from './delivery-key.ts';
+import { issueDescription } from './issue-description.ts';
 import type { JsonObject } from './json.ts';
+import type { Links } from './links.ts';
 import { type Priority, priorityOf, type Severity } from './severity.ts';
 
 /** Loop's issue statuses, in the order work moves through them. */
@@ -11,12 +13,35 @@ export function issueStatusNamed(value: unknown): IssueStatus | undefined {
   return ISSUE_STATUSES.find((status) => status === value);
 }
 
-/** A move of an issue: a new status (with the status the caller saw) and/or a new priority. */
+/**
+ * A move of an issue: a new status and/or a new priority, conditional on the status the caller
+ * saw (`fromStatus`: required with a status, and checked whenever given), with the reason kept
+ * as a comment.
+ */
 export interface Move {
   readonly status?: IssueStatus;
   /** The status the caller saw; required with `status`. */
   readonly fromStatus?: IssueStatus;
   readonly priority?: Priority;
+  /** Why, in the mover's words: stored as a comment, in the move's own write. */
+  readonly reason?: { readonly body: string; readonly author: CommentAuthor };
+}
+
+/** Who writes a comment: a person or an agent, by name. */
+export const AUTHOR_TYPES = ['human', 'agent'] as const;
+export interface CommentAuthor {
+  readonly name: string;
+  readonly type: (typeof AUTHOR_TYPES)[number];
+}
+
+/** A note on an issue, oldest first (Loop's comments). */
+export interface Comment {
+  readonly id: string;
+  readonly issueId: string;
+  /** Markdown, as written. */
+  readonly body: string;
+  readonly author: CommentAuthor;
+  readonly createdAt: string;
 }
 
 /** Statuses of an issue nobody works on any more: a new firing of its alert opens a new issue. */
@@ -58,11 +83,18 @@ export interface SignalReading {
   readonly subject: string;
   /** What the source read, stored on the signal beside the untouched payload. */
   readonly details: JsonObject;
+  /**
+   * The PostHog URLs the delivery named (insight, alert, logs); the intake keeps only the safe
+   * ones (links.ts) before anything is filed.
+   */
+  readonly links: Links;
 }
 
 /** A Loop signal, as Loop names its fields (plus what the source read of it). */
 export interface Signal {
   readonly id: string;
+  /** What it says, in one line (the title an issue it opens would have). */
+  readonly title: string;
   readonly source: string;
   readonly sourceId: string | null;
   readonly type: string;
@@ -88,12 +120,23 @@ export interface Issue {
   readonly signalSource: string;
   /** The payload of the signal that opened it. */
   readonly signalPayload: JsonObject;
+  /** What fired, in words, for whoever picks it up (issue-description.ts): Markdown, ≤ 4 KB. */
+  readonly description: string;
+  /** Where its alert lives in PostHog: the safe links its signals named (links.ts). */
+  readonly links: Links;
   /** How many firings of its alert it holds. */
   readonly firings: number;
+  /** When its alert first fired (the earliest arrival of a firing), if it has. */
+  readonly firstFiredAt: string | null;
   /** When its alert last fired (the arrival of the latest firing), if it has. */
   readonly lastFiredAt: string | null;
   /** When its alert was last resolved, if no firing arrived since. */
   readonly resolvedAt: string | null;
+  /** The agent (or person) that claimed it from the dispatch queue, and when; null until then. */
+  readonly claimedBy: string | null;
+  readonly claimedAt: string | null;
+  /** What the source read of the latest firing (or of the signal that opened it): the description's words. */
+  readonly lastReading: JsonObject;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -129,6 +172,7 @@ export function signalOf(draft: SignalDraft, signalId: string, issueId: string |
   const { reading } = draft;
   return {
     id: signalId,
+    title: reading.title,
     source: reading.source,
     sourceId: reading.sourceId,
     type: reading.type,
@@ -147,55 +191,81 @@ export function issueOpenedBy(draft: SignalDraft, issueId: string, issueNumber: 
   const { reading } = draft;
   const createdAt = draft.receivedAt.toISOString();
   const firing = reading.kind === 'firing';
-  return {
-    id: issueId,
-    number: issueNumber,
-    title: reading.title,
-    type: 'signal',
-    status: 'triage',
-    priority: priorityOf(reading.severity),
-    signalSource: reading.source,
-    signalPayload: draft.payload,
-    firings: firing ? 1 : 0,
-    lastFiredAt: firing ? createdAt : null,
-    resolvedAt: null,
-    createdAt,
-    updatedAt: createdAt,
-  };
+  return described(
+    {
+      id: issueId,
+      number: issueNumber,
+      title: reading.title,
+      type: 'signal',
+      status: 'triage',
+      priority: priorityOf(reading.severity),
+      signalSource: reading.source,
+      signalPayload: draft.payload,
+      description: '',
+      links: reading.links,
+      firings: firing ? 1 : 0,
+      firstFiredAt: firing ? createdAt : null,
+      lastFiredAt: firing ? createdAt : null,
+      resolvedAt: null,
+      claimedBy: null,
+      claimedAt: null,
+      lastReading: reading.details,
+      createdAt,
+      updatedAt: createdAt,
+    },
+    reading.type,
+  );
 }
 
 /**
- * The issue after a further signal of its alert joined it: a firing counts and moves the last
- * firing time forward (arrivals can come out of order: the drain writes late) and clears an
+ * The issue after a further signal of its alert joined it: a firing counts and moves the first
+ * and last firing times (arrivals can come out of order: the drain writes late) and clears an
  * earlier resolution; a resolution is recorded unless a firing arrived after it; priority only
- * rises. `updatedAt` is when this happens.
+ * rises. The description follows: the latest firing's reading, the history, links the signal
+ * named that the issue had not. `updatedAt` is when this happens.
  */
 export function issueJoinedBy(issue: Issue, draft: SignalDraft, now: Date): Issue {
   const arrived = draft.receivedAt.toISOString();
-  const { kind, severity } = draft.reading;
+  const { kind, severity, links } = draft.reading;
   const priority = Math.min(issue.priority, priorityOf(severity)) as Priority;
-  const updatedAt = now.toISOString();
+  const joined = { ...issue, links: { ...links, ...issue.links }, updatedAt: now.toISOString() };
   if (kind === 'firing') {
-    return {
-      ...issue,
-      priority,
-      firings: issue.firings + 1,
-      lastFiredAt: latest(issue.lastFiredAt, arrived),
-      resolvedAt: issue.resolvedAt !== null && issue.resolvedAt < arrived ? null : issue.resolvedAt,
-      updatedAt,
-    };
+    const latest = issue.lastFiredAt === null || arrived >= issue.lastFiredAt;
+    return described(
+      {
+        ...joined,
+        priority,
+        firings: issue.firings + 1,
+        firstFiredAt: earliest(issue.firstFiredAt, arrived),
+        lastFiredAt: latest ? arrived : issue.lastFiredAt,
+        lastReading: latest ? draft.reading.details : issue.lastReading,
+        resolvedAt: issue.resolvedAt !== null && issue.resolvedAt < arrived ? null : issue.resolvedAt,
+      },
+      draft.reading.type,
+    );
   }
   if (kind === 'resolved') {
     const firedAfter = issue.lastFiredAt !== null && issue.lastFiredAt > arrived;
-    return {
-      ...issue,
-      resolvedAt: firedAfter ? issue.resolvedAt : latest(issue.resolvedAt, arrived),
-      updatedAt,
-    };
+    return described(
+      {
+        ...joined,
+        resolvedAt: firedAfter ? issue.resolvedAt : latestOf(issue.resolvedAt, arrived),
+      },
+      draft.reading.type,
+    );
   }
-  return { ...issue, priority, updatedAt };
+  return described({ ...joined, priority }, draft.reading.type);
 }
 
-function latest(a: string | null, b: string): string {
+/** The issue with its description written from what it now holds. */
+function described(issue: Issue, signalType: string): Issue {
+  return { ...issue, description: issueDescription(issue, issue.lastReading, signalType, issue.links) };
+}
+
+function latestOf(a: string | null, b: string): string {
   return a !== null && a > b ? a : b;
+}
+
+function earliest(a: string | null, b: string): string {
+  return a !== null && a < b ? a : b;
 }

@@ -18,6 +18,7 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { deliveryIdentity } from '../core/delivery-key.ts';
 import { DependencyUnavailableError, InvalidPayloadError } from '../core/errors.ts';
 import { ownField, parseJsonObject } from '../core/json.ts';
+import { safeLinks } from '../core/links.ts';
 import type { SignalDraft, SignalReading } from '../core/loop-records.ts';
 import type { Severity } from '../core/severity.ts';
 import { nameOf } from '../observability/error-details.ts';
@@ -68,6 +69,8 @@ export interface IntakeDependencies {
   readonly store: SignalStore & Partial<UnreadableKeeper>;
   /** How the sender's bodies are read (lambda/sources/). */
   readonly read: SourceReader;
+  /** A self-hosted PostHog's host: its links are kept too (core/links.ts). @default PostHog Cloud's only */
+  readonly posthogHost?: string | undefined;
   readonly metrics: Metrics;
   /** Keeps a delivery durably while storage is down. @default none: the outage is thrown */
   readonly queue?: DeliveryQueue;
@@ -90,10 +93,17 @@ export interface Intake {
 }
 
 /** Builds the intake operation around the given dependencies. */
-export function createIntake({ store, read, metrics, queue, storageBudgetMs }: IntakeDependencies): Intake {
+export function createIntake({
+  store,
+  read,
+  metrics,
+  queue,
+  storageBudgetMs,
+  posthogHost,
+}: IntakeDependencies): Intake {
   const readOrKeep = async (delivery: RawDelivery): Promise<readonly [SignalDraft, ...SignalDraft[]]> => {
     try {
-      return draftsOf(delivery, read);
+      return draftsOf(delivery, read, posthogHost);
     } catch (error) {
       if (!(error instanceof InvalidPayloadError) || !store.keepUnreadable) throw error;
       metrics.addMetric(UNREADABLE_METRIC, MetricUnit.Count, 1);
@@ -133,8 +143,9 @@ export function createIntake({ store, read, metrics, queue, storageBudgetMs }: I
         if (error.misconfigured) metrics.addMetric(STORAGE_MISCONFIGURED_METRIC, MetricUnit.Count, 1);
         return { status: 'queued', facts: { ...facts, storageFailure: nameOf(error.cause) } };
       }
-      for (const { replayed, records } of stored) {
-        // A test is not a signal of anything: it counts as a delivery, not by severity.
+      for (const { records, replayed } of stored) {
+        // A test is not a signal of anything: it counts as a delivery, not by severity. A repeat
+        // wrote nothing, so counts nothing.
         if (!replayed && !records.signal.test) {
           metrics.addMetric(severityMetricName(records.signal.severity), MetricUnit.Count, 1);
         }
@@ -148,8 +159,8 @@ export function createIntake({ store, read, metrics, queue, storageBudgetMs }: I
           ...facts,
           // A replay filed nothing: how the first delivery was filed is not this one's fact.
           ...(head.replayed ? {} : { filing: head.filing }),
-          signalId: head.records.signal.id,
-          issueId: head.records.issue?.id ?? null,
+          signalId: head.signalId,
+          issueId: head.issueId,
         },
       };
     },
@@ -164,9 +175,14 @@ export function createIntake({ store, read, metrics, queue, storageBudgetMs }: I
 export function draftsOf(
   delivery: RawDelivery,
   read: SourceReader,
+  posthogHost?: string,
 ): readonly [SignalDraft, ...SignalDraft[]] {
   const { payload, text } = parseJsonObject(delivery.body);
-  const readings = read(payload);
+  // Only safe links go any further: https, on PostHog's hosts or this deployment's own.
+  const readings = read(payload).map((reading) => ({
+    ...reading,
+    links: safeLinks(reading.links, posthogHost),
+  })) as [SignalReading, ...SignalReading[]];
   const identity = deliveryIdentity(delivery.keyHeaders, delivery.body);
   // A test delivery says so at the top of its body, in JSON's own `true` (docs/http-contract.md).
   const test = ownField(payload, 'test') === true;

@@ -27,9 +27,15 @@ export type SourceReader = (payload: JsonObject) => readonly [SignalReading, ...
 
 /** The outcome of storing a delivery. */
 export interface StoredDelivery {
+  /**
+   * What it answers, `"signal": …, "issue": …` in their shapes (contract/shapes.ts), as JSON text:
+   * for a repeat, the very bytes the first delivery answered.
+   */
+  readonly answer: string;
+  readonly signalId: string;
+  readonly issueId: string | null;
+  /** What this delivery wrote; for a repeat (which wrote nothing), what the first one did. */
   readonly records: LoopRecords;
-  /** The signal's payload and the issue's `signalPayload` as JSON text, for the answer. */
-  readonly payloadJson: { readonly signal: string; readonly issue: string | null };
   /** True when this delivery repeated an earlier one and nothing new was written. */
   readonly replayed: boolean;
   /** How it was filed (for a replay: as the first delivery was). */

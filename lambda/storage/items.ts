@@ -1,8 +1,10 @@
 import type { Change } from '../core/issue-changes.ts';
-import type { Issue, Signal } from '../core/loop-records.ts';
+import type { JsonObject } from '../core/json.ts';
+import type { Comment, Issue, Signal, SignalReading } from '../core/loop-records.ts';
 import type { RawDelivery } from '../intake/ports.ts';
-import { decodePayload, encodePayload, type StoredPayload } from './payload-encoding.ts';
-import { issueKeys, KEY_ATTRIBUTES, signalKeys } from './table-design.ts';
+import { packText, unpackText } from './packed-text.ts';
+import { decodePayload, encodePayload, payloadJson, type StoredPayload } from './payload-encoding.ts';
+import { commentKeys, issueKeys, KEY_ATTRIBUTES, keys, signalKeys } from './table-design.ts';
 
 /** A raw table item as the document client reads it. */
 export type Item = Record<string, unknown>;
@@ -19,84 +21,154 @@ export interface AlertRecord {
   readonly openedAt: number;
   readonly lastActiveAt: number;
   readonly issue: Issue;
-  /** The issue's `signalPayload` as stored. */
-  readonly issuePayload: StoredPayload;
+  /** The issue's `signalPayload` as the JSON text it arrived as. */
+  readonly issuePayloadText: string;
 }
 
-/** The table item for a signal: Loop's fields, `entity`, its keys, and the change it makes (if any). */
-export function signalItem(signal: Signal, payload: StoredPayload, change?: Change): Item {
+/** A record read back, with its payload's JSON text (as it arrived, where that was kept). */
+export interface Stored<Record> {
+  readonly record: Record;
+  readonly payloadText: string;
+}
+
+/**
+ * The table item for a signal: Loop's fields, `entity`, its keys, the change it makes (if any),
+ * and its payload twice — as DynamoDB can hold it (payload-encoding.ts; `asText` forces the text
+ * form) and as the text it arrived as (payload-text.ts), which keeps the sender's key order.
+ */
+export function signalItem(signal: Signal, payloadText: string, change?: Change, asText = false): Item {
   return {
     ...signalKeys(signal),
     entity: 'signal',
     ...signal,
     ...(change ? { change } : {}),
-    payload,
+    payload: asText ? payloadText : encodePayload(signal.payload, payloadText),
+    [PAYLOAD_TEXT]: packText(payloadText),
     // What the source read is outside text too (a value as printed can be any number).
-    reading: encodePayload(signal.reading, JSON.stringify(signal.reading)),
+    reading: encodeJson(signal.reading),
   };
 }
 
 /** The table item for an issue: Loop's fields, `entity`, its keys, and the change this write makes. */
-export function issueItem(issue: Issue, payload: StoredPayload, change: Change | undefined): Item {
+export function issueItem(
+  issue: Issue,
+  payloadText: string,
+  change: Change | undefined,
+  asText = false,
+): Item {
   return {
     ...issueKeys(issue),
     entity: 'issue',
-    ...issue,
+    ...issueAttributes(issue, payloadText, asText),
     ...(change ? { change } : {}),
-    signalPayload: payload,
+  };
+}
+
+/** An issue's own attributes (no keys): the issue item's, and the copy an alert's record keeps. */
+function issueAttributes(issue: Issue, payloadText: string, asText = false): Item {
+  return {
+    ...issue,
+    signalPayload: asText ? payloadText : encodePayload(issue.signalPayload, payloadText),
+    [PAYLOAD_TEXT]: packText(payloadText),
+    lastReading: encodeJson(issue.lastReading),
   };
 }
 
 /** Reads a signal item back in Loop's shape (payload decoded, storage attributes dropped). */
-export function signalFromItem(item: Item): Signal {
-  const { payload, reading, ...rest } = withoutStorageAttributes(item);
+export function signalFromItem(item: Item): Stored<Signal> {
+  const { payload, reading, [PAYLOAD_TEXT]: packed, ...rest } = withoutStorageAttributes(item);
+  const stored = payload as StoredPayload;
   return {
-    // Signals stored before alerts had a lifecycle were all firings, read as nothing more.
-    kind: 'firing',
-    ...rest,
-    reading: reading === undefined ? {} : decodePayload(reading as StoredPayload),
-    payload: decodePayload(payload as StoredPayload),
-  } as Signal;
+    record: {
+      // Signals stored before alerts had a lifecycle were all firings, and before they had a
+      // title of their own showed their issue's.
+      kind: 'firing',
+      title: '',
+      ...rest,
+      reading: reading === undefined ? {} : decodePayload(reading as StoredPayload),
+      payload: decodePayload(stored),
+    } as Signal,
+    payloadText: unpackText(packed) ?? payloadJson(stored),
+  };
 }
 
 /** Reads an issue item back in Loop's shape (payload decoded, storage attributes dropped). */
-export function issueFromItem(item: Item): Issue {
-  return storedIssueFromItem(item).issue;
-}
-
-/** An issue item as Loop's issue and its `signalPayload` as stored. */
-export function storedIssueFromItem(item: Item): { issue: Issue; payload: StoredPayload } {
-  const { signalPayload, ...rest } = withoutStorageAttributes(item);
-  const payload = signalPayload as StoredPayload;
+export function issueFromItem(item: Item): Stored<Issue> {
+  const { signalPayload, lastReading, [PAYLOAD_TEXT]: packed, ...rest } = withoutStorageAttributes(item);
+  const stored = signalPayload as StoredPayload;
   return {
-    // Issues stored before alerts had a lifecycle held one firing's signal and no history.
-    issue: {
+    // Issues stored before alerts had a lifecycle held one firing's signal and no history, and
+    // before agents worked from them no description, links or claim.
+    record: {
       firings: 1,
+      firstFiredAt: null,
       lastFiredAt: null,
       resolvedAt: null,
+      description: '',
+      links: {},
+      claimedBy: null,
+      claimedAt: null,
       ...rest,
-      signalPayload: decodePayload(payload),
+      lastReading: lastReading === undefined ? {} : decodePayload(lastReading as StoredPayload),
+      signalPayload: decodePayload(stored),
     } as Issue,
-    payload,
+    payloadText: unpackText(packed) ?? payloadJson(stored),
+  };
+}
+
+/** An alert record's item: its state and its copy of the open issue. */
+export function alertItem(digest: string, reading: SignalReading, record: AlertRecord): Item {
+  const { issuePayloadText, issue, ...state } = record;
+  return {
+    ...keys.alert(digest),
+    entity: 'alert',
+    source: reading.source,
+    alertKey: reading.alertKey,
+    ...state,
+    issue: issueAttributes(issue, issuePayloadText),
   };
 }
 
 /** An alert record's item read back. */
 export function alertRecordFromItem(item: Item): AlertRecord {
-  const { issue, payload } = storedIssueFromItem(item.issue as Item);
+  const { record, payloadText } = issueFromItem(item.issue as Item);
   return {
     version: Number(item.version),
     openedAt: Number(item.openedAt),
     lastActiveAt: Number(item.lastActiveAt),
-    issue,
-    issuePayload: payload,
+    issue: record,
+    issuePayloadText: payloadText,
   };
 }
+
+/** A comment's table item: in its issue's partition, after the issue and before its signals, oldest first. */
+export function commentItem(comment: Comment, change: Change | undefined): Item {
+  return {
+    ...commentKeys(comment),
+    entity: 'comment',
+    ...comment,
+    ...(change ? { change } : {}),
+  };
+}
+
+/** A comment item read back. */
+export function commentFromItem(item: Item): Comment {
+  const { id, issueId, body, author, createdAt } = withoutStorageAttributes(item) as unknown as Comment;
+  return { id, issueId, body, author: { name: author.name, type: author.type }, createdAt };
+}
+
+/** Where a payload's text as it arrived is kept (gzip: it compresses well, and is read whole). */
+const PAYLOAD_TEXT = 'payloadText';
 
 function withoutStorageAttributes(item: Item): Item {
   const loopFields: Item = { ...item };
   for (const attribute of [...KEY_ATTRIBUTES, 'entity', 'change']) delete loopFields[attribute];
   return loopFields;
+}
+
+/** A JSON value as DynamoDB can hold it (the map, or else its text). */
+function encodeJson(value: JsonObject): StoredPayload {
+  return encodePayload(value, JSON.stringify(value));
 }
 
 /**

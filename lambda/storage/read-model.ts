@@ -1,99 +1,42 @@
 /**
- * The read side of the table: what the CLI and the read API ask of it, as Queries and batch reads
- * on the base table and its indexes (never a Scan). Readers format; this module knows the keys.
+ * The read side of the table: what the triage API and the CLI ask of it, as Queries and batch
+ * reads on the base table and its indexes (never a Scan). Answers are records (core/); the
+ * caller shapes them (contract/shapes.ts). This module knows the keys.
  */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidRequestError } from '../core/errors.ts';
-import type { Issue, IssueStatus, Signal, SignalKind } from '../core/loop-records.ts';
+import type { Comment, Issue, IssueStatus, Signal } from '../core/loop-records.ts';
 import { itemsByKey } from './batch-get.ts';
-import { type Item, signalFromItem, storedIssueFromItem } from './items.ts';
-import { payloadJson, type StoredPayload } from './payload-encoding.ts';
+import { commentFromItem, type Item, issueFromItem, type Stored, signalFromItem } from './items.ts';
 import { keys, TABLE_DESIGN } from './table-design.ts';
 
-/** An issue's raw item and its signals' raw items. */
-interface IssuePartition {
-  readonly issue: Item;
-  readonly signals: Item[];
-}
-
-/**
- * Reads an issue together with its signals: they share a partition, so this is one strongly
- * consistent Query. Undefined when the issue does not exist.
- */
-async function readIssuePartition(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  issueId: string,
-): Promise<IssuePartition | undefined> {
-  const items: Item[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': TABLE_DESIGN.partitionKey },
-        ExpressionAttributeValues: { ':pk': keys.issue(issueId)[TABLE_DESIGN.partitionKey] },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  const issue = items.find((item) => item.entity === 'issue');
-  return issue ? { issue, signals: items.filter((item) => item.entity === 'signal') } : undefined;
-}
-
-/** One page of a listing, and where the next one starts (undefined: no more). */
+/** One page of a listing, and where the next one starts (undefined: this is the last page). */
 export interface Page<Row> {
   readonly items: Row[];
   /** Opaque: hand it back to read the next page. */
   readonly cursor: string | undefined;
 }
 
-/** A row of the signal listing: a signal with the number, title and state of its issue. */
-export interface SignalRow {
-  readonly signalId: string;
-  readonly kind: SignalKind;
-  readonly severity: string;
-  readonly createdAt: string;
-  readonly sourceId: string | null;
-  readonly issueId: string | null;
-  readonly issueNumber: number | undefined;
-  readonly title: string | undefined;
-  readonly status: IssueStatus | undefined;
-  readonly resolvedAt: string | null;
+/** An issue as a listing reads it: every field but its payload, its description and what it read. */
+export type IssueRecordRow = Omit<Issue, 'signalPayload' | 'description' | 'lastReading'>;
+
+/** A signal as a listing reads it (no payload, no reading), with the issue it belongs to. */
+export interface SignalRecordRow {
+  readonly signal: Omit<Signal, 'payload' | 'reading'>;
+  readonly issue: IssueRecordRow | null;
 }
 
-/** A row of an issue listing: an issue waiting with its status. */
-export interface IssueRow {
-  readonly issueId: string;
-  readonly number: number;
-  readonly status: IssueStatus;
-  readonly priority: number;
-  readonly title: string;
-  readonly firings: number;
-  readonly resolvedAt: string | null;
-  readonly createdAt: string;
+/** An issue with its signals (oldest first), as stored: each with its payload's text. */
+export interface IssueWithSignals {
+  readonly issue: Stored<Issue>;
+  readonly signals: Stored<Signal>[];
 }
 
-/** An issue with its signals, or a signal on its own. */
-export interface IssueDetail {
+/** A signal with the issue it belongs to (null for none). */
+export interface SignalWithIssue {
+  readonly signal: Stored<Signal>;
   readonly issue: Issue | null;
-  readonly signals: Signal[];
 }
-
-/**
- * As read from the table: with each payload's JSON text as stored, so an answer can carry a
- * payload nested too deeply to serialise again (http-response.ts `detailJson`).
- */
-export interface StoredIssueDetail extends IssueDetail {
-  readonly payloadJson: { readonly issue: string | null; readonly signals: readonly string[] };
-}
-
-/** Issue ids and signal ids are UUIDs; anything longer or odder names nothing (404, not a DynamoDB error). */
-const REFERENCE = /^[A-Za-z0-9-]{1,64}$/;
 
 /** A kept unreadable delivery, as listed. */
 export interface UnreadableRow {
@@ -103,6 +46,42 @@ export interface UnreadableRow {
   readonly size: number;
 }
 
+/** Issue ids and signal ids are UUIDs; anything longer or odder names nothing (404, not a DynamoDB error). */
+const ID = /^[A-Za-z0-9-]{1,64}$/;
+const NUMBER = /^[0-9]{1,15}$/;
+
+/** What an issue listing reads of each issue (the listing's index holds only a few attributes). */
+const ISSUE_ROW_ATTRIBUTES = [
+  'id',
+  'number',
+  'title',
+  'status',
+  'priority',
+  'type',
+  'links',
+  'firings',
+  'firstFiredAt',
+  'lastFiredAt',
+  'resolvedAt',
+  'claimedBy',
+  'claimedAt',
+  'signalSource',
+  'createdAt',
+  'updatedAt',
+] as const;
+const SIGNAL_ROW_ATTRIBUTES = [
+  'id',
+  'title',
+  'kind',
+  'severity',
+  'source',
+  'sourceId',
+  'type',
+  'test',
+  'issueId',
+  'createdAt',
+] as const;
+
 /** Read-only queries over the signals table. */
 export class SignalQueries {
   constructor(
@@ -110,99 +89,152 @@ export class SignalQueries {
     private readonly tableName: string,
   ) {}
 
-  /** The newest signals, newest first, each with its issue's number, title and state. */
-  async newestSignals(limit: number, cursor?: string): Promise<Page<SignalRow>> {
+  /** Issues with a status: by priority (1 first), then oldest first. A Query on `listings`. */
+  async issuesWithStatus(status: IssueStatus, limit: number, cursor?: string): Promise<Page<IssueRecordRow>> {
+    const page = await this.listing(keys.statusListing(status), { newestFirst: false, limit, cursor });
+    const issues = await this.issueRows(page.items.map((item) => String(item.id)));
+    return {
+      items: page.items.flatMap((item) => {
+        const issue = issues.get(String(item.id));
+        return issue ? [issue] : [];
+      }),
+      cursor: page.cursor,
+    };
+  }
+
+  /** The newest signals, newest first, each with the issue it belongs to. */
+  async newestSignals(limit: number, cursor?: string): Promise<Page<SignalRecordRow>> {
     const page = await this.listing(keys.signalFeed, { newestFirst: true, limit, cursor });
     // Both reads take their keys from the page alone: one round trip, not two.
     const [signals, issues] = await Promise.all([
       this.batchGet(
         page.items.map((item) => ({ pk: item[TABLE_DESIGN.partitionKey], sk: item[TABLE_DESIGN.sortKey] })),
-        ['id', 'kind', 'issueId'],
+        SIGNAL_ROW_ATTRIBUTES,
       ),
-      this.issuesById(page.items.flatMap((item) => (typeof item.issueId === 'string' ? [item.issueId] : []))),
+      this.issueRows(page.items.flatMap((item) => (typeof item.issueId === 'string' ? [item.issueId] : []))),
     ]);
-    const items = page.items.map((item): SignalRow => {
-      const issue = typeof item.issueId === 'string' ? issues.get(item.issueId) : undefined;
-      const kind = signals.get(String(item.id))?.kind;
-      return {
-        signalId: String(item.id),
-        kind: (kind as SignalKind | undefined) ?? 'firing',
-        severity: String(item.severity),
-        createdAt: String(item.createdAt),
-        sourceId: (item.sourceId as string | null | undefined) ?? null,
-        issueId: typeof item.issueId === 'string' ? item.issueId : null,
-        issueNumber: issue?.number as number | undefined,
-        title: issue?.title as string | undefined,
-        status: issue?.status as IssueStatus | undefined,
-        resolvedAt: (issue?.resolvedAt as string | null | undefined) ?? null,
-      };
-    });
-    return { items, cursor: page.cursor };
-  }
-
-  /** Issues with a status: by priority (1 first), then oldest first. A Query on `listings`. */
-  async issuesWithStatus(status: IssueStatus, limit: number, cursor?: string): Promise<Page<IssueRow>> {
-    const page = await this.listing(keys.statusListing(status), { newestFirst: false, limit, cursor });
-    const issues = await this.issuesById(page.items.map((item) => String(item.id)));
-    const items = page.items.map((item): IssueRow => {
-      const issue = issues.get(String(item.id));
-      return {
-        issueId: String(item.id),
-        number: Number(item.number),
-        status: item.status as IssueStatus,
-        priority: Number(item.priority),
-        title: String(item.title),
-        firings: Number(issue?.firings ?? 1),
-        resolvedAt: (issue?.resolvedAt as string | null | undefined) ?? null,
-        createdAt: String(item.createdAt),
-      };
-    });
-    return { items, cursor: page.cursor };
-  }
-
-  /** An issue and its signals, found by issue number, signal id or issue id; or a lone signal. */
-  async find(reference: string): Promise<StoredIssueDetail | undefined> {
-    if (!REFERENCE.test(reference)) return undefined;
-    const issueId = await this.issueIdOf(reference);
-    // A lone signal's id names no issue (undefined): it is read by its own key below.
-    const partition = issueId ? await readIssuePartition(this.client, this.tableName, issueId) : undefined;
-    if (partition) {
-      const { issue, payload } = storedIssueFromItem(partition.issue);
-      return {
-        issue,
-        signals: partition.signals.map(signalFromItem),
-        payloadJson: {
-          issue: payloadJson(payload),
-          signals: partition.signals.map((item) => payloadJson(item.payload as StoredPayload)),
+    const items = page.items.flatMap((item): SignalRecordRow[] => {
+      const signal = signals.get(String(item.id));
+      if (!signal) return [];
+      const issueId = typeof signal.issueId === 'string' ? signal.issueId : null;
+      return [
+        {
+          // Signals stored before they had a title of their own show their issue's.
+          signal: {
+            kind: 'firing',
+            title: '',
+            sourceId: null,
+            issueId: null,
+            ...signal,
+          } as unknown as Omit<Signal, 'payload' | 'reading'>,
+          issue: issueId === null ? null : (issues.get(issueId) ?? null),
         },
-      };
-    }
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.signal(null, reference), ConsistentRead: true }),
-    );
-    if (!Item) return undefined;
-    return {
-      issue: null,
-      signals: [signalFromItem(Item)],
-      payloadJson: { issue: null, signals: [payloadJson(Item.payload as StoredPayload)] },
-    };
+      ];
+    });
+    return { items, cursor: page.cursor };
   }
 
   /**
-   * The id of the issue a reference names: an issue number, a signal's id, or an issue id;
-   * undefined for a reference that cannot be one.
+   * The id of the issue a reference names: an issue number or an issue id (never another kind
+   * of id: a signal's id names no issue). Undefined when none exists.
    */
   async issueIdOf(reference: string): Promise<string | undefined> {
-    if (!REFERENCE.test(reference)) return undefined;
-    if (/^\d{1,15}$/.test(reference)) return this.issueIdByLookup(keys.issueLookup(Number(reference)));
-    const pk = await this.lookup(keys.signalLookup(reference));
-    if (pk !== undefined) return keys.issueIdOf(pk);
-    return reference;
+    if (NUMBER.test(reference)) {
+      const pk = await this.lookup(keys.issueLookup(Number(reference)));
+      return pk === undefined ? undefined : keys.issueIdOf(pk);
+    }
+    if (!ID.test(reference)) return undefined;
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.issue(reference),
+        ProjectionExpression: '#entity',
+        ExpressionAttributeNames: { '#entity': 'entity' },
+        ConsistentRead: true,
+      }),
+    );
+    return Item?.entity === 'issue' ? reference : undefined;
   }
 
-  /** The unreadable deliveries kept for replay, oldest first. */
+  /**
+   * An issue with its signals: they share a partition, so this is one strongly consistent Query
+   * (from the issue's sort key on, so its comments and change records are not read). Undefined
+   * when the issue does not exist.
+   */
+  async issueWithSignals(issueId: string): Promise<IssueWithSignals | undefined> {
+    if (!ID.test(issueId)) return undefined;
+    const items: Item[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk AND #sk >= :issue',
+          ExpressionAttributeNames: { '#pk': TABLE_DESIGN.partitionKey, '#sk': TABLE_DESIGN.sortKey },
+          ExpressionAttributeValues: {
+            ':pk': keys.issue(issueId)[TABLE_DESIGN.partitionKey],
+            ':issue': keys.issueSortKey,
+          },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    const issue = items.find((item) => item.entity === 'issue');
+    if (!issue) return undefined;
+    const signals = items
+      .filter((item) => item.entity === 'signal')
+      .map(signalFromItem)
+      .sort((a, b) => compare(a.record.createdAt, b.record.createdAt) || compare(a.record.id, b.record.id));
+    return { issue: issueFromItem(issue), signals };
+  }
+
+  /** A signal by its id, with the issue it belongs to (null for none); undefined when none exists. */
+  async signal(signalId: string): Promise<SignalWithIssue | undefined> {
+    if (!ID.test(signalId)) return undefined;
+    const pk = await this.lookup(keys.signalLookup(signalId));
+    if (pk === undefined) return undefined;
+    const issueId = keys.issueIdOf(pk) ?? null;
+    const [signal, issue] = await itemsByKey(
+      this.client,
+      this.tableName,
+      [keys.signal(issueId, signalId), ...(issueId === null ? [] : [keys.issue(issueId)])],
+      { consistent: true },
+    );
+    if (!signal) return undefined;
+    return { signal: signalFromItem(signal), issue: issue ? issueFromItem(issue).record : null };
+  }
+
+  /** An issue's comments, oldest first: a Query of its partition's COMMENT# items. */
+  async comments(issueId: string, limit: number, cursor?: string): Promise<Page<Comment>> {
+    const partition = keys.issue(issueId)[TABLE_DESIGN.partitionKey];
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :comment)',
+        ExpressionAttributeNames: { '#pk': TABLE_DESIGN.partitionKey, '#sk': TABLE_DESIGN.sortKey },
+        ExpressionAttributeValues: { ':pk': partition, ':comment': keys.commentPrefix },
+        ConsistentRead: true,
+        // One more than asked: whether a next page exists is known without reading an empty one.
+        Limit: limit + 1,
+        ...(cursor !== undefined
+          ? {
+              ExclusiveStartKey: decodeCursor(cursor, [TABLE_DESIGN.partitionKey, TABLE_DESIGN.sortKey], {
+                [TABLE_DESIGN.partitionKey]: (value) => value === partition,
+                [TABLE_DESIGN.sortKey]: (value) => value.startsWith(keys.commentPrefix),
+              }),
+            }
+          : {}),
+      }),
+    );
+    return pageOf(Items, limit, [TABLE_DESIGN.partitionKey, TABLE_DESIGN.sortKey], commentFromItem);
+  }
+
+  /** The unreadable deliveries kept for replay, newest first. */
   async unreadable(limit: number, cursor?: string): Promise<Page<UnreadableRow>> {
-    const page = await this.listing(keys.unreadableFeed, { newestFirst: false, limit, cursor });
+    const page = await this.listing(keys.unreadableFeed, { newestFirst: true, limit, cursor });
     const full = await this.batchGet(
       page.items.map((item) => ({ pk: item[TABLE_DESIGN.partitionKey], sk: item[TABLE_DESIGN.sortKey] })),
       ['id', 'reason', 'size'],
@@ -221,6 +253,7 @@ export class SignalQueries {
 
   /** One kept unreadable delivery, with its bytes. */
   async unreadableDelivery(id: string): Promise<Item | undefined> {
+    if (!ID.test(id)) return undefined;
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.unreadable(id), ConsistentRead: true }),
     );
@@ -231,9 +264,15 @@ export class SignalQueries {
   private async listing(
     partition: string,
     { newestFirst, limit, cursor }: { newestFirst: boolean; limit: number; cursor: string | undefined },
-  ): Promise<{ items: Item[]; cursor: string | undefined }> {
+  ): Promise<Page<Item>> {
     const index = TABLE_DESIGN.indexes.listings;
-    const { Items = [], LastEvaluatedKey } = await this.client.send(
+    const keyAttributes = [
+      TABLE_DESIGN.partitionKey,
+      TABLE_DESIGN.sortKey,
+      index.partitionKey,
+      index.sortKey,
+    ];
+    const { Items = [] } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: index.name,
@@ -241,16 +280,41 @@ export class SignalQueries {
         ExpressionAttributeNames: { '#pk': index.partitionKey },
         ExpressionAttributeValues: { ':partition': partition },
         ScanIndexForward: !newestFirst,
-        Limit: limit,
-        ...(cursor !== undefined ? { ExclusiveStartKey: decodeCursor(cursor, partition) } : {}),
+        // One more than asked: whether a next page exists is known without reading an empty one.
+        Limit: limit + 1,
+        ...(cursor !== undefined
+          ? {
+              ExclusiveStartKey: decodeCursor(cursor, keyAttributes, {
+                [index.partitionKey]: (value) => value === partition,
+              }),
+            }
+          : {}),
       }),
     );
-    return { items: Items, cursor: LastEvaluatedKey ? encodeCursor(LastEvaluatedKey) : undefined };
+    return pageOf(Items, limit, keyAttributes, (item) => item);
   }
 
-  private async issueIdByLookup(lookupKey: string): Promise<string | undefined> {
-    const pk = await this.lookup(lookupKey);
-    return pk === undefined ? undefined : keys.issueIdOf(pk);
+  /** Issues by id, as listing rows. */
+  private async issueRows(issueIds: string[]): Promise<Map<string, IssueRecordRow>> {
+    const items = await this.batchGet(
+      [...new Set(issueIds)].map((id) => keys.issue(id)),
+      ISSUE_ROW_ATTRIBUTES,
+    );
+    const rows = new Map<string, IssueRecordRow>();
+    for (const [id, item] of items) {
+      // Issues stored before these fields existed read as they were then.
+      rows.set(id, {
+        firings: 1,
+        firstFiredAt: null,
+        lastFiredAt: null,
+        resolvedAt: null,
+        links: {},
+        claimedBy: null,
+        claimedAt: null,
+        ...item,
+      } as unknown as IssueRecordRow);
+    }
+    return rows;
   }
 
   /** The partition key an entry of the `lookup` index points at. */
@@ -270,13 +334,6 @@ export class SignalQueries {
     return typeof pk === 'string' ? pk : undefined;
   }
 
-  private issuesById(issueIds: string[]): Promise<Map<string, Item>> {
-    return this.batchGet(
-      [...new Set(issueIds)].map((id) => keys.issue(id)),
-      ['id', 'number', 'title', 'status', 'firings', 'resolvedAt'],
-    );
-  }
-
   /** Items by key (see itemsByKey), by their `id`. */
   private async batchGet(
     itemKeys: Record<string, unknown>[],
@@ -287,17 +344,42 @@ export class SignalQueries {
   }
 }
 
-/** A page's end as an opaque cursor: the index key where it stopped, base64url JSON. */
+/**
+ * A page from a Query asked for one item more than `limit`: the first `limit` items, and a cursor
+ * after the last of them only when the extra one shows that more remain.
+ */
+function pageOf<Row>(
+  items: Item[],
+  limit: number,
+  keyAttributes: readonly string[],
+  row: (item: Item) => Row,
+): Page<Row> {
+  const page = items.slice(0, limit);
+  const last = page.at(-1);
+  const more = items.length > limit && last !== undefined;
+  return {
+    items: page.map(row),
+    cursor: more
+      ? encodeCursor(Object.fromEntries(keyAttributes.map((name) => [name, last[name]])))
+      : undefined,
+  };
+}
+
+/** A page's end as an opaque cursor: the key where it stopped, base64url JSON. */
 function encodeCursor(lastKey: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(lastKey)).toString('base64url');
 }
 
 /**
  * A cursor back as the key to start after. Every byte of it comes from outside: it must decode to
- * exactly the key attributes of a `listings` entry of the same partition, all strings, or it is
+ * exactly `attributes`, each a non-empty string that `checks` (by attribute) accept, or it is
  * refused (a cursor cannot be used to read another listing or to inject attributes).
  */
-function decodeCursor(cursor: string, partition: string): Record<string, string> {
+function decodeCursor(
+  cursor: string,
+  attributes: readonly string[],
+  checks: Readonly<Record<string, (value: string) => boolean>>,
+): Record<string, string> {
   const invalid = () => new InvalidRequestError('cursor is not one this service handed out');
   if (cursor.length > 2048 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
   let decoded: unknown;
@@ -308,20 +390,21 @@ function decodeCursor(cursor: string, partition: string): Record<string, string>
   }
   if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) throw invalid();
   const entries = Object.entries(decoded);
-  const { listings } = TABLE_DESIGN.indexes;
-  // Exactly the four attributes of a `listings` entry's key, each a non-empty string.
-  const expected: readonly string[] = [
-    TABLE_DESIGN.partitionKey,
-    TABLE_DESIGN.sortKey,
-    listings.partitionKey,
-    listings.sortKey,
-  ];
   if (
-    entries.length !== expected.length ||
-    entries.some(([name, value]) => !expected.includes(name) || typeof value !== 'string' || value === '') ||
-    (decoded as Record<string, unknown>)[listings.partitionKey] !== partition
+    entries.length !== attributes.length ||
+    entries.some(
+      ([name, value]) =>
+        !attributes.includes(name) ||
+        typeof value !== 'string' ||
+        value === '' ||
+        (Object.hasOwn(checks, name) && !checks[name]?.(value)),
+    )
   ) {
     throw invalid();
   }
   return decoded as Record<string, string>;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -11,6 +11,7 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { readNumber } from '../aws/clients.ts';
 import { asStorageError } from '../aws/errors.ts';
+import { filedJson, recordsOfAnswer } from '../contract/shapes.ts';
 import { assertSameMessage } from '../core/delivery-key.ts';
 import { DependencyUnavailableError, ReplayGoneError } from '../core/errors.ts';
 import { filingChange } from '../core/issue-changes.ts';
@@ -29,14 +30,8 @@ import type {
   UnreadableKeeper,
 } from '../intake/ports.ts';
 import { itemsByKey } from './batch-get.ts';
-import {
-  type AlertRecord,
-  alertRecordFromItem,
-  type Item,
-  signalFromItem,
-  storedIssueFromItem,
-} from './items.ts';
-import { encodePayload, payloadJson, type StoredPayload } from './payload-encoding.ts';
+import { type AlertRecord, alertRecordFromItem, type Item, issueFromItem, signalFromItem } from './items.ts';
+import { unpackText } from './packed-text.ts';
 import { keys } from './table-design.ts';
 import {
   alertDigest,
@@ -150,7 +145,7 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
     const digest =
       this.settings.groupFirings && alertKey !== null ? alertDigest(source, alertKey) : undefined;
     let seen = digest ? await this.readAlert(digest, budget) : undefined;
-    let payload: StoredPayload = encodePayload(draft.payload, draft.payloadText);
+    let payloadsAsText = false;
     const signalId = this.newId();
     // The issue's id and number, once a plan opens one; `held`: a number taken before this
     // delivery, used only while it is still the latest taken (the transaction checks).
@@ -160,22 +155,24 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
     for (let attempt = 1; ; attempt++) {
       const filing = filingFor(draft, seen, this.settings);
       let issue: Issue | null = null;
-      let issuePayload: StoredPayload | null = null;
+      let issuePayloadText: string | null = null;
       if (filing.kind === 'opened') {
         opened ??= { id: this.newId(), ...(await this.issueNumber(budget)) };
         issue = issueOpenedBy(draft, opened.id, opened.number);
-        issuePayload = payload;
+        issuePayloadText = draft.payloadText;
       } else if (filing.kind === 'joined') {
         issue = issueJoinedBy(filing.alert.issue, draft, this.now());
-        issuePayload = filing.alert.issuePayload;
+        issuePayloadText = filing.alert.issuePayloadText;
       }
       const signal = signalOf(draft, signalId, issue?.id ?? null);
+      const answer = filedJson(signal, issue, { signal: draft.payloadText, issue: issuePayloadText });
       const write = {
         draft,
         signal,
-        payload,
         issue,
-        issuePayload,
+        issuePayloadText,
+        payloadsAsText,
+        answer,
         alert: digest ? { digest, seen } : undefined,
         filing,
         change: draft.test ? undefined : filingChange(filing.kind, signal, issue, randomUUID(), this.now()),
@@ -221,8 +218,8 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
           continue;
         }
         // Should DynamoDB refuse a map our checks let through, the JSON text form always fits.
-        if ((error as Error).name === 'ValidationException' && typeof payload !== 'string') {
-          payload = draft.payloadText;
+        if ((error as Error).name === 'ValidationException' && !payloadsAsText) {
+          payloadsAsText = true;
           continue;
         }
         if (opened) this.hold(opened.number);
@@ -243,16 +240,10 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
       // taken for a plan that ended up joining an issue instead waits for the next one.
       if (opened && filing.kind !== 'opened') this.hold(opened.number);
       return {
+        answer,
+        signalId,
+        issueId: issue?.id ?? null,
         records: { signal, issue },
-        payloadJson: {
-          signal: draft.payloadText,
-          issue:
-            issuePayload === null
-              ? null
-              : issuePayload === payload
-                ? draft.payloadText
-                : payloadJson(issuePayload),
-        },
         replayed: false,
         filing: filing.kind,
       };
@@ -305,54 +296,50 @@ export class DynamoDbSignalStore implements SignalStore, UnreadableKeeper {
   }
 
   /**
-   * Reads back what the first delivery with this key created: its issue and its signal, by their
-   * keys, in one request (a signal without an issue: one GetItem) — never the issue's whole
-   * partition, which grows with every firing.
+   * What a repeat answers: the first delivery's answer, as the refusal handed back its dedup record
+   * — no read at all. A record written before answers were kept: what the first delivery created,
+   * read back by key in one request (its issue and its signal; a signal without an issue, one
+   * GetItem) — never the issue's whole partition, which grows with every firing.
    */
-
   private async replay(draft: SignalDraft, delivery: Item, budget: StorageBudget): Promise<StoredDelivery> {
     assertSameMessage(delivery, draft.delivery);
+    const signalId = String(delivery.signalId);
+    const issueId = typeof delivery.issueId === 'string' ? delivery.issueId : null;
+    const filing = delivery.filing === 'joined' ? 'joined' : issueId === null ? 'alone' : 'opened';
+    const replayed = { signalId, issueId, replayed: true, filing } as const;
+    const kept = unpackText(delivery.answer);
+    if (kept !== undefined) return { ...replayed, answer: kept, records: recordsOfAnswer(kept) };
+
     const gone = () =>
       new ReplayGoneError('This delivery repeats an earlier one whose signal no longer exists');
-    const signalId = String(delivery.signalId);
-    if (typeof delivery.issueId !== 'string') {
-      const { Item } = await this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: keys.signal(null, signalId), ConsistentRead: true }),
-        budget,
-      );
-      if (!Item) throw gone();
-      return {
-        records: { signal: signalFromItem(Item), issue: null },
-        payloadJson: { signal: payloadJson(Item.payload as StoredPayload), issue: null },
-        replayed: true,
-        filing: 'alone',
-      };
-    }
-    const [issueItem, signal] = await itemsByKey(
+    const [signalItem, issueItem] = await itemsByKey(
       this.client,
       this.tableName,
-      [keys.issue(delivery.issueId), keys.signal(delivery.issueId, signalId)],
+      [keys.signal(issueId, signalId), ...(issueId === null ? [] : [keys.issue(issueId)])],
       { consistent: true, ...budget },
     );
-    if (!issueItem || !signal) throw gone();
-    const { issue, payload } = storedIssueFromItem(issueItem);
+    if (!signalItem || (issueId !== null && !issueItem)) throw gone();
+    const signal = signalFromItem(signalItem);
+    const issue = issueItem ? issueFromItem(issueItem) : undefined;
     return {
-      records: { signal: signalFromItem(signal), issue },
-      payloadJson: { signal: payloadJson(signal.payload as StoredPayload), issue: payloadJson(payload) },
-      replayed: true,
-      filing: delivery.filing === 'joined' ? 'joined' : 'opened',
+      ...replayed,
+      records: { signal: signal.record, issue: issue?.record ?? null },
+      answer: filedJson(signal.record, issue?.record ?? null, {
+        signal: signal.payloadText,
+        issue: issue?.payloadText ?? null,
+      }),
     };
   }
 }
 
 /** The issue part of an alert's record, from the issue item that refused a join. */
-function issueAsItIs(item: Item | undefined): Pick<AlertRecord, 'issue' | 'issuePayload'> {
+function issueAsItIs(item: Item | undefined): Pick<AlertRecord, 'issue' | 'issuePayloadText'> {
   if (!item) {
     // Deleted since: treated as closed, so the firing opens a new issue.
-    return { issue: { status: 'canceled' } as Issue, issuePayload: {} };
+    return { issue: { status: 'canceled' } as Issue, issuePayloadText: '{}' };
   }
-  const { issue, payload } = storedIssueFromItem(item);
-  return { issue, issuePayload: payload };
+  const { record, payloadText } = issueFromItem(item);
+  return { issue: record, issuePayloadText: payloadText };
 }
 
 interface Refusal {

@@ -8,13 +8,16 @@ import type { IssueStatus } from '../core/loop-records.ts';
  *   issue       ISSUE#<issueId>    ISSUE             ISSUE_NUMBER#<number>  <STATUS> / <priority>#<createdAt>#<issueId>
  *   signal      ISSUE#<issueId>    SIGNAL#<signalId> SIGNAL#<signalId>      SIGNALS / <createdAt>#<signalId>
  *     (no issue: SIGNAL#<signalId>)
+ *   comment     ISSUE#<issueId>    COMMENT#<createdAt>#<commentId>  –       –
+ *   change      ISSUE#<issueId>    CHANGE#<eventId>  –                      –      (a write's second event; TTL)
  *   alert       ALERT#<digest>     ALERT             –                      –      (its open issue, a copy)
  *   counter     COUNTER            ISSUE_NUMBER      –                      –
  *   delivery    DELIVERY#<key>     ARRIVED#<slice>   –                      –      (dedup record, TTL)
  *   unreadable  UNREADABLE#<id>    UNREADABLE        –                      UNREADABLE / <receivedAt>#<id>  (TTL)
  *
- * Base table: an issue and its signals share a partition, so "issue by id" is a GetItem and
- * "an issue with its signals" is one Query. `lookup` (keys only) finds a signal by id or an
+ * Base table: an issue, its signals and its comments share a partition, so "issue by id" is a
+ * GetItem, "an issue with its signals" one Query (sort keys from ISSUE on: CHANGE# and COMMENT#
+ * sort before it) and "its comments, oldest first" another (COMMENT#…). `lookup` (keys only) finds a signal by id or an
  * issue by number. `listings` (a few attributes) lists the issues of each status by priority then
  * age (`TRIAGE`, `BACKLOG`, …: an issue moves between them with its status), the newest signals,
  * and the unreadable deliveries kept for replay.
@@ -84,6 +87,15 @@ export const keys = {
   /** An alert's record (its open issue), by a digest of the source and the alert's key. */
   alert: (alertDigest: string) => ({ [PARTITION_KEY]: `ALERT#${alertDigest}`, [SORT_KEY]: 'ALERT' }),
   unreadable: (id: string) => ({ [PARTITION_KEY]: `UNREADABLE#${id}`, [SORT_KEY]: 'UNREADABLE' }),
+  /** The sort key an issue item has: in its partition, the issue and then its signals sort from here on. */
+  issueSortKey: 'ISSUE',
+  /** The sort keys of an issue's comments begin so, then its time and id: oldest first. */
+  commentPrefix: 'COMMENT#',
+  /** An extra event of a write (a move's second change), in its issue's partition. */
+  changeRecord: (issueId: string, eventId: string) => ({
+    [PARTITION_KEY]: `${ISSUE_PREFIX}${issueId}`,
+    [SORT_KEY]: `CHANGE#${eventId}`,
+  }),
   issueLookup: (issueNumber: number) => `ISSUE_NUMBER#${issueNumber}`,
   signalLookup: (signalId: string) => `${SIGNAL_PREFIX}${signalId}`,
   /** The `listings` partition of issues with this status (`TRIAGE`, `BACKLOG`, `IN_PROGRESS`, …). */
@@ -131,5 +143,17 @@ export function unreadableKeys(unreadable: { readonly id: string; readonly recei
     ...keys.unreadable(unreadable.id),
     [LISTING_KEY]: keys.unreadableFeed,
     [LISTING_ORDER]: `${unreadable.receivedAt}#${unreadable.id}`,
+  };
+}
+
+/** A comment's keys: in its issue's partition, in the order written (its time, then its id). */
+export function commentKeys(comment: {
+  readonly issueId: string;
+  readonly id: string;
+  readonly createdAt: string;
+}) {
+  return {
+    ...keys.issue(comment.issueId),
+    [SORT_KEY]: `${keys.commentPrefix}${comment.createdAt}#${comment.id}`,
   };
 }

@@ -7,10 +7,10 @@
 import { createHash } from 'node:crypto';
 import type { PutCommandInput, TransactWriteCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Change } from '../core/issue-changes.ts';
-import { type Issue, isOpen, type Signal, type SignalDraft } from '../core/loop-records.ts';
+import { type Comment, type Issue, isOpen, type Signal, type SignalDraft } from '../core/loop-records.ts';
 import type { UnreadableDelivery } from '../intake/ports.ts';
-import { type AlertRecord, type Item, issueItem, signalItem } from './items.ts';
-import type { StoredPayload } from './payload-encoding.ts';
+import { type AlertRecord, alertItem, commentItem, type Item, issueItem, signalItem } from './items.ts';
+import { packText } from './packed-text.ts';
 import { issueKeys, keys, TABLE_DESIGN, unreadableKeys } from './table-design.ts';
 
 /** How long an unreadable delivery is kept for replay (docs/http-contract.md "Nothing authenticated is lost"). */
@@ -96,12 +96,14 @@ export function nextIssueNumberUpdate(settings: PlanSettings): UpdateCommandInpu
 export interface FilingWrite {
   readonly draft: SignalDraft;
   readonly signal: Signal;
-  /** The signal's payload as stored. */
-  readonly payload: StoredPayload;
   /** The issue as it will be: newly opened, or the joined one updated; null for a lone signal. */
   readonly issue: Issue | null;
-  /** The issue's `signalPayload` as stored. */
-  readonly issuePayload: StoredPayload | null;
+  /** The issue's `signalPayload` as the JSON text it arrived as (the draft's, for a new issue). */
+  readonly issuePayloadText: string | null;
+  /** Store the payloads in their text form: DynamoDB refused the map that passed our checks. */
+  readonly payloadsAsText: boolean;
+  /** What the delivery answers (contract/shapes.ts), kept on its dedup record for its repeats. */
+  readonly answer: string;
   /** The alert's record as read (the write is conditional on it), if the delivery names an alert. */
   readonly alert: { readonly digest: string; readonly seen: AlertRecord | undefined } | undefined;
   readonly filing: Filing;
@@ -137,16 +139,18 @@ export function filingTransaction(write: FilingWrite, settings: PlanSettings): T
   const { tableName } = settings;
   const { draft, signal, issue, alert, filing } = write;
   const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
-    ...dedupChecks(draft, signal, filing, settings),
+    ...dedupChecks(write, settings),
     {
       Put: {
-        ...putNew(signalItem(signal, write.payload, issue ? undefined : write.change)),
+        ...putNew(
+          signalItem(signal, draft.payloadText, issue ? undefined : write.change, write.payloadsAsText),
+        ),
         TableName: tableName,
       },
     },
   ];
-  if (issue && write.issuePayload !== null) {
-    const item = issueItem(issue, write.issuePayload, write.change);
+  if (issue && write.issuePayloadText !== null) {
+    const item = issueItem(issue, write.issuePayloadText, write.change, write.payloadsAsText);
     items.push({
       Put:
         filing.kind === 'joined'
@@ -166,7 +170,7 @@ export function filingTransaction(write: FilingWrite, settings: PlanSettings): T
     // An issue opened for a past episode leaves the record to the live one.
     const past = filing.kind === 'opened' && filing.past === true;
     if (alert && settings.groupFirings && !past) {
-      items.push({ Put: alertRecordPut(write, issue, write.issuePayload, alert, settings) });
+      items.push({ Put: alertRecordPut(write, issue, write.issuePayloadText, alert, settings) });
     }
   }
   if (write.heldNumber !== undefined) {
@@ -205,7 +209,7 @@ export function transactionRoles({ TransactItems = [] }: TransactWriteCommandInp
  * is a repeat only when its arrival is within the window (two ConditionChecks). Records of
  * deliveries further apart never meet, so none overwrites another.
  */
-function dedupChecks(draft: SignalDraft, signal: Signal, filing: Filing, settings: PlanSettings) {
+function dedupChecks({ draft, signal, filing, answer }: FilingWrite, settings: PlanSettings) {
   const arrived = epochSeconds(draft.receivedAt);
   const window = Math.max(1, settings.dedupWindowSeconds);
   const slice = Math.floor(arrived / window);
@@ -232,6 +236,8 @@ function dedupChecks(draft: SignalDraft, signal: Signal, filing: Filing, setting
           signalId: signal.id,
           issueId: signal.issueId,
           filing: filing.kind,
+          // Its repeats answer these very bytes.
+          answer: packText(answer),
           createdAt: signal.createdAt,
           arrivedAt: arrived,
           // Kept past its window for as long as a queued copy of the delivery can still arrive.
@@ -250,7 +256,7 @@ function dedupChecks(draft: SignalDraft, signal: Signal, filing: Filing, setting
 function alertRecordPut(
   write: FilingWrite,
   issue: Issue,
-  issuePayload: StoredPayload,
+  issuePayloadText: string,
   alert: NonNullable<FilingWrite['alert']>,
   settings: PlanSettings,
 ) {
@@ -263,7 +269,7 @@ function alertRecordPut(
     openedAt: joined ? Math.min(seen.openedAt, arrived) : arrived,
     lastActiveAt: joined ? (active ? Math.max(seen.lastActiveAt, arrived) : seen.lastActiveAt) : arrived,
     issue,
-    issuePayload,
+    issuePayloadText,
   };
   return {
     TableName: settings.tableName,
@@ -277,24 +283,12 @@ function alertRecordPut(
   };
 }
 
-/** The table item of an alert's record. */
-function alertItem(digest: string, reading: SignalDraft['reading'], record: AlertRecord): Item {
-  const { issuePayload, issue, ...state } = record;
-  return {
-    ...keys.alert(digest),
-    entity: 'alert',
-    source: reading.source,
-    alertKey: reading.alertKey,
-    ...state,
-    issue: { ...issue, signalPayload: issuePayload },
-  };
-}
-
 /**
- * Moves an issue (docs/architecture.md "Triage"): its status and priority, the listing keys that
- * follow from them, `updatedAt` and the change it makes, conditional on the status and priority
- * read just before — so a concurrent move, or a firing that raised the priority meanwhile, fails
- * this one instead of being overwritten. Answers with the issue as written (ALL_NEW).
+ * Moves an issue (docs/architecture.md "Triage"), a claim included: its status and priority, the
+ * listing keys that follow from them, who claimed it and when, `updatedAt` and the first change
+ * it makes, conditional on the status and priority read just before — so a concurrent move, a
+ * claim, or a firing that raised the priority meanwhile fails this one instead of being
+ * overwritten. Answers with the issue as written (ALL_NEW) when sent alone.
  */
 export function moveUpdate(
   before: Issue,
@@ -307,7 +301,7 @@ export function moveUpdate(
     TableName: settings.tableName,
     Key: keys.issue(before.id),
     UpdateExpression:
-      'SET #status = :status, #priority = :priority, #listing = :listing, #order = :order, #updatedAt = :updatedAt, #change = :change',
+      'SET #status = :status, #priority = :priority, #listing = :listing, #order = :order, #updatedAt = :updatedAt, #change = :change, #claimedBy = :claimedBy, #claimedAt = :claimedAt',
     ConditionExpression: 'attribute_exists(#pk) AND #status = :seen AND #priority = :seenPriority',
     ExpressionAttributeNames: {
       '#pk': TABLE_DESIGN.partitionKey,
@@ -317,6 +311,8 @@ export function moveUpdate(
       '#order': TABLE_DESIGN.indexes.listings.sortKey,
       '#updatedAt': 'updatedAt',
       '#change': 'change',
+      '#claimedBy': 'claimedBy',
+      '#claimedAt': 'claimedAt',
     },
     ExpressionAttributeValues: {
       ':status': after.status,
@@ -325,10 +321,63 @@ export function moveUpdate(
       ':order': listing[TABLE_DESIGN.indexes.listings.sortKey],
       ':updatedAt': after.updatedAt,
       ':change': change,
+      ':claimedBy': after.claimedBy,
+      ':claimedAt': after.claimedAt,
       ':seen': before.status,
       ':seenPriority': before.priority,
     },
     ReturnValues: 'ALL_NEW',
+  };
+}
+
+/** How long a write's extra change record is kept: the pipe reads the stream within seconds. */
+const CHANGE_RECORD_RETENTION_SECONDS = 86_400;
+
+/**
+ * A write's second event (a move that changes status and priority publishes both): an item of
+ * its own in the issue's partition, carrying the change to the stream; deleted by TTL a day later.
+ */
+export function changeRecordPut(issueId: string, change: Change, settings: Pick<PlanSettings, 'tableName'>) {
+  return {
+    TableName: settings.tableName,
+    Item: {
+      ...keys.changeRecord(issueId, change.eventId),
+      entity: 'change',
+      change,
+      [TABLE_DESIGN.timeToLiveAttribute]: epochSeconds(new Date(change.at)) + CHANGE_RECORD_RETENTION_SECONDS,
+    },
+  };
+}
+
+/** A comment, with the change it makes (`Comment Added`), new. */
+export function commentPut(comment: Comment, change: Change, settings: Pick<PlanSettings, 'tableName'>) {
+  return { ...putNew(commentItem(comment, change)), TableName: settings.tableName };
+}
+
+/**
+ * A move's write: the issue's update alone (one round trip, the issue as written in the answer),
+ * or, when it makes more than one change or carries its reason, one transaction of the update,
+ * a record of each further change, and the comment.
+ */
+export function moveWrite(
+  before: Issue,
+  after: Issue,
+  changes: readonly [Change, ...Change[]],
+  reason: { readonly comment: Comment; readonly change: Change } | undefined,
+  settings: Pick<PlanSettings, 'tableName'>,
+): { readonly update: UpdateCommandInput } | { readonly transaction: TransactWriteCommandInput } {
+  const [first, ...more] = changes;
+  const update = moveUpdate(before, after, first, settings);
+  if (more.length === 0 && !reason) return { update };
+  const { ReturnValues: _answer, ...conditional } = update;
+  return {
+    transaction: {
+      TransactItems: [
+        { Update: { ...conditional, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } },
+        ...more.map((change) => ({ Put: changeRecordPut(before.id, change, settings) })),
+        ...(reason ? [{ Put: commentPut(reason.comment, reason.change, settings) }] : []),
+      ],
+    } as TransactWriteCommandInput,
   };
 }
 

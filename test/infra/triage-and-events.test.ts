@@ -5,12 +5,14 @@
  * webhook routes.
  */
 import { Capture, Match } from 'aws-cdk-lib/assertions';
+import { ROUTES, routesOf } from '../../lambda/contract/routes.ts';
 import {
   DETAIL_TYPE_PATH,
   EVENT_SOURCE,
   INPUT_TEMPLATE,
   STREAM_FILTER,
 } from '../../lambda/events/issue-event-pipe.ts';
+import { SETTING_VARIABLES } from '../../lambda/settings.ts';
 import { synthStack } from '../support/stack.ts';
 
 describe('issue events', () => {
@@ -88,10 +90,10 @@ describe('issue events', () => {
   });
 });
 
-describe('the read and triage API', () => {
+describe('the triage API', () => {
   const { template } = synthStack();
 
-  it.each(['GET /api/issues', 'GET /api/issues/{issue}', 'PATCH /api/issues/{issue}', 'GET /api/signals'])(
+  it.each(routesOf('triage-api').map((route) => `${route.method} ${route.path}`))(
     'authorizes %s with IAM',
     (routeKey) => {
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
@@ -108,10 +110,10 @@ describe('the read and triage API', () => {
         AuthorizationType: 'NONE',
       });
     }
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 6);
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', Object.keys(ROUTES).length);
   });
 
-  it('gives the API function only reads of the table and its indexes, and the UpdateItem of a move', () => {
+  it('gives the API function reads of the table and its indexes, the UpdateItem of a move and claim, and the PutItem of a note', () => {
     const resources = template.toJSON().Resources as Record<
       string,
       { Type: string; Properties: Record<string, unknown> }
@@ -120,7 +122,10 @@ describe('the read and triage API', () => {
       .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function')
       .filter(
         ([, fn]) =>
-          !('DEDUP_WINDOW_SECONDS' in (fn.Properties.Environment as { Variables: object }).Variables),
+          !(
+            SETTING_VARIABLES.dedupWindowSeconds in
+            (fn.Properties.Environment as { Variables: object }).Variables
+          ),
       )
       .map(([, fn]) => (fn.Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0]);
     const statements = Object.values(resources)
@@ -140,7 +145,13 @@ describe('the read and triage API', () => {
     expect(statements.map((statement) => [statement.Action].flat().sort())).toEqual([
       ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
       ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      [
+        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ],
       ['dynamodb:Query'],
     ]);
     expect(JSON.stringify(statements[3]?.Resource)).toMatch(/index\/lookup.*index\/queue/);

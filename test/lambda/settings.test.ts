@@ -6,6 +6,7 @@ const DEFAULTS: FunctionSettings = {
   secretArn: undefined,
   secretValue: undefined,
   deliveryQueueUrl: undefined,
+  posthogHost: undefined,
   stackName: 'local',
   dedupWindowSeconds: 600,
   groupFirings: true,
@@ -27,6 +28,7 @@ describe('readSettings', () => {
         GROUP_FIRINGS: 'false',
         EPISODE_GAP_SECONDS: '21600',
         SECRET_MAX_STALE_SECONDS: '900',
+        POSTHOG_HOST: 'posthog.example.com',
         STACK_NAME: ' Staging ',
       }),
     ).toEqual({
@@ -39,6 +41,7 @@ describe('readSettings', () => {
       groupFirings: false,
       episodeGapSeconds: 21_600,
       secretMaxStaleSeconds: 900,
+      posthogHost: 'posthog.example.com',
       stackName: 'Staging',
     });
   });
@@ -79,6 +82,7 @@ describe('environmentFor', () => {
     secretArn: fc.option(text, { nil: undefined }),
     secretValue: fc.option(text, { nil: undefined }),
     deliveryQueueUrl: fc.option(text, { nil: undefined }),
+    posthogHost: fc.option(text, { nil: undefined }),
     stackName: text,
     dedupWindowSeconds: seconds,
     groupFirings: fc.boolean(),

@@ -60,7 +60,7 @@ describe('the local HTTP server (API Gateway HTTP API 2.0 events) with DynamoDB 
   });
 
   it.each([
-    ['GET', '/api/signals/posthog'],
+    ['DELETE', '/api/signals/posthog'],
     ['PUT', '/api/signals/posthog'],
     ['POST', '/api/signals/posthog/token/extra'],
     ['POST', '/api/signals/posthog/'],
@@ -217,7 +217,9 @@ describe('npm start', () => {
     expect(service.output()).toMatch(
       /^POST \/api\/signals\/posthog {2}201 {2}\d+ ms {2}created {2}#1 P1 triage "PostHog: checkout errors 150 logs \(above 100 in 5 min\)"$/m,
     );
-    expect(service.output()).toMatch(/^PATCH \/api\/issues\/\{issue\} {2}200 {2}\d+ ms {2}#1 P1 in_progress /m);
+    expect(service.output()).toMatch(
+      /^PATCH \/api\/issues\/\{issue\} {2}200 {2}\d+ ms {2}#1 P1 in_progress /m,
+    );
     expect(await stop()).toBe(0);
   }, 60_000);
 });

@@ -14,6 +14,7 @@ import { STORAGE_MISCONFIGURED_METRIC } from '../../lambda/observability/metric-
 import { SecretsManagerSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
 import { IssueTriage } from '../../lambda/storage/issue-triage.ts';
 import { SignalQueries } from '../../lambda/storage/read-model.ts';
+import { TriageService } from '../../lambda/triage/triage-service.ts';
 import { apiGatewayEvent } from '../../local/api-gateway-event.ts';
 import { bodyOf, lambdaContext, TEST_SECRET, webhookEvent } from '../support/events.ts';
 import { posthogFixture } from '../support/fixtures.ts';
@@ -180,8 +181,7 @@ describe('dependency faults at the webhook (real SDK clients, fake AWS endpoints
       dynamoDb.reply = () => awsErrorReply(500, 'InternalServerError');
       const client = createDocumentClient(fakeClientConfig(dynamoDb.url));
       const api = createTriageApiHandler({
-        queries: new SignalQueries(client, 'signals'),
-        triage: new IssueTriage(client, 'signals'),
+        service: new TriageService(new SignalQueries(client, 'signals'), new IssueTriage(client, 'signals')),
       });
       const result = await api(
         apiGatewayEvent({

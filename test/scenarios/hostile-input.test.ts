@@ -60,8 +60,8 @@ describe('hostile and broken input against DynamoDB Local', () => {
       new GetCommand({ TableName: tableName, Key: keys.issue(signal.issueId) }),
     );
     const sent = JSON.parse(text);
-    expect(signalFromItem(stored.Item ?? {}).payload).toEqual(sent);
-    expect(issueFromItem(issue.Item ?? {}).signalPayload).toEqual(sent);
+    expect(signalFromItem(stored.Item ?? {}).record.payload).toEqual(sent);
+    expect(issueFromItem(issue.Item ?? {}).record.signalPayload).toEqual(sent);
     return status;
   }
 

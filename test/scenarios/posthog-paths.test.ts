@@ -63,7 +63,7 @@ describe('every PostHog delivery path, through the local server into DynamoDB Lo
     ]);
 
     const shown = await cli(['show', created.data.issue.id]);
-    expect(shown.out).toMatch(/resolved 2026-/);
+    expect(shown.out).toMatch(/Resolved at 2026-/);
   });
 
   it('path C: Alertmanager bodies with version 2 through the URL token: firing, then resolved', async () => {
@@ -123,7 +123,7 @@ describe('every PostHog delivery path, through the local server into DynamoDB Lo
 
     const { code, out } = await cli(['rejected', '--json']);
     expect(code).toBe(0);
-    const rows = JSON.parse(out) as { id: string; reason: string }[];
+    const rows = (JSON.parse(out) as { rejected: { id: string; reason: string }[] }).rejected;
     expect(rows).toHaveLength(1);
     expect(rows[0]?.reason).toMatch(/^Field type: unknown PostHog logs alert type "incident_opened"/);
 
@@ -172,7 +172,7 @@ describe('every PostHog delivery path, through the local server into DynamoDB Lo
   });
 
   it('keeps two unreadable bodies sent under one Idempotency-Key side by side, and a retry of one once', async () => {
-    const before = JSON.parse((await cli(['rejected', '--json'])).out) as unknown[];
+    const before = (JSON.parse((await cli(['rejected', '--json'])).out) as { rejected: unknown[] }).rejected;
     const headers = { 'Content-Type': 'application/json', 'Idempotency-Key': 'same-key-for-both' };
     for (const type of [
       'logs_alert.first_unknown',
@@ -183,7 +183,8 @@ describe('every PostHog delivery path, through the local server into DynamoDB Lo
         (await post(`${served.webhookUrl}/${TOKEN}`, { type, data: { alert_id: 'k' } }, headers)).status,
       ).toBe(400);
     }
-    const after = JSON.parse((await cli(['rejected', '--json'])).out) as { reason: string }[];
+    const after = (JSON.parse((await cli(['rejected', '--json'])).out) as { rejected: { reason: string }[] })
+      .rejected;
     expect(after.length - before.length).toBe(2);
     expect(after.map((row) => row.reason).join('\n')).toMatch(
       /first_unknown[\s\S]*second_unknown|second_unknown[\s\S]*first_unknown/,

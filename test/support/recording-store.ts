@@ -1,3 +1,4 @@
+import { filedJson } from '../../lambda/contract/shapes.ts';
 import { assertSameMessage } from '../../lambda/core/delivery-key.ts';
 import {
   issueOpenedBy,
@@ -38,7 +39,12 @@ export class RecordingStore implements SignalStore {
         };
     const stored: StoredDelivery = {
       records,
-      payloadJson: { signal: draft.payloadText, issue: alone ? null : draft.payloadText },
+      answer: filedJson(records.signal, records.issue, {
+        signal: draft.payloadText,
+        issue: alone ? null : draft.payloadText,
+      }),
+      signalId: records.signal.id,
+      issueId: records.issue?.id ?? null,
       replayed: false,
       filing: alone ? 'alone' : 'opened',
     };

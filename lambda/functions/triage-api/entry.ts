@@ -4,9 +4,9 @@
  */
 import { logger } from '../../observability/instruments.ts';
 import { readSettings } from '../../settings.ts';
-import { tableFor, triageParts } from '../../wiring.ts';
+import { tableFor, triageServiceFor } from '../../wiring.ts';
 import { createTriageApiHandler } from './handler.ts';
 
 const settings = readSettings(process.env, (message) => logger.warn(message));
 
-export const handler = createTriageApiHandler(triageParts(tableFor(settings)));
+export const handler = createTriageApiHandler({ service: triageServiceFor(tableFor(settings)) });

@@ -1,90 +1,87 @@
 /**
- * The read and triage API (docs/http-contract.md "Read and triage API"), for agents and tools
- * that use Loop's data without table access:
+ * The triage API (docs/http-contract.md "Triage API"), for agents and tools that work from Loop's
+ * issues without table access — every route of contract/routes.ts served by this function:
  *
- *   GET   /api/issues?status=&limit=&cursor=   issues of a status (default triage), by priority then age
- *   GET   /api/issues/{id or number}           an issue with its signals
- *   PATCH /api/issues/{id or number}           {"status", "fromStatus", "priority"}: move it (409 when
- *                                              its status is not fromStatus any more)
- *   GET   /api/signals?limit=&cursor=          the newest signals
+ *   GET   /api/issues?status=&limit=&cursor=       issues of a status (default triage), by priority then age
+ *   GET   /api/issues/{issue}                      an issue (by number or id) with its signals
+ *   PATCH /api/issues/{issue}                      {"status", "fromStatus", "priority", "reason"}: move it
+ *                                                  (409 when its status is no longer fromStatus)
+ *   GET   /api/issues/{issue}/comments             its notes, oldest first
+ *   POST  /api/issues/{issue}/comments             {"body", "author": {"name", "type"}}: leave one (201)
+ *   GET   /api/signals?limit=&cursor=              the newest signals
+ *   GET   /api/signals/{signal}                    a signal with its issue
+ *   POST  /api/dispatch/next                       {"agent"}: claim the most urgent todo issue (200; 204: none)
+ *   GET   /api/dispatch/queue?limit=&cursor=       what a claim would take, in order
  *
- * Answers as the webhook's: `{"data": …}`, errors `{"error": …}` with the status the one mapping
- * gives (400 for bad input, 404, 409). Lists are index Queries (never a Scan) of at most 100 rows,
- * with an opaque cursor to the next page. IAM (SigV4) authorizes every route at API Gateway.
+ * Every input is read with its schema (contract/requests.ts: an unknown parameter or field is a
+ * 400 that names it); the operations are the triage service's, whose answers are the shapes of
+ * contract/shapes.ts. Answers as the webhook's: `{"data": …}`, errors `{"error": …}` with the
+ * status the one mapping gives. IAM (SigV4) authorizes every route at API Gateway.
  */
-
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { z } from 'zod';
 import { asStorageError } from '../../aws/errors.ts';
-import { issueStatusOf, moveOf, pageSizeOf } from '../../contract/requests.ts';
+import { moveOf, parseRequest, ROUTE_INPUTS } from '../../contract/requests.ts';
 import { ROUTES } from '../../contract/routes.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import { parseJsonObject } from '../../core/json.ts';
+import { HttpError } from '../../http/http-errors.ts';
 import type { HttpHandler } from '../../http/http-handler.ts';
-import { detailJson, jsonResponse } from '../../http/http-response.ts';
+import { jsonResponse } from '../../http/http-response.ts';
 import { errorResponse } from '../../http/middlewares/error-response.ts';
 import { requestLog } from '../../http/middlewares/request-log.ts';
 import { rawBodyOf } from '../../http/raw-body.ts';
 import { logger } from '../../observability/instruments.ts';
-import type { IssueTriage } from '../../storage/issue-triage.ts';
-import type { SignalQueries } from '../../storage/read-model.ts';
+import type { TriageService } from '../../triage/triage-service.ts';
 
 /** What the API needs from the outside world. */
 export interface TriageApiDependencies {
-  readonly queries: SignalQueries;
-  readonly triage: IssueTriage;
+  readonly service: TriageService;
 }
 
+/** The largest request body read, in bytes: a comment is at most 16 KB of Markdown. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+type RouteName = keyof typeof ROUTE_INPUTS;
+type Inputs<Name extends RouteName> = {
+  readonly [Part in keyof (typeof ROUTE_INPUTS)[Name]]: (typeof ROUTE_INPUTS)[Name][Part] extends z.ZodType
+    ? z.output<(typeof ROUTE_INPUTS)[Name][Part]>
+    : never;
+};
+/** What a route answers: the `data` as JSON text (200, or `status`), or nothing (204). */
+type Answer = string | { readonly status: number; readonly data: string } | undefined;
+
 /** Builds the API around the given dependencies. */
-export function createTriageApiHandler({ queries, triage }: TriageApiDependencies): HttpHandler {
-  const ok = (data: unknown) => jsonResponse(200, JSON.stringify({ data }));
-  const issueIdOf = async (reference: string | undefined): Promise<string> => {
-    const issueId = reference ? await queries.issueIdOf(reference) : undefined;
-    if (!issueId) throw new NotFoundError(`No issue "${(reference ?? '').slice(0, 64)}"`);
-    return issueId;
+export function createTriageApiHandler({ service }: TriageApiDependencies): HttpHandler {
+  const operations: { readonly [Name in RouteName]: (input: Inputs<Name>) => Promise<Answer> } = {
+    listIssues: ({ query }) => service.issues(query.status ?? 'triage', query.limit ?? 20, query.cursor),
+    getIssue: ({ path }) => service.issue(path.issue),
+    moveIssue: ({ path, body }) => service.move(path.issue, moveOf(body)),
+    listComments: ({ path, query }) => service.comments(path.issue, query.limit ?? 20, query.cursor),
+    addComment: async ({ path, body }) => ({
+      status: 201,
+      data: await service.comment(path.issue, body.body, body.author),
+    }),
+    listSignals: ({ query }) => service.signals(query.limit ?? 20, query.cursor),
+    getSignal: ({ path }) => service.signal(path.signal),
+    claimNext: ({ body }) => service.claim(body.agent),
+    dispatchQueue: ({ query }) => service.queue(query.limit ?? 20, query.cursor),
   };
 
-  const routes: Route<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>[] = [
-    {
-      ...ROUTES.listIssues,
+  const routes = (Object.keys(operations) as RouteName[]).map(
+    (name): Route<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> => ({
+      method: ROUTES[name].method,
+      path: ROUTES[name].path,
       handler: async (event: APIGatewayProxyEventV2) => {
-        const query = queryOf(event);
-        const status = query.status === undefined ? 'triage' : issueStatusOf(query.status);
-        const page = await queries.issuesWithStatus(status, pageSizeOf(query.limit), query.cursor);
-        return ok({ issues: page.items, cursor: page.cursor ?? null });
+        const operation = operations[name] as (input: unknown) => Promise<Answer>;
+        return answered(await operation(inputsOf(name, event)));
       },
-    },
-    {
-      ...ROUTES.listSignals,
-      handler: async (event: APIGatewayProxyEventV2) => {
-        const query = queryOf(event);
-        const page = await queries.newestSignals(pageSizeOf(query.limit), query.cursor);
-        return ok({ signals: page.items, cursor: page.cursor ?? null });
-      },
-    },
-    {
-      ...ROUTES.getIssue,
-      handler: async (event: APIGatewayProxyEventV2) => {
-        const reference = event.pathParameters?.issue ?? '';
-        const detail = await queries.find(reference);
-        if (!detail?.issue) throw new NotFoundError(`No issue "${reference.slice(0, 64)}"`);
-        return jsonResponse(200, `{"data":${detailJson(detail)}}`);
-      },
-    },
-    {
-      ...ROUTES.moveIssue,
-      handler: async (event: APIGatewayProxyEventV2) => {
-        const move = moveOf(parseJsonObject(rawBodyOf(event)).payload);
-        const issueId = await issueIdOf(event.pathParameters?.issue);
-        const { issue } = await triage.move(issueId, move);
-        return ok({ issue });
-      },
-    },
-  ];
-
+    }),
+  );
   const router = httpRouterHandler({
     routes,
     notFoundResponse: ({ method, path }) => {
@@ -107,8 +104,27 @@ export function createTriageApiHandler({ queries, triage }: TriageApiDependencie
   return chain as unknown as HttpHandler;
 }
 
-type Query = Partial<Record<string, string>>;
+/** A route's inputs, each read with its schema (contract/requests.ts). */
+function inputsOf(name: RouteName, event: APIGatewayProxyEventV2): unknown {
+  const schemas: { path?: z.ZodType; query: z.ZodType; body?: z.ZodType } = ROUTE_INPUTS[name];
+  return {
+    ...(schemas.path ? { path: parseRequest(schemas.path, event.pathParameters ?? {}, 'query') } : {}),
+    query: parseRequest(schemas.query, event.queryStringParameters ?? {}, 'query'),
+    ...(schemas.body ? { body: parseRequest(schemas.body, bodyOf(event), 'body') } : {}),
+  };
+}
 
-function queryOf(event: APIGatewayProxyEventV2): Query {
-  return event.queryStringParameters ?? {};
+/** A request's JSON body (an object), within MAX_BODY_BYTES. */
+function bodyOf(event: APIGatewayProxyEventV2): unknown {
+  const raw = rawBodyOf(event);
+  if (raw.length > MAX_BODY_BYTES) {
+    throw new HttpError(413, `Request body is ${raw.length} bytes; the limit is ${MAX_BODY_BYTES} bytes`);
+  }
+  return parseJsonObject(raw).payload;
+}
+
+function answered(answer: Answer): APIGatewayProxyStructuredResultV2 {
+  if (answer === undefined) return { statusCode: 204 };
+  if (typeof answer === 'string') return jsonResponse(200, `{"data":${answer}}`);
+  return jsonResponse(answer.status, `{"data":${answer.data}}`);
 }

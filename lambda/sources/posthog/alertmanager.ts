@@ -12,7 +12,7 @@ import { InvalidPayloadError } from '../../core/errors.ts';
 import { isJsonObject, type JsonObject, type JsonValue, ownField } from '../../core/json.ts';
 import type { SignalKind, SignalReading } from '../../core/loop-records.ts';
 import { severityOf } from '../../core/severity.ts';
-import { checkedName, details, distancePastThreshold, firstText } from './fields.ts';
+import { checkedName, details, distancePastThreshold, firstText, linkCandidates } from './fields.ts';
 import { readPrintedNumber } from './printed-number.ts';
 import { alertErrorTitle, platformAlertTitle } from './title.ts';
 
@@ -72,6 +72,7 @@ function readAlert(alert: JsonValue, index: number): SignalReading {
     sourceId: configurationId ?? firstText(ownField(alert, 'fingerprint')) ?? null,
     alertKey: alertKeyOf(labels, field),
     subject: name,
+    links: linkCandidates({ alert: ownField(alert, 'generatorURL') }),
   };
   if (kind === 'errored') {
     const reason = firstText(ownField(notes, 'error'));

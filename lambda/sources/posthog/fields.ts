@@ -3,6 +3,7 @@
 import { parseDecimalText } from '../../core/decimal-text.ts';
 import { InvalidPayloadError } from '../../core/errors.ts';
 import type { JsonObject, JsonValue } from '../../core/json.ts';
+import type { LinkKind, Links } from '../../core/links.ts';
 
 const MAX_NAME_LENGTH = 256;
 
@@ -62,4 +63,17 @@ export function characterCount(text: string): number {
 /** Details without the entries that are undefined (they would not survive storage anyway). */
 export function details(entries: Record<string, JsonValue | undefined>): JsonObject {
   return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined)) as JsonObject;
+}
+
+/**
+ * The URLs a body names, by what they lead to: text only, trimmed, and not yet vetted (the intake
+ * keeps the safe ones: core/links.ts).
+ */
+export function linkCandidates(urls: Partial<Record<LinkKind, JsonValue | undefined>>): Links {
+  const links: Partial<Record<LinkKind, string>> = {};
+  for (const [kind, url] of Object.entries(urls) as [LinkKind, JsonValue | undefined][]) {
+    const text = firstText(url);
+    if (text !== undefined) links[kind] = text;
+  }
+  return links;
 }

@@ -13,14 +13,19 @@
  * ("for previous day decreased (5) more than …"); both are read.
  */
 import { isJsonObject, type JsonObject, type JsonValue, ownField } from '../../core/json.ts';
-import { firstText } from './fields.ts';
+import type { Links } from '../../core/links.ts';
+import { firstText, linkCandidates } from './fields.ts';
 import { type PrintedNumber, readPrintedNumber } from './printed-number.ts';
 
 /** The alert's own fields, found in either body PostHog builds for an insight alert. */
 export interface InsightAlertFields {
   /** The insight name, else the alert name. */
   readonly name: string | undefined;
+  readonly alertName: string | undefined;
+  readonly insightName: string | undefined;
   readonly alertId: string | undefined;
+  /** The URLs the alert's fields name (`insight_url`, `alert_url`), not yet vetted. */
+  readonly links: Links;
   /** The `breaches` field as sent. */
   readonly breaches: JsonValue | undefined;
   /** `$insight_alert_resolved` (should PostHog send one): the alert no longer breaches. */
@@ -74,9 +79,14 @@ export function insightAlertFields(payload: JsonObject): InsightAlertFields | un
   }
   if (!fields && looksLikeAlert(payload)) fields = payload;
   if (!fields) return undefined;
+  const insightName = firstText(ownField(fields, 'insight_name'));
+  const alertName = firstText(ownField(fields, 'alert_name'));
   return {
-    name: firstText(ownField(fields, 'insight_name'), ownField(fields, 'alert_name')),
+    name: insightName ?? alertName,
+    alertName,
+    insightName,
     alertId: firstText(ownField(fields, 'alert_id'), alertIdFromUrl(ownField(fields, 'alert_url'))),
+    links: linkCandidates({ insight: ownField(fields, 'insight_url'), alert: ownField(fields, 'alert_url') }),
     breaches: ownField(fields, 'breaches'),
     resolved,
   };

@@ -12,7 +12,14 @@ import { InvalidPayloadError } from '../../core/errors.ts';
 import { isJsonObject, type JsonObject, ownField } from '../../core/json.ts';
 import type { SignalKind, SignalReading } from '../../core/loop-records.ts';
 import { severityOf } from '../../core/severity.ts';
-import { checkedName, details, distancePastThreshold, finiteNumber, firstText } from './fields.ts';
+import {
+  checkedName,
+  details,
+  distancePastThreshold,
+  finiteNumber,
+  firstText,
+  linkCandidates,
+} from './fields.ts';
 import { alertErrorTitle, logsAlertTitle } from './title.ts';
 
 const TYPE_PREFIX = 'logs_alert.';
@@ -55,11 +62,13 @@ export function readLogsAlert(payload: JsonObject): SignalReading {
     sourceId: alertId,
     alertKey: alertId,
     subject: name,
+    links: linkCandidates({ alert: ownField(data, 'alert_url'), logs: ownField(data, 'logs_url') }),
   };
   // What every reading of the envelope records of the alert and the event.
   const identity = {
     alertId: alertId ?? undefined,
     name,
+    alertName: name,
     kind,
     event: type,
     eventId: firstText(ownField(payload, 'id')),

@@ -21,6 +21,7 @@ import {
   distancePastThreshold,
   firstText,
   jsonNumber,
+  linkCandidates,
 } from './fields.ts';
 import { type Breach, decidingBreach, type InsightAlertFields, insightAlertFields } from './insight-alert.ts';
 import { isLogsAlertEnvelope, readLogsAlert } from './logs-alert.ts';
@@ -60,6 +61,11 @@ function readInsightOrCustom(payload: JsonObject): SignalReading {
     sourceId: alertId ?? otherIdOf(payload),
     alertKey: alertId ?? null,
     subject: name,
+    // A custom body may name them at its top, as the README's example does.
+    links: {
+      ...linkCandidates({ insight: ownField(payload, 'insight_url'), alert: ownField(payload, 'alert_url') }),
+      ...alert?.links,
+    },
   } as const;
 
   if (hasExplicitValue) {
@@ -71,6 +77,8 @@ function readInsightOrCustom(payload: JsonObject): SignalReading {
       details: details({
         alertId,
         name,
+        alertName: alert?.alertName,
+        insightName: alert?.insightName,
         kind,
         direction: value > 0 ? 'up' : value < 0 ? 'down' : undefined,
         value,
@@ -84,7 +92,7 @@ function readInsightOrCustom(payload: JsonObject): SignalReading {
       ...base,
       severity: kind === 'resolved' ? 'low' : severityOf(severityBasis(breach)),
       title: breachTitle(name, breach, timeframe),
-      details: breachDetails(alertId, name, kind, breach, timeframe),
+      details: breachDetails(alertId, name, kind, breach, timeframe, alert),
     };
   }
   if (alert?.resolved) {
@@ -92,7 +100,14 @@ function readInsightOrCustom(payload: JsonObject): SignalReading {
       ...base,
       severity: 'low',
       title: `PostHog: ${oneLine(name)} resolved`,
-      details: details({ alertId, name, kind, period: timeframe }),
+      details: details({
+        alertId,
+        name,
+        alertName: alert?.alertName,
+        insightName: alert?.insightName,
+        kind,
+        period: timeframe,
+      }),
     };
   }
   if (alert) {
@@ -118,12 +133,15 @@ function breachDetails(
   kind: string,
   breach: Breach,
   period: string,
+  alert: InsightAlertFields | undefined,
 ): JsonObject {
   const direction =
     breach.condition === 'is' ? (breach.side === 'above' ? 'up' : 'down') : breach.value < 0 ? 'down' : 'up';
   return details({
     alertId,
     name,
+    alertName: alert?.alertName,
+    insightName: alert?.insightName,
     kind,
     condition: breach.condition,
     direction,

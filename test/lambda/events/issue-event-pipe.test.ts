@@ -74,16 +74,68 @@ describe('issue events, from the stream through the pipe', () => {
       status: 'triage',
       fromStatus: '',
       priority: '1',
+      fromPriority: '',
+      claimedBy: '',
       signalId: opened.records.signal.id,
       kind: 'firing',
       severity: 'critical',
+      commentId: '',
+      author: '',
     });
     expect(added).toMatchObject({ issueId, kind: 'firing', status: 'triage' });
     expect(resolved).toMatchObject({ issueId, kind: 'resolved' });
     expect(moved).toMatchObject({ issueId, status: 'in_progress', fromStatus: 'triage', signalId: '' });
-    expect(alone).toMatchObject({ issueId: '', number: '', kind: 'resolved' });
+    // A lone resolution still names its alert: the event carries its own title.
+    expect(alone).toMatchObject({
+      issueId: '',
+      number: '',
+      kind: 'resolved',
+      title: 'PostHog: other 3 logs (above 100 in 5 min)',
+    });
     expect(new Set(published.map((event) => event.detail.eventId)).size).toBe(5);
     expect(JSON.stringify(published)).not.toContain(SECRET_IN_PAYLOAD);
+  });
+
+  it('publishes every change a move, a claim and a note make: both of a move of status and priority, with what they were', async () => {
+    const tableName = await createTestTable();
+    const events = new StreamEvents(localEndpoint(), tableName, 'TRIM_HORIZON');
+    const store = serviceStore(client, tableName);
+    const triage = new IssueTriage(client, tableName);
+    const at = '2026-11-27T10:00:00.000Z';
+    const opened = await store.file(draftFor(logsAlert('firing', at), { receivedAt: new Date(at) }));
+    const issueId = String(opened.records.issue?.id);
+    await events.next();
+
+    await triage.move(issueId, { status: 'todo', fromStatus: 'triage', priority: 3 });
+    await triage.claimNext('agent-7');
+    await triage.comment(issueId, 'Looking into it', { name: 'agent-7', type: 'agent' });
+    await triage.move(issueId, {
+      status: 'done',
+      fromStatus: 'in_progress',
+      reason: { body: 'Fixed the checkout', author: { name: 'agent-7', type: 'agent' } },
+    });
+    // A test delivery is stored, and tells nobody.
+    await store.file(draftFor({ name: 'check', value: 1, test: true }, { receivedAt: new Date(at) }));
+
+    const published = await events.next();
+    events.destroy();
+
+    expect(published.map(({ detailType, detail }) => [detailType, detail.status, detail.priority])).toEqual([
+      [DETAIL_TYPES.statusChanged, 'todo', '3'],
+      [DETAIL_TYPES.priorityChanged, 'todo', '3'],
+      [DETAIL_TYPES.statusChanged, 'in_progress', '3'],
+      [DETAIL_TYPES.commentAdded, 'in_progress', '3'],
+      [DETAIL_TYPES.statusChanged, 'done', '3'],
+      [DETAIL_TYPES.commentAdded, 'done', '3'],
+    ]);
+    const [moved, reprioritised, claimed, noted] = published.map((event) => event.detail);
+    expect(moved).toMatchObject({ issueId, fromStatus: 'triage', fromPriority: '', claimedBy: '' });
+    expect(reprioritised).toMatchObject({ issueId, fromStatus: '', fromPriority: '1' });
+    expect(claimed).toMatchObject({ issueId, fromStatus: 'todo', claimedBy: 'agent-7' });
+    expect(noted).toMatchObject({ issueId, commentId: expect.any(String), author: 'agent:agent-7' });
+    // The note's text is never in an event: read it through the API.
+    expect(JSON.stringify(published)).not.toContain('Looking into it');
+    expect(new Set(published.map((event) => event.detail.eventId)).size).toBe(published.length);
   });
 
   it('drops every record that carries no change: deletes, and items without one', () => {

@@ -9,6 +9,7 @@ import { ConflictError, DependencyUnavailableError } from '../../../lambda/core/
 import type { JsonObject } from '../../../lambda/core/json.ts';
 import type { SignalDraft } from '../../../lambda/core/loop-records.ts';
 import { IssueTriage } from '../../../lambda/storage/issue-triage.ts';
+import { issueFromItem } from '../../../lambda/storage/items.ts';
 import {
   DynamoDbSignalStore,
   type DynamoDbSignalStoreOptions,
@@ -122,18 +123,10 @@ describe('one open issue per alert', () => {
     await store.file(insightFiring('a-1', '32.50%', hours(0)));
     const second = await store.file(insightFiring('a-1', '60.00%', hours(1)));
     const { issues } = await items();
-    const {
-      pk: _pk,
-      sk: _sk,
-      gsi1pk: _g1,
-      gsi2pk: _g2,
-      gsi2sk: _g3,
-      entity: _e,
-      change: _change,
-      ...stored
-    } = issues[0] as JsonObject;
-    expect(second.records.issue).toEqual(stored);
-    expect(JSON.parse(second.payloadJson.issue ?? '')).toEqual(stored.signalPayload);
+    const stored = issueFromItem(issues[0] ?? {});
+    expect(second.records.issue).toEqual(stored.record);
+    // The answer's payload is the text it arrived as, byte for byte.
+    expect(second.answer).toContain(`"signalPayload":${stored.payloadText}}`);
   });
 
   it('raises the priority with a more severe firing, never lowers it', async () => {
@@ -356,7 +349,7 @@ describe('firings that arrive out of turn', () => {
       status: 'in_progress',
       fromStatus: 'triage',
     });
-    expect(moved.issue).toMatchObject({ status: 'in_progress', priority: 1, firings: 2 });
+    expect(moved.record).toMatchObject({ status: 'in_progress', priority: 1, firings: 2 });
   });
 
   it('answers a join after a move when the issue holds integers past 2^53, as numbers', async () => {
@@ -379,7 +372,7 @@ describe('firings that arrive out of turn', () => {
       filing: 'joined',
       records: { issue: { status: 'in_progress', firings: 2 } },
     });
-    expect(JSON.parse(joined.payloadJson.issue ?? 'null').observedAtNanos).toBe(big);
+    expect(JSON.parse(`{${joined.answer}}`).issue.signalPayload.observedAtNanos).toBe(big);
   });
 
   it('a burst of 24 concurrent firings of one alert (more than the attempts it once had) files every one in one issue, or holds it (never a 500)', async () => {

@@ -47,7 +47,7 @@ const alert = (overrides: Partial<AlertRecord> = {}): AlertRecord => ({
   openedAt: arrival,
   lastActiveAt: arrival,
   issue,
-  issuePayload: {},
+  issuePayloadText: '{}',
   ...overrides,
 });
 const hours = (n: number) => new Date(receivedAt.getTime() + n * 3_600_000);
@@ -102,9 +102,10 @@ describe('write plan (pure: no DynamoDB)', () => {
       return {
         draft,
         signal: signalOf(draft, 's-1', 'i-1'),
-        payload: draft.payload,
         issue: issueOpenedBy(draft, 'i-1', 7),
-        issuePayload: draft.payload,
+        issuePayloadText: draft.payloadText,
+        payloadsAsText: false,
+        answer: '"signal":{},"issue":null',
         alert: undefined,
         filing: { kind: 'opened' },
         change: filingChange('opened', signalOf(draft, 's-1', 'i-1'), null, 'e-1', receivedAt),
@@ -159,17 +160,20 @@ describe('write plan (pure: no DynamoDB)', () => {
 
     it('writes a new signal and issue only where they do not exist yet, with their keys and the stored payload', () => {
       const [, , , signal, newIssue] =
-        filingTransaction(write({ payload: 'as text', issuePayload: 'as text' }), settings).TransactItems ??
-        [];
+        filingTransaction(write({ payloadsAsText: true }), settings).TransactItems ?? [];
       for (const put of [signal?.Put, newIssue?.Put])
         expect(put?.ConditionExpression).toBe('attribute_not_exists(#pk)');
-      expect(signal?.Put?.Item).toMatchObject({ pk: 'ISSUE#i-1', sk: 'SIGNAL#s-1', payload: 'as text' });
+      expect(signal?.Put?.Item).toMatchObject({
+        pk: 'ISSUE#i-1',
+        sk: 'SIGNAL#s-1',
+        payload: custom.payloadText,
+      });
       expect(newIssue?.Put?.Item).toMatchObject({
         pk: 'ISSUE#i-1',
         sk: 'ISSUE',
         gsi1pk: 'ISSUE_NUMBER#7',
         gsi2pk: 'TRIAGE',
-        signalPayload: 'as text',
+        signalPayload: custom.payloadText,
       });
     });
 
@@ -210,7 +214,7 @@ describe('write plan (pure: no DynamoDB)', () => {
             draft,
             signal: signalOf(draft, 's-2', 'i-1'),
             issue: { ...seen.issue, firings: 2 },
-            issuePayload: {},
+            issuePayloadText: '{}',
             alert: { digest: 'd', seen },
             filing: { kind: 'joined', alert: seen },
           }),
@@ -235,7 +239,7 @@ describe('write plan (pure: no DynamoDB)', () => {
             draft,
             signal: signalOf(draft, 's-3', null),
             issue: null,
-            issuePayload: null,
+            issuePayloadText: null,
             alert: { digest: 'd', seen: undefined },
             filing: { kind: 'alone' },
           }),

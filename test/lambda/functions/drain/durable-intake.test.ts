@@ -91,7 +91,9 @@ describe('durable intake: queue while storage is down, drain exactly once', () =
     expect(first.batchItemFailures).toEqual([]);
     const { signals, issues } = await loopItems(client, tableName);
     expect(
-      signals.map((signal) => [signal.createdAt, JSON.stringify(signalFromItem(signal).payload)]).sort(),
+      signals
+        .map((signal) => [signal.createdAt, JSON.stringify(signalFromItem(signal).record.payload)])
+        .sort(),
     ).toEqual(bodies.map((body, n) => [arrivals[n]?.toISOString(), JSON.stringify(JSON.parse(body))]).sort());
     expect(issues).toHaveLength(6);
 
@@ -174,7 +176,7 @@ describe('durable intake: queue while storage is down, drain exactly once', () =
           for (const [identity, bodies] of bodiesByKey) {
             const record = items.find((item) => item.pk === keys.delivery(identity, 0).pk);
             const signal = signals.find((item) => item.id === record?.signalId);
-            const payload = JSON.stringify(signalFromItem(signal ?? {}).payload);
+            const payload = JSON.stringify(signalFromItem(signal ?? {}).record.payload);
             expect([...bodies].map((body) => JSON.stringify(JSON.parse(body)))).toContain(payload);
           }
         },

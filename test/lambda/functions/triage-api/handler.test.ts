@@ -1,16 +1,18 @@
 /**
- * docs/http-contract.md "Read and triage API" and docs/architecture.md "Triage", through the local
+ * docs/http-contract.md "Triage API" and docs/architecture.md "Triage", through the local
  * server (which serves the API's routes as API Gateway would, without IAM) into DynamoDB Local;
  * and the CLI's `move`, against the table and through the API.
  */
 
 import { request as httpRequest, type Server } from 'node:http';
 import { runCli } from '../../../../cli/signals-cli.ts';
+import { ISSUE_ROW_FIELDS, SIGNAL_ROW_FIELDS } from '../../../../lambda/contract/shapes.ts';
 import { ConflictError } from '../../../../lambda/core/errors.ts';
 import { createTriageApiHandler } from '../../../../lambda/functions/triage-api/handler.ts';
 import { StaticSecretSource } from '../../../../lambda/secret/webhook-secret-source.ts';
 import { IssueTriage } from '../../../../lambda/storage/issue-triage.ts';
 import { SignalQueries } from '../../../../lambda/storage/read-model.ts';
+import { TriageService } from '../../../../lambda/triage/triage-service.ts';
 import { createHttpApiServer, routesServedBy } from '../../../../local/http-server.ts';
 import { draftFor } from '../../../support/drafts.ts';
 import { createTestTable, localDocumentClient, localEndpoint } from '../../../support/dynamodb.ts';
@@ -43,7 +45,9 @@ describe('the read and triage API', () => {
       await store.file(draftFor(body, { receivedAt: new Date(at) }));
     }
     triage = new IssueTriage(client, tableName);
-    const api = createTriageApiHandler({ queries: new SignalQueries(client, tableName), triage });
+    const api = createTriageApiHandler({
+      service: new TriageService(new SignalQueries(client, tableName), triage),
+    });
     const webhook = webhookHandler({ secrets: new StaticSecretSource(TEST_SECRET), store });
     server = createHttpApiServer([
       ...routesServedBy('webhook', webhook),
@@ -84,6 +88,9 @@ describe('the read and triage API', () => {
     expect(all.status).toBe(200);
     expect(all.body.data.issues.map((issue: { number: number }) => issue.number)).toEqual([2, 1, 3]);
     expect(all.body.data.issues[1]).toMatchObject({ status: 'triage', firings: 2, priority: 2 });
+    expect(Object.keys(all.body.data.issues[1])).toEqual([...ISSUE_ROW_FIELDS]);
+    // Three rows asked, three there: the last page says so, with no empty page after it.
+    expect((await get('/api/issues?limit=3')).body.data.cursor).toBeNull();
 
     const first = await get('/api/issues?status=triage&limit=2');
     expect(first.body.data.issues).toHaveLength(2);
@@ -96,7 +103,10 @@ describe('the read and triage API', () => {
   it('lists the newest signals, with their issue', async () => {
     const { body } = await get('/api/signals?limit=10');
     expect(body.data.signals).toHaveLength(4);
-    expect(body.data.signals[0]).toMatchObject({ issueNumber: 1, kind: 'firing' });
+    expect(body.data.signals[0]).toMatchObject({ kind: 'firing', issue: { number: 1, status: 'triage' } });
+    // A listing row is the signal's shape, cut to its documented subset, still keyed id.
+    expect(Object.keys(body.data.signals[0])).toEqual([...SIGNAL_ROW_FIELDS]);
+    expect(body.data.cursor).toBeNull();
   });
 
   it.each([
@@ -142,7 +152,7 @@ describe('the read and triage API', () => {
     const { status, body } = await get(`/api/issues/${reference}`);
     expect(status).toBe(404);
     expect(body.error).toMatch(/^No issue "/);
-    expect(body.error.length).toBeLessThan(100);
+    expect(body.error.length).toBeLessThan(140);
     expect((await patch(`/api/issues/${reference}`, { priority: 2 })).status).toBe(404);
   });
 
@@ -198,7 +208,10 @@ describe('the read and triage API', () => {
     const byId = await get(`/api/issues/${byNumber.body.data.issue.id}`);
     expect(byId.body.data.issue.number).toBe(1);
     const missing = await get('/api/issues/9999');
-    expect(missing).toEqual({ status: 404, body: { error: 'No issue "9999"' } });
+    expect(missing).toEqual({
+      status: 404,
+      body: { error: 'No issue "9999" (an issue number, or an issue id)' },
+    });
   });
 
   it('moves an issue, conditional on the status the caller saw: it leaves triage and appears under its new status', async () => {
@@ -273,7 +286,7 @@ describe('the read and triage API', () => {
       expect(moved).toMatchObject({ code: 0, err: '' });
       expect(moved.out).toMatch(/^Issue #1: backlog → todo/);
       const listed = await cli(['issues', '--status', 'todo', '--json', '--api', base]);
-      expect(JSON.parse(listed.out).map((row: { number: number }) => row.number)).toContain(1);
+      expect(JSON.parse(listed.out).issues.map((row: { number: number }) => row.number)).toContain(1);
       const shown = await cli(['show', '1', '--api', base]);
       expect(shown.out).toMatch(/^Issue #1 /);
       expect((await cli(['rejected', '--api', base])).code).toBe(2);

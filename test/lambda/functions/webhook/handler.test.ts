@@ -1,4 +1,6 @@
+import { ISSUE_FIELDS, SIGNAL_FIELDS } from '../../../../lambda/contract/shapes.ts';
 import { DependencyUnavailableError } from '../../../../lambda/core/errors.ts';
+import type { JsonObject } from '../../../../lambda/core/json.ts';
 import {
   MissingSecretSource,
   StaticSecretSource,
@@ -22,51 +24,70 @@ function setup(secrets: WebhookSecretSource = new StaticSecretSource(TEST_SECRET
 }
 
 describe('handler: success', () => {
-  it('answers 201 with the signal and its triage issue in Loop shape', async () => {
+  it('answers 201 with the signal and its triage issue in their shapes, fields in the documented order', async () => {
     const { handler, store } = setup();
+    const sent = '{"name": "page_load_time", "value": 35, "timeframe": "last_7_days"}';
 
-    const result = await handler(webhookEvent({ body: payload }), lambdaContext);
+    const result = await handler(webhookEvent({ body: sent }), lambdaContext);
 
     expect(result.statusCode).toBe(201);
     expect(result.headers).toEqual({ 'Content-Type': 'application/json' });
-    expect(bodyOf(result)).toEqual({
-      data: {
-        signal: {
-          id: 'signal-1',
-          source: 'posthog',
-          sourceId: null,
-          type: 'metric_change',
-          kind: 'firing',
-          severity: 'high',
-          payload,
-          reading: {
-            name: 'page_load_time',
-            kind: 'firing',
-            direction: 'up',
-            value: 35,
-            unit: 'percent',
-            period: 'last_7_days',
-          },
-          issueId: 'issue-1',
-          createdAt: '2026-11-27T10:00:00.000Z',
-        },
-        issue: {
-          id: 'issue-1',
-          number: 1,
-          title: 'PostHog: page_load_time 35% (last_7_days)',
-          type: 'signal',
-          status: 'triage',
-          priority: 2,
-          signalSource: 'posthog',
-          signalPayload: payload,
-          firings: 1,
-          lastFiredAt: '2026-11-27T10:00:00.000Z',
-          resolvedAt: null,
-          createdAt: '2026-11-27T10:00:00.000Z',
-          updatedAt: '2026-11-27T10:00:00.000Z',
-        },
+    const { data } = bodyOf(result) as { data: { signal: JsonObject; issue: JsonObject } };
+    expect(Object.keys(data)).toEqual(['signal', 'issue']);
+    expect(Object.keys(data.signal)).toEqual([...SIGNAL_FIELDS]);
+    expect(Object.keys(data.issue)).toEqual([...ISSUE_FIELDS]);
+    expect(data.signal).toEqual({
+      id: 'signal-1',
+      title: 'PostHog: page_load_time 35% (last_7_days)',
+      kind: 'firing',
+      severity: 'high',
+      source: 'posthog',
+      sourceId: null,
+      type: 'metric_change',
+      test: false,
+      issueId: 'issue-1',
+      issue: {
+        id: 'issue-1',
+        number: 1,
+        title: 'PostHog: page_load_time 35% (last_7_days)',
+        status: 'triage',
+        priority: 2,
+        resolvedAt: null,
       },
+      reading: {
+        name: 'page_load_time',
+        kind: 'firing',
+        direction: 'up',
+        value: 35,
+        unit: 'percent',
+        period: 'last_7_days',
+      },
+      createdAt: '2026-11-27T10:00:00.000Z',
+      payload,
     });
+    expect(data.issue).toEqual({
+      id: 'issue-1',
+      number: 1,
+      title: 'PostHog: page_load_time 35% (last_7_days)',
+      status: 'triage',
+      priority: 2,
+      type: 'signal',
+      description: expect.stringContaining('page\\_load\\_time'),
+      links: {},
+      firings: 1,
+      firstFiredAt: '2026-11-27T10:00:00.000Z',
+      lastFiredAt: '2026-11-27T10:00:00.000Z',
+      resolvedAt: null,
+      claimedBy: null,
+      claimedAt: null,
+      signalSource: 'posthog',
+      createdAt: '2026-11-27T10:00:00.000Z',
+      updatedAt: '2026-11-27T10:00:00.000Z',
+      signalPayload: payload,
+    });
+    // The payload as it arrived, byte for byte (its spaces and key order), not serialised again.
+    expect(result.body).toContain(`"payload":${sent}`);
+    expect(result.body).toContain(`"signalPayload":${sent}`);
     expect(store.drafts).toHaveLength(1);
   });
 
