@@ -49,7 +49,9 @@ export function issueDescription(
     `- ${SOURCES[signalType] ?? 'Alert'}: ${quoted(alertName ?? 'unnamed')}${alertId ? ` (id ${escapeMarkdown(alertId)})` : ''}`,
     ...(insightName && insightName !== alertName ? [`- Insight: ${quoted(insightName)}`] : []),
     ...(reading.kind === 'errored'
-      ? [`- The alert could not be evaluated${text('error') ? `: ${escapeMarkdown(text('error') ?? '')}` : ''}`]
+      ? [
+          `- The alert could not be evaluated${text('error') ? `: ${escapeMarkdown(text('error') ?? '')}` : ''}`,
+        ]
       : []),
   ];
   const measured = readingLines(reading);

@@ -10,7 +10,6 @@
  */
 const INLINE_MARKUP = /[\\`*_[\]<>()!|~&]/g;
 /** Line breaks and other control characters: shown as a space, so text cannot start a block of its own. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
 const BREAKS = /[\p{Cc}\p{Zl}\p{Zp}]+/gu;
 
 /** `text` as literal Markdown inside a line: on one line, each markup character backslash-escaped. */
