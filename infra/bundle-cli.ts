@@ -1,10 +1,17 @@
-/** `tsx infra/bundle-cli.ts <function> <outdir>`: what CDK's local bundling runs (see bundling.ts). */
+/**
+ * `tsx infra/bundle-cli.ts <outdir>`: what CDK's local bundling runs (see bundling.ts): every
+ * function bundled at once, each into `<outdir>/<function>`.
+ */
 import { join } from 'node:path';
-import { bundleFunction, entryOf, FUNCTION_NAMES, type FunctionName } from './bundling.ts';
+import { bundleFunction, entryOf, FUNCTION_NAMES } from './bundling.ts';
 
-const [name, outdir] = process.argv.slice(2);
-if (!name || !outdir || !(FUNCTION_NAMES as readonly string[]).includes(name)) {
-  console.error(`Usage: tsx infra/bundle-cli.ts <${FUNCTION_NAMES.join('|')}> <outdir>`);
+const [outdir] = process.argv.slice(2);
+if (!outdir) {
+  console.error('Usage: tsx infra/bundle-cli.ts <outdir>');
   process.exit(2);
 }
-await bundleFunction(join(import.meta.dirname, '..', entryOf(name as FunctionName)), outdir);
+await Promise.all(
+  FUNCTION_NAMES.map((name) =>
+    bundleFunction(join(import.meta.dirname, '..', entryOf(name)), join(outdir, name)),
+  ),
+);

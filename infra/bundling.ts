@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
@@ -83,7 +84,8 @@ export async function bundleFunction(
   if (lazy.size === 0) return;
   await build({
     ...COMMON,
-    entryPoints: Object.fromEntries(lazy),
+    // In a fixed order: the chunks, and so the asset's hash, are the same every synth.
+    entryPoints: Object.fromEntries([...lazy].sort(([a], [b]) => a.localeCompare(b))),
     outdir: join(outdir, 'lazy'),
     format: 'esm',
     splitting: true,
@@ -132,10 +134,10 @@ function moduleName(specifier: string, resolvedPath: string): string {
 /**
  * The Lambda code of one function, bundled by bundleFunction at synth time with the esbuild in
  * node_modules (never Docker). CDK's local bundling must be synchronous and esbuild plugins are
- * not, so it runs `infra/bundle-cli.ts` in a child process. The asset is named by its output.
+ * not, so a child process (`infra/bundle-cli.ts`) bundles; it bundles every function at once, the
+ * first time one is asked for, and each asset copies its own. The asset is named by its output.
  */
 export function functionCode(name: FunctionName): Code {
-  const tsx = createRequire(import.meta.url).resolve('tsx/cli');
   return Code.fromAsset(join(PROJECT_ROOT, 'lambda'), {
     assetHashType: AssetHashType.OUTPUT,
     bundling: {
@@ -145,12 +147,25 @@ export function functionCode(name: FunctionName): Code {
       command: ['infra/bundle-cli.ts', name],
       local: {
         tryBundle(outputDir) {
-          execFileSync(process.execPath, [tsx, join(PROJECT_ROOT, 'infra/bundle-cli.ts'), name, outputDir], {
-            stdio: ['ignore', 'inherit', 'inherit'],
-          });
+          cpSync(join(everyFunctionBundled(), name), outputDir, { recursive: true });
           return true;
         },
       },
     },
   });
+}
+
+let bundledRoot: string | undefined;
+
+/** A folder holding every function's bundle, one folder each, built once per process. */
+function everyFunctionBundled(): string {
+  if (bundledRoot) return bundledRoot;
+  const root = mkdtempSync(join(tmpdir(), 'loop-bundles-'));
+  process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+  const tsx = createRequire(import.meta.url).resolve('tsx/cli');
+  execFileSync(process.execPath, [tsx, join(PROJECT_ROOT, 'infra/bundle-cli.ts'), root], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  bundledRoot = root;
+  return root;
 }

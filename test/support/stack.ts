@@ -10,12 +10,17 @@ import { PROJECT_ROOT } from './fixtures.ts';
 export const CDK_JSON_CONTEXT = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8'))
   .context as Record<string, unknown>;
 
-/** Synthesizes the stack with cdk.json's context plus the given one, without bundling (esbuild) unless asked. */
+/**
+ * Synthesizes the stack with cdk.json's context plus the given one, without bundling (esbuild)
+ * unless asked, and without CDK's built-in CloudFormation validation (two seconds a synth; the
+ * bundle test's real `cdk synth` runs it, and cfn-lint before a change lands).
+ */
 export function synthStack(
   context: Record<string, unknown> = {},
   { bundle = false, outdir }: { bundle?: boolean; outdir?: string } = {},
 ) {
   const app = new App({
+    builtinCloudFormationValidation: false,
     context: { ...CDK_JSON_CONTEXT, ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }), ...context },
     ...(outdir ? { outdir } : {}),
   });

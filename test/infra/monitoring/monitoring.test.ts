@@ -222,7 +222,10 @@ describe('monitoring', () => {
 });
 
 describe('two stacks in one account (staging next to production)', () => {
-  const app = new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({
+    builtinCloudFormationValidation: false,
+    context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] },
+  });
   const built = ['LoopPosthogSignals', 'LoopPosthogSignalsStaging'].map((name) => ({
     name,
     stack: new PosthogSignalsStack(app, name, {
