@@ -136,6 +136,14 @@ const STACK_CONTEXT = z
       test: /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/,
       accepts: 'an ACM certificate ARN',
     }),
+    /**
+     * A self-hosted PostHog's host name (e.g. posthog.example.com): links to it are kept in an
+     * issue's links, as links to PostHog Cloud's hosts are.
+     */
+    posthogHost: text('posthogHost', {
+      test: /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+      accepts: 'a lower-case host name such as posthog.example.com',
+    }),
     /** Concurrency reserved for (and capping) the webhook function (0: none reserved). */
     webhookReservedConcurrency: wholeNumber('webhookReservedConcurrency', 0, 1_000, 0).transform(
       (count) => count || undefined,
@@ -186,7 +194,7 @@ export function stackConfigFrom(tryGetContext: (key: string) => unknown): StackC
 /** The settings every function that files deliveries runs with (the webhook, the drain). */
 export type FilingSettings = Pick<
   FunctionSettings,
-  'dedupWindowSeconds' | 'groupFirings' | 'episodeGapSeconds'
+  'dedupWindowSeconds' | 'groupFirings' | 'episodeGapSeconds' | 'posthogHost'
 >;
 /** The webhook's secret settings. */
 export type SecretSettings = Pick<FunctionSettings, 'secretGraceSeconds' | 'secretMaxStaleSeconds'>;
@@ -204,6 +212,7 @@ export function functionSettingsFrom(config: StackConfig): {
       dedupWindowSeconds: config.dedupWindowMinutes * 60,
       groupFirings: config.groupFirings,
       episodeGapSeconds: config.episodeGapHours * 3_600,
+      posthogHost: config.posthogHost,
     },
     secret: {
       secretGraceSeconds: config.secretGraceHours * 3_600,

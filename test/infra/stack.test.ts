@@ -170,14 +170,22 @@ describe('the functions', () => {
     });
   });
 
-  it('give both filing functions the grouping settings from context, grouping on by default', () => {
-    const { template: configured } = synthStack({ groupFirings: 'false', episodeGapHours: 6 });
+  it("give both filing functions the grouping settings and the self-hosted PostHog's host from context, grouping on by default", () => {
+    const { template: configured } = synthStack({
+      groupFirings: 'false',
+      episodeGapHours: 6,
+      posthogHost: 'posthog.example.com',
+    });
     const functions = Object.values(configured.findResources('AWS::Lambda::Function')).filter(
       (fn) => SETTING_VARIABLES.dedupWindowSeconds in fn.Properties.Environment.Variables,
     );
     for (const fn of functions) {
       expect(fn.Properties.Environment.Variables).toMatchObject(
-        environmentFor({ groupFirings: false, episodeGapSeconds: 6 * 3_600 }),
+        environmentFor({
+          groupFirings: false,
+          episodeGapSeconds: 6 * 3_600,
+          posthogHost: 'posthog.example.com',
+        }),
       );
     }
     expect(functions).toHaveLength(2);
@@ -446,6 +454,10 @@ describe('stack configuration', () => {
     [{ dedupWindowMinutes: 0 }, 'Context dedupWindowMinutes must be a whole number from 1 to 10080, got 0'],
     [{ secretGraceHours: -1 }, 'Context secretGraceHours must be a whole number from 0 to 720, got -1'],
     [{ groupFirings: 'yes' }, 'Context groupFirings must be true or false, got "yes"'],
+    [
+      { posthogHost: 'https://posthog.example.com' },
+      'Context posthogHost must be a lower-case host name such as posthog.example.com, got "https://posthog.example.com"',
+    ],
     [{ episodeGapHours: 0 }, 'Context episodeGapHours must be a whole number from 1 to 720, got 0'],
     [{ quietPeriodHours: 200 }, 'Context quietPeriodHours must be a whole number from 0 to 168, got 200'],
     [
