@@ -6,9 +6,9 @@ export default {
   transform: {
     '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2023' }, module: { type: 'commonjs' } }],
   },
-  // Middy 6 and string-width (with its dependencies) ship ESM only; jest (CommonJS mode) needs them transformed too.
+  // Middy 6, the OpenAPI validator and string-width (with its dependencies) ship ESM only; jest (CommonJS mode) needs them transformed too.
   transformIgnorePatterns: [
-    '/node_modules/(?!(@middy|string-width|strip-ansi|ansi-regex|get-east-asian-width)/)',
+    '/node_modules/(?!(@middy|@seriousme|string-width|strip-ansi|ansi-regex|get-east-asian-width)/)',
   ],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',

@@ -113,6 +113,11 @@ export const MOVE_BODY = z
   })
   .refine((move) => move.status === undefined || move.fromStatus !== undefined, {
     error: 'fromStatus (the status you saw) is required with status',
+  })
+  // The two refinements, as JSON Schema says them (for the OpenAPI document and MCP clients).
+  .meta({
+    anyOf: [{ required: ['status'] }, { required: ['priority'] }],
+    dependentRequired: { status: ['fromStatus'] },
   });
 
 /** `POST /api/dispatch/next`. */
@@ -207,4 +212,5 @@ export const ROUTE_INPUTS = {
   getSignal: { path: SIGNAL_PATH, query: z.strictObject({}) },
   claimNext: { query: z.strictObject({}), body: CLAIM_BODY },
   dispatchQueue: { query: PAGE_QUERY },
+  openApi: { query: z.strictObject({}) },
 } as const satisfies Record<string, { path?: ZodType; query: ZodType; body?: ZodType }>;

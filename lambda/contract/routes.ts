@@ -23,6 +23,7 @@ export const ROUTES = {
   getSignal: { method: 'GET', path: '/api/signals/{signal}', function: 'triage-api', auth: 'iam' },
   claimNext: { method: 'POST', path: '/api/dispatch/next', function: 'triage-api', auth: 'iam' },
   dispatchQueue: { method: 'GET', path: '/api/dispatch/queue', function: 'triage-api', auth: 'iam' },
+  openApi: { method: 'GET', path: '/api/openapi.json', function: 'triage-api', auth: 'iam' },
 } as const;
 
 export type RouteName = keyof typeof ROUTES;

@@ -56,7 +56,7 @@ export function isOpen(status: IssueStatus): boolean {
  * What a delivery says about its alert: it fires (the condition holds), it is resolved (it no
  * longer holds), or its check errored (the alert could not be evaluated, or was turned off).
  */
-const SIGNAL_KINDS = ['firing', 'resolved', 'errored'] as const;
+export const SIGNAL_KINDS = ['firing', 'resolved', 'errored'] as const;
 export type SignalKind = (typeof SIGNAL_KINDS)[number];
 
 /**

@@ -12,6 +12,7 @@
  *   GET   /api/signals/{signal}                    a signal with its issue
  *   POST  /api/dispatch/next                       {"agent"}: claim the most urgent todo issue (200; 204: none)
  *   GET   /api/dispatch/queue?limit=&cursor=       what a claim would take, in order
+ *   GET   /api/openapi.json                        the OpenAPI 3.1 document of every route
  *
  * Every input is read with its schema (contract/requests.ts: an unknown parameter or field is a
  * 400 that names it); the operations are the triage service's, whose answers are the shapes of
@@ -25,6 +26,7 @@ import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import { asStorageError } from '../../aws/errors.ts';
+import { openApiJson } from '../../contract/openapi.ts';
 import { moveOf, parseRequest, ROUTE_INPUTS } from '../../contract/requests.ts';
 import { ROUTES } from '../../contract/routes.ts';
 import { NotFoundError } from '../../core/errors.ts';
@@ -52,8 +54,15 @@ type Inputs<Name extends RouteName> = {
     ? z.output<(typeof ROUTE_INPUTS)[Name][Part]>
     : never;
 };
-/** What a route answers: the `data` as JSON text (200, or `status`), or nothing (204). */
-type Answer = string | { readonly status: number; readonly data: string } | undefined;
+/**
+ * What a route answers: the `data` as JSON text (200, or `status`), a whole document (200), or
+ * nothing (204).
+ */
+type Answer =
+  | string
+  | { readonly status: number; readonly data: string }
+  | { readonly document: string }
+  | undefined;
 
 /** Builds the API around the given dependencies. */
 export function createTriageApiHandler({ service }: TriageApiDependencies): HttpHandler {
@@ -70,6 +79,7 @@ export function createTriageApiHandler({ service }: TriageApiDependencies): Http
     getSignal: ({ path }) => service.signal(path.signal),
     claimNext: ({ body }) => service.claim(body.agent),
     dispatchQueue: ({ query }) => service.queue(query.limit ?? 20, query.cursor),
+    openApi: async () => ({ document: openApiJson() }),
   };
 
   const routes = (Object.keys(operations) as RouteName[]).map(
@@ -126,5 +136,6 @@ function bodyOf(event: APIGatewayProxyEventV2): unknown {
 function answered(answer: Answer): APIGatewayProxyStructuredResultV2 {
   if (answer === undefined) return { statusCode: 204 };
   if (typeof answer === 'string') return jsonResponse(200, `{"data":${answer}}`);
+  if ('document' in answer) return jsonResponse(200, answer.document);
   return jsonResponse(answer.status, `{"data":${answer.data}}`);
 }
