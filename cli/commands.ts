@@ -21,7 +21,7 @@ import type { LocalSettings } from '../local/settings.ts';
 import { escapeControls } from '../local/terminal-text.ts';
 import { existingLocalSecret } from '../local/webhook-secret.ts';
 import { apiBackend, type Backend, type IssueJson, type PageJson, tableBackend } from './backend.ts';
-import { CliFailure, type Target, UsageError } from './cli-errors.ts';
+import { CliFailure, explain, type Target, UsageError } from './cli-errors.ts';
 import {
   CLI_CLIENT_SETTINGS,
   CLI_DEADLINE_MS,
@@ -323,6 +323,21 @@ export const COMMANDS = {
       } finally {
         target.table.client.destroy();
       }
+    },
+  },
+  mcp: {
+    synopsis: '',
+    summary:
+      'serve the triage queue to an AI agent as an MCP server on stdio (run it from your MCP client: README.md "MCP server")',
+    minArguments: 0,
+    maxArguments: 0,
+    options: [...WHERE],
+    async run(context) {
+      const backend = await backendFor(context);
+      // Loaded only here: the SDK is not what the other commands should wait for.
+      const { serveMcp } = await import('./mcp-server.ts');
+      await serveMcp(backend, (error) => explain(error, context.target));
+      return 0;
     },
   },
   'test-delivery': {
