@@ -3,11 +3,11 @@
  * (the same PORT, DYNAMODB_PORT and TABLE_NAME as `npm start`), a deployed table (`--table`, or
  * `--stack`) or a deployed stack's API (`--api`). This file reads the arguments, prints help, and
  * runs the command (commands.ts) with what it asks for; every line printed passes through
- * escapeControls (local/terminal-text.ts): stored text can never drive the terminal.
+ * escapeControls (lambda/core/visible-text.ts): stored text can never drive the terminal.
  */
 import { parseArgs } from 'node:util';
+import { escapeControls } from '../lambda/core/visible-text.ts';
 import { localSettings } from '../local/settings.ts';
-import { escapeControls } from '../local/terminal-text.ts';
 import { explain, UsageError } from './cli-errors.ts';
 import { COMMANDS, type CommandName, type Context, type Options } from './commands.ts';
 

@@ -1,12 +1,12 @@
 /**
  * What the CLI prints for a person: tables that fit the terminal and the detail of one issue.
- * Every cell and line is escaped (local/terminal-text.ts) before it is measured or joined, so
+ * Every cell and line is escaped (lambda/core/visible-text.ts) before it is measured or joined, so
  * stored text can neither drive the terminal nor forge a row; widths are the columns a terminal
  * gives each character (string-width: East Asian wide characters take two), and a title too long
  * for the width is cut with `…`.
  */
 import stringWidth from 'string-width';
-import { escapeControls } from '../local/terminal-text.ts';
+import { escapeControls } from '../lambda/core/visible-text.ts';
 import type { CommentJson, IssueDetailJson, IssueJson, SignalJson } from './backend.ts';
 
 /** Columns between two cells. */

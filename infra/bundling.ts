@@ -9,7 +9,7 @@ import { Code } from 'aws-cdk-lib/aws-lambda';
 import { type BuildOptions, build, type Plugin } from 'esbuild';
 
 /** The functions of the stack: each has its folder under lambda/functions/, with its entry module. */
-export const FUNCTION_NAMES = ['webhook', 'drain', 'triage-api'] as const;
+export const FUNCTION_NAMES = ['webhook', 'drain', 'triage-api', 'board', 'board-action'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /** A function's entry module, from the project's root: `lambda/functions/<name>/entry.ts`. */

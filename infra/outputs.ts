@@ -6,6 +6,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { BoardFunctions } from './functions/board-functions.ts';
 
 /** What the stack's outputs name. */
 export interface StackOutputs {
@@ -23,6 +24,7 @@ export interface StackOutputs {
   readonly eventDeadLetterQueue: IQueue;
   readonly alarmTopic: ITopic;
   readonly dashboard: Dashboard;
+  readonly board: BoardFunctions;
 }
 
 /**
@@ -65,7 +67,7 @@ export function addOutputs(stack: Stack, outputs: StackOutputs): void {
   output(
     'ApiBaseUrl',
     outputs.baseUrl,
-    'The triage API (GET /api/issues, GET /api/issues/{id}, PATCH /api/issues/{id}, GET /api/signals), IAM-authorized: npm run signals -- triage --api <this>',
+    'The triage API (issues, signals, comments, dispatch; GET /api/openapi.json describes every route), IAM-authorized: npm run signals -- triage --api <this>',
   );
   output('EventBusName', outputs.bus.eventBusName);
   output('EventBusArn', outputs.bus.eventBusArn);
@@ -82,5 +84,15 @@ export function addOutputs(stack: Stack, outputs: StackOutputs): void {
     );
   }
   output('AlarmTopicArn', outputs.alarmTopic.topicArn);
-  output('DashboardName', outputs.dashboard.dashboardName);
+  output('DashboardName', outputs.dashboard.dashboardName, 'Its first widget is the triage board');
+  output(
+    'BoardViewerPolicyArn',
+    outputs.board.viewerPolicy.managedPolicyArn,
+    'Attach to see the triage board in the dashboard',
+  );
+  output(
+    'BoardTriagerPolicyArn',
+    outputs.board.triagerPolicy.managedPolicyArn,
+    'Attach to see the triage board and accept or decline issues from it',
+  );
 }

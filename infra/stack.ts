@@ -6,6 +6,7 @@ import { ServiceHttpApi } from './constructs/http-api.ts';
 import { IssueEvents } from './constructs/issue-events.ts';
 import { SignalsTable } from './constructs/signals-table.ts';
 import { WebhookSecret } from './constructs/webhook-secret.ts';
+import { BoardFunctions } from './functions/board-functions.ts';
 import { DRAIN_TIMEOUT, DrainFunction } from './functions/drain-function.ts';
 import { TriageApiFunction } from './functions/triage-api-function.ts';
 import { WebhookFunction } from './functions/webhook-function.ts';
@@ -20,7 +21,8 @@ export interface PosthogSignalsStackProps extends StackProps {
  * Loop's PostHog integration: HTTP API `POST /api/signals/posthog` → the webhook function →
  * the signals table, with the webhook secret in Secrets Manager; while the table is unavailable,
  * deliveries wait in an SQS queue that the drain function writes from; the triage API reads and
- * moves issues behind IAM; issue events go to the stack's own bus; alarms and a dashboard.
+ * moves issues behind IAM; issue events go to the stack's own bus; alarms and a dashboard, with
+ * the triage board as a widget of its own (view and move are separate functions, and permissions).
  *
  * The stateful resources keep the logical IDs they were first deployed under (see
  * constructs/logical-ids.ts): an upgrade updates them in place, never replaces them.
@@ -50,6 +52,7 @@ export class PosthogSignalsStack extends Stack {
     });
     const drain = new DrainFunction(this, 'Drain', { table, queue, settings: filing, logRetention });
     const triageApi = new TriageApiFunction(this, 'TriageApi', { table, logRetention });
+    const board = new BoardFunctions(this, 'Board', { table, logRetention });
 
     const events = new IssueEvents(this, 'Events', { table });
     const http = new ServiceHttpApi(this, 'Api', {
@@ -66,6 +69,7 @@ export class PosthogSignalsStack extends Stack {
       webhook: webhook.function,
       drain: drain.function,
       triageApi: triageApi.function,
+      board: board.view.function,
       eventDeadLetterQueue: events.deadLetterQueue,
       api: http.api,
       table,
@@ -97,6 +101,7 @@ export class PosthogSignalsStack extends Stack {
       eventDeadLetterQueue: events.deadLetterQueue,
       alarmTopic: monitoring.topic,
       dashboard: monitoring.dashboard,
+      board,
     });
   }
 }

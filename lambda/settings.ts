@@ -21,6 +21,8 @@ const SETTINGS = {
    * beside those to PostHog Cloud (core/links.ts).
    */
   posthogHost: { variable: 'POSTHOG_HOST', kind: 'text' },
+  /** The triage board's action function, which its widget's move buttons call (the board view's only). */
+  boardActionArn: { variable: 'BOARD_ACTION_FUNCTION_ARN', kind: 'text' },
   /** The stack the function belongs to: a dimension of its metrics. */
   stackName: { variable: 'STACK_NAME', kind: 'text', fallback: 'local' },
   /** How long a delivery is remembered for deduplication. */

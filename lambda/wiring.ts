@@ -152,7 +152,18 @@ export function replayParts(settings: FunctionSettings, table: Table, storageBud
   return { store, intake: intakeFor(store, { storageBudgetMs, posthogHost: settings.posthogHost }) };
 }
 
-/** The triage operations over a table: what the triage API serves, and the CLI and the board call. */
+/** What the triage board reads and moves with (lambda/board/): the read model and the triage action. */
+export function boardPartsFor(table: Table): {
+  readonly queries: SignalQueries;
+  readonly triage: IssueTriage;
+} {
+  return {
+    queries: new SignalQueries(table.client, table.tableName),
+    triage: new IssueTriage(table.client, table.tableName),
+  };
+}
+
+/** The triage operations over a table: what the triage API serves, and the CLI calls. */
 export function triageServiceFor(table: Table): TriageService {
   return new TriageService(
     new SignalQueries(table.client, table.tableName),

@@ -11,10 +11,12 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '../lambda/aws/clients.ts';
 import { ROUTES } from '../lambda/contract/routes.ts';
+import { escapeControls } from '../lambda/core/visible-text.ts';
 import { createTriageApiHandler } from '../lambda/functions/triage-api/handler.ts';
 import { createWebhookHandler } from '../lambda/functions/webhook/handler.ts';
 import { type FunctionSettings, readSettings } from '../lambda/settings.ts';
-import { triageServiceFor, webhookParts } from '../lambda/wiring.ts';
+import { boardPartsFor, triageServiceFor, webhookParts } from '../lambda/wiring.ts';
+import { boardRoutes } from './board-routes.ts';
 import { ensureTable } from './create-table.ts';
 import { DATA_DIRECTORY } from './data-directory.ts';
 import { LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';
@@ -24,7 +26,6 @@ import { SAMPLE_DELIVERY } from './sample-delivery.ts';
 import { exportLine, localSettings } from './settings.ts';
 import { StreamEvents } from './stream-events.ts';
 import { eventLine, requestLine } from './terminal-log.ts';
-import { escapeControls } from './terminal-text.ts';
 import { localSecret } from './webhook-secret.ts';
 
 /** How long a local call may take: DynamoDB Local is a JVM on a developer's machine. */
@@ -73,6 +74,7 @@ export async function main(): Promise<void> {
     [
       ...routesServedBy('webhook', createWebhookHandler({ secrets, intake })),
       ...routesServedBy('triage-api', createTriageApiHandler({ service: triageServiceFor(table) })),
+      ...boardRoutes(boardPartsFor(table)),
     ],
     jsonLogs ? {} : { onAnswer: (answer) => console.log(requestLine(answer)) },
   );
@@ -118,7 +120,8 @@ export async function main(): Promise<void> {
         `    -d '${SAMPLE_DELIVERY}'`,
         '',
         'For a PostHog destination that cannot set a header (logs alerts): npm run signals -- webhook-url',
-        `Read and triage API (no IAM locally): GET/PATCH http://127.0.0.1:${port}/api/issues, GET /api/signals`,
+        `Triage board: http://127.0.0.1:${port}/`,
+        `Read and triage API (no IAM locally): GET/PATCH http://127.0.0.1:${port}/api/issues, GET /api/signals, GET /api/openapi.json`,
         `Each request and each event the stack would publish to EventBridge is printed as it happens${jsonLogs ? ' (as JSON)' : ''}.`,
         '',
         'Ctrl-C stops the server and DynamoDB Local.',

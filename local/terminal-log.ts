@@ -1,11 +1,12 @@
 /**
  * What `npm start` prints while it runs: one short line per request and one per event, for a
  * person watching the terminal (`--json-logs` keeps the functions' structured lines instead, as
- * CloudWatch gets them). Every line is escaped (terminal-text.ts): titles come from outside.
+ * CloudWatch gets them). Every line is escaped (lambda/core/visible-text.ts): titles come from outside.
  */
+
+import { escapeControls } from '../lambda/core/visible-text.ts';
 import type { PipeEvent } from '../lambda/events/issue-event-pipe.ts';
 import type { AnsweredRequest } from './http-server.ts';
-import { escapeControls } from './terminal-text.ts';
 
 /** What became of a delivery, by the webhook's status. */
 const DELIVERY_OUTCOMES: Readonly<Record<number, string>> = {

@@ -1,6 +1,7 @@
 import {
   type Alarm,
   AlarmStatusWidget,
+  CustomWidget,
   GraphWidget,
   type IMetric,
   type IWidget,
@@ -18,11 +19,13 @@ import {
 import { type MonitoredResources, type OwnMetric, TABLE_OPERATIONS } from './monitored.ts';
 
 /**
- * The dashboard's widgets: deliveries by outcome, signals by severity, latency, errors, throttles,
- * DynamoDB capacity, the delivery queue, and the alarms' status.
+ * The dashboard's widgets: the triage board (a custom widget of its own: a viewer who may not
+ * invoke its function sees an error in it alone, and every other widget as before), deliveries by
+ * outcome, signals by severity, latency, errors, throttles, DynamoDB capacity, the delivery queue,
+ * and the alarms' status.
  */
 export function dashboardWidgets(
-  { api, table, queue, deadLetterQueue, webhook }: MonitoredResources,
+  { api, table, queue, deadLetterQueue, webhook, board }: MonitoredResources,
   ownMetric: OwnMetric,
   alarms: Alarm[],
 ): IWidget[] {
@@ -32,6 +35,15 @@ export function dashboardWidgets(
   const graph = (title: string, left: IMetric[], right: IMetric[] = []) =>
     new GraphWidget({ title, left, right, width: 12, height: 6 });
   return [
+    new CustomWidget({
+      title: 'Triage board: open issues, most urgent first',
+      functionArn: board.functionArn,
+      width: 24,
+      height: 10,
+      updateOnRefresh: true,
+      updateOnResize: false,
+      updateOnTimeRangeChange: false,
+    }),
     graph('Deliveries by outcome', [
       ...OUTCOMES.map(deliveryMetric),
       ownMetric(UNREADABLE_METRIC).with({ label: 'unreadable (kept)' }),

@@ -13,6 +13,8 @@ export interface MonitoredResources {
   readonly drain: IFunction;
   /** The triage API's function. */
   readonly triageApi: IFunction;
+  /** The triage board's view: the dashboard's custom widget. */
+  readonly board: IFunction;
   /** Issue events the pipe could not publish. */
   readonly eventDeadLetterQueue: IQueue;
   readonly api: IHttpApi;

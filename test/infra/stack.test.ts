@@ -104,8 +104,8 @@ describe('the functions', () => {
       .map((statement) => ({ actions: [statement.Action].flat().sort(), on: typeOf(statement.Resource) }));
   };
 
-  it('are three (webhook, drain, triage API), all Node.js 24 on arm64 with JSON logs, active tracing and 512 MB, loaded from index.mjs', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 3);
+  it('are five (webhook, drain, triage API, board view and board action), all Node.js 24 on arm64 with JSON logs, active tracing and 512 MB, loaded from index.mjs', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 5);
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
     for (const { Properties: fn } of functions) {
       expect(fn).toMatchObject({
@@ -195,7 +195,7 @@ describe('the functions', () => {
     const { template: configured } = synthStack({ logRetentionDays: 90 });
     const functions = Object.values(configured.findResources('AWS::Lambda::Function'));
     const groups = functions.map((fn) => fn.Properties.LoggingConfig.LogGroup.Ref as string);
-    expect(new Set(groups).size).toBe(3);
+    expect(new Set(groups).size).toBe(5);
     for (const group of groups)
       expect(configured.toJSON().Resources[group].Properties.RetentionInDays).toBe(90);
   });
@@ -243,6 +243,76 @@ describe('the functions', () => {
     ]);
   });
 
+  /** The function whose description starts with `text`. */
+  const functionDescribed = (text: string) => {
+    const found = Object.entries(resources).filter(
+      ([, resource]) =>
+        resource.Type === 'AWS::Lambda::Function' && String(resource.Properties.Description).startsWith(text),
+    );
+    expect(found).toHaveLength(1);
+    return { id: found[0]?.[0] ?? '', fn: found[0]?.[1].Properties ?? {} };
+  };
+  const boardView = () => functionDescribed('The triage board: the open issues');
+  const boardAction = () => functionDescribed("The triage board's moves");
+  const INDEX_QUERY = { actions: ['dynamodb:Query'], on: 'AWS::DynamoDB::Table' };
+
+  it("let the board's view only read the table, and know the action function its buttons call", () => {
+    const { fn } = boardView();
+    expect(grantsOf(fn)).toEqual([
+      TRACES,
+      { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], on: 'AWS::Logs::LogGroup' },
+      { actions: ['dynamodb:BatchGetItem', 'dynamodb:Query'], on: 'AWS::DynamoDB::Table' },
+      INDEX_QUERY,
+    ]);
+    expect(fn.Environment.Variables[V.boardActionArn]).toEqual({ 'Fn::GetAtt': [boardAction().id, 'Arn'] });
+  });
+
+  it("give the board's action function the board's only write", () => {
+    expect(grantsOf(boardAction().fn)).toEqual([
+      TRACES,
+      { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], on: 'AWS::Logs::LogGroup' },
+      {
+        actions: [
+          'dynamodb:BatchGetItem',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:Query',
+          'dynamodb:UpdateItem',
+        ],
+        on: 'AWS::DynamoDB::Table',
+      },
+      INDEX_QUERY,
+    ]);
+  });
+
+  it('let people see the board or also move issues from it: two policies, viewing and acting apart', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).map(
+      (policy) => policy.Properties as { Description: string; PolicyDocument: { Statement: unknown[] } },
+    );
+    const invoked = (description: string) =>
+      policies
+        .filter((policy) => policy.Description === description)
+        .flatMap((policy) => policy.PolicyDocument.Statement)
+        .flatMap((statement) => {
+          const { Action, Effect, Resource } = statement as {
+            Action: string;
+            Effect: string;
+            Resource: unknown;
+          };
+          expect({ Action, Effect }).toEqual({ Action: 'lambda:InvokeFunction', Effect: 'Allow' });
+          return [Resource].flat().map((arn) => JSON.stringify(arn));
+        })
+        .sort();
+    const arnOf = (id: string) => JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] });
+    expect(policies).toHaveLength(2);
+    expect(invoked("See the Loop triage board in the stack's dashboard (not move issues)")).toEqual([
+      arnOf(boardView().id),
+    ]);
+    expect(invoked("See the Loop triage board in the stack's dashboard and move issues from it")).toEqual(
+      [arnOf(boardView().id), arnOf(boardAction().id)].sort(),
+    );
+  });
+
   it("grant nothing with a wildcard but X-Ray's (which names no resource), and use no managed policy", () => {
     for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
       const statements = policy.Properties.PolicyDocument.Statement as {
@@ -258,6 +328,7 @@ describe('the functions', () => {
         });
       }
     }
+    // The functions' roles: no managed policy (the board's two are for people, not functions).
     template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
   });
 });
@@ -393,6 +464,8 @@ describe('the outputs', () => {
     expect(Object.keys(outputs).sort()).toEqual([
       'AlarmTopicArn',
       'ApiBaseUrl',
+      'BoardTriagerPolicyArn',
+      'BoardViewerPolicyArn',
       'DashboardName',
       'DeadLetterQueueArn',
       'DeadLetterQueueUrl',

@@ -7,6 +7,7 @@ const DEFAULTS: FunctionSettings = {
   secretValue: undefined,
   deliveryQueueUrl: undefined,
   posthogHost: undefined,
+  boardActionArn: undefined,
   stackName: 'local',
   dedupWindowSeconds: 600,
   groupFirings: true,
@@ -29,6 +30,7 @@ describe('readSettings', () => {
         EPISODE_GAP_SECONDS: '21600',
         SECRET_MAX_STALE_SECONDS: '900',
         POSTHOG_HOST: 'posthog.example.com',
+        BOARD_ACTION_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:board-action',
         STACK_NAME: ' Staging ',
       }),
     ).toEqual({
@@ -42,6 +44,7 @@ describe('readSettings', () => {
       episodeGapSeconds: 21_600,
       secretMaxStaleSeconds: 900,
       posthogHost: 'posthog.example.com',
+      boardActionArn: 'arn:aws:lambda:us-east-1:123456789012:function:board-action',
       stackName: 'Staging',
     });
   });
@@ -83,6 +86,7 @@ describe('environmentFor', () => {
     secretValue: fc.option(text, { nil: undefined }),
     deliveryQueueUrl: fc.option(text, { nil: undefined }),
     posthogHost: fc.option(text, { nil: undefined }),
+    boardActionArn: fc.option(text, { nil: undefined }),
     stackName: text,
     dedupWindowSeconds: seconds,
     groupFirings: fc.boolean(),

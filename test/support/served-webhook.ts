@@ -3,7 +3,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ROUTES } from '../../lambda/contract/routes.ts';
 import { createTriageApiHandler } from '../../lambda/functions/triage-api/handler.ts';
 import { StaticSecretSource, type WebhookSecretSource } from '../../lambda/secret/webhook-secret-source.ts';
-import { triageServiceFor } from '../../lambda/wiring.ts';
+import { boardPartsFor, triageServiceFor } from '../../lambda/wiring.ts';
+import { boardRoutes } from '../../local/board-routes.ts';
 import { createHttpApiServer, routesServedBy } from '../../local/http-server.ts';
 import { createTestTable, localDocumentClient } from './dynamodb.ts';
 import { TEST_SECRET } from './events.ts';
@@ -30,8 +31,8 @@ export type Answer = { status: number; body: any };
 
 /**
  * For the describe block that calls it: a fresh table on DynamoDB Local and the local HTTP server
- * serving the webhook (accepting `secrets`, by default the test secret) and the triage API over
- * it, closed after the block.
+ * serving the webhook (accepting `secrets`, by default the test secret), the triage API and the
+ * triage board over it, closed after the block.
  */
 export function servedWebhook(
   secrets: WebhookSecretSource = new StaticSecretSource(TEST_SECRET),
@@ -74,6 +75,7 @@ export function servedWebhook(
     server = createHttpApiServer([
       ...routesServedBy('webhook', webhookHandler({ secrets, store })),
       ...routesServedBy('triage-api', createTriageApiHandler({ service: triageServiceFor(table) })),
+      ...boardRoutes(boardPartsFor(table)),
     ]);
     served.baseUrl = await listening(server);
     served.webhookUrl = `${served.baseUrl}${ROUTES.webhook.path}`;

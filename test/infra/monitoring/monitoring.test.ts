@@ -221,6 +221,45 @@ describe('monitoring', () => {
   });
 });
 
+describe('the triage board in the dashboard', () => {
+  const { template } = synthStack();
+  /** The dashboard's widgets, each reference written as `<LogicalId.Attribute>` (or `<LogicalId>`). */
+  const widgets = () => {
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    const [, parts] = dashboard?.Properties.DashboardBody['Fn::Join'] as [string, unknown[]];
+    const text = parts
+      .map((part) => {
+        if (typeof part === 'string') return part;
+        const { 'Fn::GetAtt': attribute, Ref: ref } = part as { 'Fn::GetAtt'?: string[]; Ref?: string };
+        return attribute ? `<${attribute.join('.')}>` : `<${ref}>`;
+      })
+      .join('');
+    return (JSON.parse(text) as { widgets: { type: string; properties: Record<string, unknown> }[] }).widgets;
+  };
+  const boardView = Object.entries(template.findResources('AWS::Lambda::Function')).find(([, fn]) =>
+    String(fn.Properties.Description).startsWith('The triage board: the open issues'),
+  )?.[0];
+
+  it('is the first widget: a custom widget of the board view function, refreshed with the dashboard', () => {
+    const [first] = widgets();
+    expect(first).toMatchObject({
+      type: 'custom',
+      properties: {
+        endpoint: `<${boardView}.Arn>`,
+        title: 'Triage board: open issues, most urgent first',
+        updateOn: { refresh: true, resize: false, timeRange: false },
+      },
+    });
+  });
+
+  it('is a widget of its own: no other widget needs the board, so a viewer who may not invoke it still sees them all', () => {
+    const others = widgets().slice(1);
+    expect(others.length).toBeGreaterThan(8);
+    expect(others.every((widget) => widget.type !== 'custom')).toBe(true);
+    expect(JSON.stringify(others)).not.toContain('Board');
+  });
+});
+
 describe('two stacks in one account (staging next to production)', () => {
   const app = new App({
     builtinCloudFormationValidation: false,
