@@ -13,7 +13,11 @@ const module = handlerFile.endsWith('.mjs')
   : createRequire(import.meta.url)(handlerFile);
 const loadedMs = performance.now() - started;
 const loadedAt = Date.now();
-const context = { awsRequestId: 'bundle-test', getRemainingTimeInMillis: () => 10_000 };
+const context = {
+  awsRequestId: 'bundle-test',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:bundle-test',
+  getRemainingTimeInMillis: () => 10_000,
+};
 const results = [];
 const durationsMs = [];
 for (const event of JSON.parse(eventsJson)) {

@@ -28,7 +28,8 @@ const HTML_HEADERS = {
   'Content-Security-Policy':
     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
+  // Not no-referrer: with it a browser sends its form posts with "Origin: null".
+  'Referrer-Policy': 'same-origin',
   'Cache-Control': 'no-store',
 };
 

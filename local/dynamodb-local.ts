@@ -29,7 +29,7 @@ export interface StartOptions {
 }
 
 /** What DynamoDB Local needs, said once for both ways it can be missing. */
-const JAVA_REQUIRED =
+export const JAVA_REQUIRED =
   "DynamoDB Local (started by npm start and npm test) is Amazon's Java program and needs Java 17 or newer on the PATH. Install a Java runtime, e.g. `sudo apt-get install openjdk-17-jre-headless` (Debian, Ubuntu) or `brew install openjdk@17` (macOS), check `java -version`, and try again.";
 
 /**

@@ -41,6 +41,8 @@ describe('the shipped functions (cdk synth, then Node.js 24)', () => {
   let webhookDir: string;
   let drainDir: string;
   let apiDir: string;
+  let boardDir: string;
+  let boardActionDir: string;
   let secretsManager: FakeAwsEndpoint;
   let sqs: FakeAwsEndpoint;
   let accepted: string[];
@@ -63,19 +65,21 @@ describe('the shipped functions (cdk synth, then Node.js 24)', () => {
       { cwd: ROOT, env: { PATH: process.env.PATH, HOME: outdir, CDK_VALIDATION: 'false' }, stdio: 'pipe' },
     );
     template = JSON.parse(readFileSync(join(outdir, `${STACK}.template.json`), 'utf8'));
-    /** The asset of the function whose environment has this variable (and not the other's). */
-    const assetOf = (variable: string, without?: string) => {
-      const fn = Object.values(template.Resources).find(
+    /** The asset of the function whose description starts with `described`. */
+    const assetOf = (described: string) => {
+      const found = Object.values(template.Resources).filter(
         (resource) =>
           resource.Type === 'AWS::Lambda::Function' &&
-          variable in resource.Properties.Environment.Variables &&
-          !(without && without in resource.Properties.Environment.Variables),
+          String(resource.Properties.Description).startsWith(described),
       );
-      return join(outdir, `asset.${String(fn?.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
+      expect(found).toHaveLength(1);
+      return join(outdir, `asset.${String(found[0]?.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
     };
-    webhookDir = assetOf('POSTHOG_WEBHOOK_SECRET_ARN');
-    drainDir = assetOf('DELIVERY_QUEUE_URL', 'POSTHOG_WEBHOOK_SECRET_ARN');
-    apiDir = assetOf('TABLE_NAME', 'DEDUP_WINDOW_SECONDS');
+    webhookDir = assetOf('POST /api/signals/posthog');
+    drainDir = assetOf('Writes the deliveries queued');
+    apiDir = assetOf('The triage API');
+    boardDir = assetOf('The triage board: the open issues');
+    boardActionDir = assetOf("The triage board's moves");
     secretsManager = await FakeAwsEndpoint.start();
     secretsManager.reply = () => secretValueReply(SECRET);
     sqs = await FakeAwsEndpoint.start();
@@ -129,7 +133,7 @@ describe('the shipped functions (cdk synth, then Node.js 24)', () => {
 
   it('synthesizes offline, without credentials, under the stack name from context, one asset per function', () => {
     expect(existsSync(join(outdir, `${STACK}.template.json`))).toBe(true);
-    expect(new Set([webhookDir, drainDir, apiDir]).size).toBe(3);
+    expect(new Set([webhookDir, drainDir, apiDir, boardDir, boardActionDir]).size).toBe(5);
   });
 
   it('bundles the same bytes every time, so an unchanged function keeps its asset (no needless deploy)', async () => {
@@ -279,6 +283,22 @@ describe('the shipped functions (cdk synth, then Node.js 24)', () => {
     expect(JSON.parse(results[0]?.body ?? '{}').data.issues).toEqual([
       expect.objectContaining({ number: 1, title: 'PostHog: api_check 30% (recent)', status: 'triage' }),
     ]);
+  }, 30_000);
+
+  it("shows the triage board from the view's bundle, and moves an issue from the action's", async () => {
+    const tableName = await createTestTable();
+    await invoke(webhookDir, [delivery({ name: 'board_check', value: 30 })], webhookEnv(tableName));
+    const env = { TABLE_NAME: tableName, AWS_ENDPOINT_URL_DYNAMODB: localEndpoint() };
+    const shown = await invoke(boardDir, [{}], {
+      ...env,
+      BOARD_ACTION_FUNCTION_ARN: 'arn:aws:lambda:action',
+    });
+    const html = String(shown.results[0]);
+    expect(html).toContain('PostHog: board_check 30% (recent)');
+    expect(html).toContain('endpoint="arn:aws:lambda:action"');
+    const id = /"issue":"([^"]+)"/.exec(html)?.[1];
+    const moved = await invoke(boardActionDir, [{ issue: id, fromStatus: 'triage', to: 'todo' }], env);
+    expect(String(moved.results[0])).toContain('Issue #1 accepted to todo.');
   }, 30_000);
 
   it('queues a delivery (202) inside 3 s when DynamoDB sends its headers and then stalls', async () => {
