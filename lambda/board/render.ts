@@ -47,6 +47,8 @@ const STYLE = html`<style>
 .loop-board .decline input { width: 12em; }
 .loop-board .muted { color: #5f6b7a; }
 .loop-board .firings { white-space: nowrap; } .loop-board .chart { vertical-align: middle; }
+.loop-board a.btn { display: inline-block; border: 1px solid #879596; border-radius: 3px; padding: 1px 8px; margin: 0 4px 4px 0; cursor: pointer; color: #16191f; text-decoration: none; }
+.loop-board a.btn-primary { background: #ec7211; border-color: #ec7211; color: #fff; }
 cwdb-action { display: none; }
 </style>`;
 
