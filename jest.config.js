@@ -13,4 +13,7 @@ export default {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 20000,
+  // Two test files at once: much of the suite waits (on deadlines, on DynamoDB Local), so the two
+  // cores stay busy; timing tests keep margins that hold under that load.
+  maxWorkers: 2,
 };
