@@ -7,6 +7,7 @@
  */
 import { type ZodType, z } from 'zod';
 import { ANSWER_SCHEMAS } from './answers.ts';
+import { MAX_API_BODY_BYTES, MAX_WEBHOOK_BODY_BYTES } from './limits.ts';
 import { ROUTE_INPUTS } from './requests.ts';
 import { ROUTES, type RouteName } from './routes.ts';
 
@@ -80,7 +81,7 @@ const WEBHOOK_ANSWERS: Readonly<Record<number, Answer>> = {
     'The secret is missing or wrong, or a Standard Webhooks signature is invalid or stale (the same answer for each)',
   ),
   409: refused('A repeat whose first delivery no longer exists'),
-  413: refused('The body is over 256 KiB'),
+  413: refused(`The body is over ${MAX_WEBHOOK_BODY_BYTES / 1024} KiB`),
   415: refused('Content-Type is not application/json'),
   422: refused('An Idempotency-Key (or webhook-id) reused with another body'),
   429: byGateway("Over the stage's throttling limits"),
@@ -129,7 +130,7 @@ const OPERATIONS: { readonly [Name in RouteName]: Operation } = {
       200: { description: 'The issue as moved', body: data(closed({ issue: ref('Issue') })) },
       404: NOT_FOUND_ISSUE,
       409: refused('The issue is no longer in fromStatus: someone moved it meanwhile; nothing was written'),
-      413: refused('The body is over 64 KiB'),
+      413: refused(`The body is over ${MAX_API_BODY_BYTES / 1024} KiB`),
     },
   },
   listComments: {
@@ -148,7 +149,7 @@ const OPERATIONS: { readonly [Name in RouteName]: Operation } = {
     answers: {
       201: { description: 'The comment', body: data(closed({ comment: ref('Comment') })) },
       404: NOT_FOUND_ISSUE,
-      413: refused('The body is over 64 KiB'),
+      413: refused(`The body is over ${MAX_API_BODY_BYTES / 1024} KiB`),
     },
   },
   listSignals: {
@@ -174,7 +175,8 @@ const OPERATIONS: { readonly [Name in RouteName]: Operation } = {
     answers: {
       200: { description: 'The claimed issue and its signals', body: data(ref('IssueDetail')) },
       204: { description: 'Nothing waits in todo' },
-      413: refused('The body is over 64 KiB'),
+      409: refused('Every waiting issue was claimed by others meanwhile, round after round; ask again'),
+      413: refused(`The body is over ${MAX_API_BODY_BYTES / 1024} KiB`),
     },
   },
   dispatchQueue: {
@@ -247,7 +249,7 @@ const WEBHOOK_BODY = {
       schema: {
         type: 'object',
         description:
-          'PostHog\'s alert, as PostHog sends it (docs/http-contract.md "Fields read"): any JSON object of at most 256 KiB, stored exactly as sent',
+          'PostHog\'s alert, as PostHog sends it (docs/http-contract.md "Fields read"): any JSON object of at most 128 KiB, stored exactly as sent',
       },
     },
   },

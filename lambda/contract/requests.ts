@@ -144,31 +144,53 @@ export function parseRequest<Schema extends ZodType>(
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const [issue] = result.error.issues;
+  const field = issue?.path.join('.') ?? '';
   if (issue?.code === 'unrecognized_keys') {
     const [key = ''] = issue.keys;
-    const known = knownKeys(schema);
+    const known = knownKeys(schemaAt(schema, issue.path));
+    const name = [...issue.path.map(String), key.slice(0, 64)].join('.');
     throw new InvalidRequestError(
-      `Unknown ${place === 'query' ? 'query parameter' : 'field'} ${JSON.stringify(key.slice(0, 64))}: expected ${known.join(', ') || 'none'}`,
+      `Unknown ${place === 'query' ? 'query parameter' : 'field'} ${JSON.stringify(name)}: expected ${known.join(', ') || 'none'}`,
     );
   }
   if (issue?.code === 'invalid_type' && issue.path.length === 0) {
     throw new InvalidRequestError('Request body must be a JSON object');
   }
+  if (issue?.code === 'invalid_type' && issue.input === undefined) {
+    throw new InvalidRequestError(`${field} is missing`);
+  }
   if (issue?.code === 'invalid_type' && !issue.message.includes(' must ')) {
-    // A field zod found missing or of another type, which no message of ours names.
-    const field = issue.path.join('.');
+    // A field zod found of another type, which no message of ours names.
     throw new InvalidRequestError(
-      `${field} must be ${issue.expected === 'object' ? 'an object' : `a ${issue.expected}`}${issue.input === undefined ? ' (it is missing)' : ''}`,
+      `${field} must be ${issue.expected === 'object' ? 'an object' : `a ${issue.expected}`}`,
     );
   }
   throw new InvalidRequestError(issue?.message ?? 'Invalid request');
 }
 
-/** The keys an object schema (or a refined one) knows, in order. */
+/** The schema of the object at `path` inside `schema` (through optional and refined wrappers). */
+function schemaAt(schema: ZodType, path: readonly PropertyKey[]): ZodType {
+  let at = schema;
+  for (const key of path) {
+    const next = shapeOf(at)?.[String(key)];
+    if (!next) return at;
+    at = next;
+  }
+  return at;
+}
+
+/** The fields of an object schema, unwrapping optional, nullable and refined ones. */
+function shapeOf(schema: ZodType): Record<string, ZodType> | undefined {
+  const def = (schema as { def?: { shape?: Record<string, ZodType>; in?: ZodType; innerType?: ZodType } })
+    .def;
+  if (def?.shape) return def.shape;
+  const inner = def?.innerType ?? def?.in;
+  return inner ? shapeOf(inner) : undefined;
+}
+
+/** The keys an object schema (or a wrapped one) knows, in order. */
 function knownKeys(schema: ZodType): string[] {
-  const def = (schema as { def?: { shape?: object; in?: ZodType; type?: string } }).def;
-  if (def?.shape) return Object.keys(def.shape);
-  return def?.in ? knownKeys(def.in) : [];
+  return Object.keys(shapeOf(schema) ?? {});
 }
 
 /** A move as the triage action takes it. */

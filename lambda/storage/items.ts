@@ -34,7 +34,7 @@ export interface Stored<Record> {
 /**
  * The table item for a signal: Loop's fields, `entity`, its keys, the change it makes (if any),
  * and its payload twice — as DynamoDB can hold it (payload-encoding.ts; `asText` forces the text
- * form) and as the text it arrived as (payload-text.ts), which keeps the sender's key order.
+ * form) and as the text it arrived as (gzipped: packed-text.ts), which keeps the sender's key order.
  */
 export function signalItem(signal: Signal, payloadText: string, change?: Change, asText = false): Item {
   return {
@@ -80,8 +80,8 @@ export function signalFromItem(item: Item): Stored<Signal> {
   const stored = payload as StoredPayload;
   return {
     record: {
-      // Signals stored before alerts had a lifecycle were all firings, and before they had a
-      // title of their own showed their issue's.
+      // Signals stored before alerts had a lifecycle were all firings; those stored before
+      // signals had a title of their own have an empty one.
       kind: 'firing',
       title: '',
       ...rest,
@@ -141,7 +141,7 @@ export function alertRecordFromItem(item: Item): AlertRecord {
   };
 }
 
-/** A comment's table item: in its issue's partition, after the issue and before its signals, oldest first. */
+/** A comment's table item: in its issue's partition, sorted before the issue's own item (COMMENT# < ISSUE), oldest first. */
 export function commentItem(comment: Comment, change: Change | undefined): Item {
   return {
     ...commentKeys(comment),

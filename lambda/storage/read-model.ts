@@ -119,7 +119,7 @@ export class SignalQueries {
       const issueId = typeof signal.issueId === 'string' ? signal.issueId : null;
       return [
         {
-          // Signals stored before they had a title of their own show their issue's.
+          // Signals stored before they had a title of their own have an empty one (the CLI shows their issue's).
           signal: {
             kind: 'firing',
             title: '',

@@ -1,5 +1,5 @@
 /**
- * What agents and people do with issues (docs/http-contract.md "Triage API"), as one set of
+ * What agents and people do with issues (docs/http-contract.md "Read and triage API"), as one set of
  * operations: find work (listings, the dispatch queue), understand it (an issue with its signals,
  * a signal with its issue), claim it, leave notes, move it. The triage API routes to these; the
  * CLI calls them directly when it reads a table (and through the API otherwise); so answers are

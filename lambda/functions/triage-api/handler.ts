@@ -1,5 +1,5 @@
 /**
- * The triage API (docs/http-contract.md "Triage API"), for agents and tools that work from Loop's
+ * The triage API (docs/http-contract.md "Read and triage API"), for agents and tools that work from Loop's
  * issues without table access — every route of contract/routes.ts served by this function:
  *
  *   GET   /api/issues?status=&limit=&cursor=       issues of a status (default triage), by priority then age
@@ -26,6 +26,7 @@ import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import { asStorageError } from '../../aws/errors.ts';
+import { MAX_API_BODY_BYTES } from '../../contract/limits.ts';
 import { openApiJson } from '../../contract/openapi.ts';
 import { moveOf, parseRequest, ROUTE_INPUTS } from '../../contract/requests.ts';
 import { ROUTES } from '../../contract/routes.ts';
@@ -44,9 +45,6 @@ import type { TriageService } from '../../triage/triage-service.ts';
 export interface TriageApiDependencies {
   readonly service: TriageService;
 }
-
-/** The largest request body read, in bytes: a comment is at most 16 KB of Markdown. */
-const MAX_BODY_BYTES = 64 * 1024;
 
 type RouteName = keyof typeof ROUTE_INPUTS;
 type Inputs<Name extends RouteName> = {
@@ -124,11 +122,11 @@ function inputsOf(name: RouteName, event: APIGatewayProxyEventV2): unknown {
   };
 }
 
-/** A request's JSON body (an object), within MAX_BODY_BYTES. */
+/** A request's JSON body (an object), within MAX_API_BODY_BYTES. */
 function bodyOf(event: APIGatewayProxyEventV2): unknown {
   const raw = rawBodyOf(event);
-  if (raw.length > MAX_BODY_BYTES) {
-    throw new HttpError(413, `Request body is ${raw.length} bytes; the limit is ${MAX_BODY_BYTES} bytes`);
+  if (raw.length > MAX_API_BODY_BYTES) {
+    throw new HttpError(413, `Request body is ${raw.length} bytes; the limit is ${MAX_API_BODY_BYTES} bytes`);
   }
   return parseJsonObject(raw).payload;
 }

@@ -1,10 +1,8 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { MAX_WEBHOOK_BODY_BYTES } from '../../contract/limits.ts';
 import { HttpError } from '../../http/http-errors.ts';
 import { rawBodyOf } from '../../http/raw-body.ts';
-
-/** Largest accepted body, in bytes after base64 decoding (docs/operations.md "Limits"). */
-const MAX_BODY_BYTES = 128 * 1024;
 
 const JSON_MEDIA_TYPE = 'application/json';
 
@@ -41,10 +39,10 @@ export function checkJsonBody(): MiddlewareObj<BodyEvent> {
         throw new HttpError(415, 'Unsupported Media Type: Content-Type must be application/json');
       }
       const size = request.event.rawBody.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > MAX_WEBHOOK_BODY_BYTES) {
         throw new HttpError(
           413,
-          `Request body is ${size} bytes; the limit is ${MAX_BODY_BYTES} bytes (128 KiB)`,
+          `Request body is ${size} bytes; the limit is ${MAX_WEBHOOK_BODY_BYTES} bytes (128 KiB)`,
         );
       }
     },

@@ -1,5 +1,5 @@
 /**
- * docs/http-contract.md "Triage API": what agents work with — one shape per resource, a signal of
+ * docs/http-contract.md "Read and triage API": what agents work with — one shape per resource, a signal of
  * its own, notes, claiming work, context in every issue — through the local server into DynamoDB
  * Local, as an agent (or an attacker with the webhook secret) would use it.
  */
@@ -123,8 +123,15 @@ describe('the triage API, as agents use it', () => {
       'PATCH',
       '/api/issues/1',
       { priority: 2, fromStatus: 'triage', reason: { body: 'x' } },
-      'reason.author must be an object (it is missing)',
+      'reason.author is missing',
     ],
+    [
+      'POST',
+      '/api/issues/1/comments',
+      { body: 'x', author: { name: 'a', type: 'agent', role: 'admin' } },
+      'Unknown field "author.role": expected name, type',
+    ],
+    ['POST', '/api/dispatch/next', {}, 'agent is missing'],
   ])(
     'answers a 400 that names what is wrong, before looking anything up: %s %s',
     async (method, path, body, message) => {

@@ -1,5 +1,5 @@
 /**
- * docs/http-contract.md "Triage API" and docs/architecture.md "Triage", through the local
+ * docs/http-contract.md "Read and triage API" and docs/architecture.md "Triage", through the local
  * server (which serves the API's routes as API Gateway would, without IAM) into DynamoDB Local;
  * and the CLI's `move`, against the table and through the API.
  */
