@@ -55,7 +55,10 @@ const tableName = 'loop-signals';
 const admin = new DynamoDBClient({ endpoint: dynamoDb.endpoint, ...LOCAL_AWS });
 await ensureTable(admin, tableName);
 admin.destroy();
-const table = { client: createDocumentClient({ endpoint: dynamoDb.endpoint, ...LOCAL_AWS }, 5_000), tableName };
+const table = {
+  client: createDocumentClient({ endpoint: dynamoDb.endpoint, ...LOCAL_AWS }, 5_000),
+  tableName,
+};
 const settings = { ...readSettings({}), tableName, secretValue: SECRET };
 const { secrets, intake } = webhookParts(settings, { table, storageBudgetMs: 5_000 });
 const server = createHttpApiServer([

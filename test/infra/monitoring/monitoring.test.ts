@@ -225,9 +225,10 @@ describe('the triage board in the dashboard', () => {
   const { template } = synthStack();
   /** The dashboard's widgets, each reference written as `<LogicalId.Attribute>` (or `<LogicalId>`). */
   const widgets = () => {
-    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
-    const [, parts] = dashboard?.Properties.DashboardBody['Fn::Join'] as [string, unknown[]];
-    const text = parts
+    const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    expect(dashboards).toHaveLength(1);
+    const [, parts] = dashboards[0]?.Properties.DashboardBody['Fn::Join'] ?? ['', []];
+    const text = (parts as unknown[])
       .map((part) => {
         if (typeof part === 'string') return part;
         const { 'Fn::GetAtt': attribute, Ref: ref } = part as { 'Fn::GetAtt'?: string[]; Ref?: string };
