@@ -51,6 +51,10 @@ export async function startDynamoDbLocal({
   const child = spawn(
     java,
     [
+      // The quick (C1) compiler only: DynamoDB Local here runs for minutes, not days, and C2's
+      // compiling cost more CPU than it saved — starting took half the CPU without it, and the
+      // tests' wall time fell from 101 s to 84 s on two cores (measured with npx jest).
+      '-XX:TieredStopAtLevel=1',
       `-Djava.library.path=${join(jarDirectory, 'DynamoDBLocal_lib')}`,
       '-jar',
       join(jarDirectory, 'DynamoDBLocal.jar'),
