@@ -31,7 +31,6 @@ import {
   outputOf,
   secretValue,
 } from './deployment.ts';
-import type { CliIo } from './signals-cli.ts';
 import { SignedApiClient } from './signed-api-client.ts';
 import {
   commentsText,
@@ -42,6 +41,16 @@ import {
   signalText,
   unreadableTable,
 } from './tables.ts';
+
+/** Where the CLI reads its environment and writes its lines (the process, or a test). */
+export interface CliIo {
+  readonly env: NodeJS.ProcessEnv;
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly now?: () => Date;
+  /** The terminal's width in columns: tables fit it (`COLUMNS` overrides it). @default no limit */
+  readonly columns?: number;
+}
 
 /** The options as parsed (signals-cli.ts OPTIONS). */
 export interface Options {

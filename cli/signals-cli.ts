@@ -9,16 +9,7 @@ import { parseArgs } from 'node:util';
 import { escapeControls } from '../lambda/core/visible-text.ts';
 import { localSettings } from '../local/settings.ts';
 import { explain, UsageError } from './cli-errors.ts';
-import { COMMANDS, type CommandName, type Context, type Options } from './commands.ts';
-
-export interface CliIo {
-  readonly env: NodeJS.ProcessEnv;
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-  readonly now?: () => Date;
-  /** The terminal's width in columns: tables fit it (`COLUMNS` overrides it). @default no limit */
-  readonly columns?: number;
-}
+import { type CliIo, COMMANDS, type CommandName, type Context, type Options } from './commands.ts';
 
 /** Every option, and what it takes; each command says which it uses. */
 const OPTIONS = {
