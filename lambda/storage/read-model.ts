@@ -3,7 +3,9 @@
  * reads on the base table and its indexes (never a Scan). Answers are records (core/); the
  * caller shapes them (contract/shapes.ts). This module knows the keys.
  */
+
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ISSUE_ROW_FIELDS, SIGNAL_ROW_FIELDS } from '../contract/shapes.ts';
 import { InvalidRequestError } from '../core/errors.ts';
 import type { Comment, Issue, IssueStatus, Signal } from '../core/loop-records.ts';
 import { itemsByKey } from './batch-get.ts';
@@ -50,37 +52,13 @@ export interface UnreadableRow {
 const ID = /^[A-Za-z0-9-]{1,64}$/;
 const NUMBER = /^[0-9]{1,15}$/;
 
-/** What an issue listing reads of each issue (the listing's index holds only a few attributes). */
-const ISSUE_ROW_ATTRIBUTES = [
-  'id',
-  'number',
-  'title',
-  'status',
-  'priority',
-  'type',
-  'links',
-  'firings',
-  'firstFiredAt',
-  'lastFiredAt',
-  'resolvedAt',
-  'claimedBy',
-  'claimedAt',
-  'signalSource',
-  'createdAt',
-  'updatedAt',
-] as const;
-const SIGNAL_ROW_ATTRIBUTES = [
-  'id',
-  'title',
-  'kind',
-  'severity',
-  'source',
-  'sourceId',
-  'type',
-  'test',
-  'issueId',
-  'createdAt',
-] as const;
+/**
+ * What an issue listing reads of each issue (the listing's index holds only a few attributes): the
+ * fields of its row (contract/shapes.ts), and its type, which the record has.
+ */
+const ISSUE_ROW_ATTRIBUTES = [...ISSUE_ROW_FIELDS, 'type'] as const;
+/** What a signal listing reads of each signal: the fields of its row but its issue (read apart). */
+const SIGNAL_ROW_ATTRIBUTES = SIGNAL_ROW_FIELDS.filter((field) => field !== 'issue');
 
 /** Read-only queries over the signals table. */
 export class SignalQueries {
