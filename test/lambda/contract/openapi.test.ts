@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { openApiDocument, openApiJson } from '../../../lambda/contract/openapi.ts';
+import { ROUTE_INPUTS } from '../../../lambda/contract/requests.ts';
 import { ROUTES, type RouteName } from '../../../lambda/contract/routes.ts';
 import { DependencyUnavailableError } from '../../../lambda/core/errors.ts';
 import type { RawDelivery } from '../../../lambda/intake/ports.ts';
@@ -51,6 +52,18 @@ describe('the OpenAPI document (README.md "Agents: OpenAPI and MCP")', () => {
       else if (name === 'webhook') expect(security).toBe('[{"posthogSecret":[]},{"standardWebhooks":[]}]');
       else expect(security).toBe('[]'); // the token in the path authenticates
     }
+  });
+
+  it('names only schemas it holds, and every triage API route reads its inputs with a schema (else it would 404)', () => {
+    const text = openApiJson();
+    const { components } = JSON.parse(text) as { components: { schemas: Record<string, unknown> } };
+    const named = [...text.matchAll(/"\$ref": "#\/components\/schemas\/(\w+)"/g)].map(([, id]) => id ?? '');
+    expect(named.length).toBeGreaterThan(10);
+    expect(named.filter((id) => !(id in components.schemas))).toEqual([]);
+    const served = Object.entries(ROUTES)
+      .filter(([, route]) => route.function === 'triage-api')
+      .map(([name]) => name);
+    expect(served.filter((name) => !(name in ROUTE_INPUTS))).toEqual([]);
   });
 
   it('is committed as docs/openapi.json, current (npm run openapi writes it)', () => {
