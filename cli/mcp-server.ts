@@ -66,7 +66,7 @@ export function mcpServerFor(backend: Backend, explain: Explain): McpServer {
     description: string,
     inputSchema: Shape,
     run: (input: z.output<z.ZodObject<Shape>>) => Promise<unknown>,
-    readOnly = true,
+    effect: 'reads' | 'writes' | 'overwrites' = 'reads',
   ) =>
     server.registerTool(
       name,
@@ -74,7 +74,12 @@ export function mcpServerFor(backend: Backend, explain: Explain): McpServer {
         title,
         description: `${description} ${DATA_NOT_INSTRUCTIONS}`,
         inputSchema,
-        annotations: { readOnlyHint: readOnly, destructiveHint: false, openWorldHint: false },
+        // A move can close an issue or take it from the agent that claimed it: a client should ask.
+        annotations: {
+          readOnlyHint: effect === 'reads',
+          destructiveHint: effect === 'overwrites',
+          openWorldHint: false,
+        },
       },
       (async (input: z.output<z.ZodObject<Shape>>) => answered(() => run(input), explain)) as never,
     );
@@ -132,7 +137,7 @@ export function mcpServerFor(backend: Backend, explain: Explain): McpServer {
         }),
       };
     },
-    false,
+    'overwrites',
   );
   tool(
     'comment_issue',
@@ -142,7 +147,7 @@ export function mcpServerFor(backend: Backend, explain: Explain): McpServer {
     async ({ issue: reference, body, agent: name }) => ({
       comment: await backend.comment(reference, body, AUTHOR.parse({ name, type: 'agent' })),
     }),
-    false,
+    'writes',
   );
   tool(
     'list_comments',
@@ -158,7 +163,7 @@ export function mcpServerFor(backend: Backend, explain: Explain): McpServer {
     'Claims the most urgent todo issue (priority, then oldest) for you, atomically: it becomes in_progress with claimedBy you, and no other agent gets it. Answers {"issue", "signals"}, or {"claimed": null} when nothing waits in todo.',
     { agent },
     async ({ agent: name }) => (await backend.claim(name)) ?? { claimed: null },
-    false,
+    'writes',
   );
   tool(
     'list_signals',

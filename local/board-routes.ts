@@ -2,9 +2,10 @@
  * The triage board at `npm start`'s root (`GET /`), rendered by the same code as the stack's
  * dashboard widget (lambda/board/), with moves as plain HTML forms posted to `/board/move` — no
  * script, as in the console. The local API is open on 127.0.0.1, so a page on any other site
- * could post a form to it: each move must carry the token of a page this server rendered, and a
- * browser's Origin (when sent) must be this server's. A strict Content-Security-Policy means
- * that even a mistake in escaping could not run a script.
+ * could post a form to it: the local server refuses a write a browser sends from another site
+ * (local/http-server.ts), and each move must also carry the token of a page this server rendered
+ * in this run. A strict Content-Security-Policy means that even a mistake in escaping could not
+ * run a script.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -52,10 +53,10 @@ export function boardRoutes(parts: LocalBoardParts): LocalRoute[] {
 
   const show: HttpHandler = async () => page(200);
   const move: HttpHandler = async (event) => {
-    const refusal = crossSiteRefusal(event, token);
-    if (refusal) return { statusCode: 403, headers: HTML_HEADERS, body: refusal };
     const form = formOf(event);
     if (!form) return page(413, { kind: 'refused', text: 'The form is too large. Nothing was moved.' });
+    const refusal = tokenRefusal(form.token ?? '', token);
+    if (refusal) return { statusCode: 403, headers: HTML_HEADERS, body: refusal };
     const read = boardMoveOf(form);
     if ('kind' in read) return page(400, read);
     const notice = await applyBoardMove(parts.triage, read, LOCAL_AUTHOR);
@@ -68,20 +69,11 @@ export function boardRoutes(parts: LocalBoardParts): LocalRoute[] {
 }
 
 /**
- * Why a form post is refused as cross-site, if it is: no token of this run, or a browser's Origin
- * (or Sec-Fetch-Site) naming another site. Undefined when it may go on.
+ * Why a form post is refused, if it is: it carries no token of a page this server rendered in this
+ * run. (A write a browser sends from another site never gets here: the local server refuses it.)
  */
-function crossSiteRefusal(event: APIGatewayProxyEventV2, token: string): string | undefined {
-  const headers = event.headers;
-  const origin = headers.origin;
-  if (origin !== undefined && origin !== `http://${headers.host}`) {
-    return 'Refused: this form was posted from another site.';
-  }
-  const site = headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') {
-    return 'Refused: this form was posted from another site.';
-  }
-  const sent = Buffer.from(new URLSearchParams(bodyText(event) ?? '').get('token') ?? '');
+function tokenRefusal(sentToken: string, token: string): string | undefined {
+  const sent = Buffer.from(sentToken);
   const expected = Buffer.from(token);
   if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) {
     return 'Refused: this form is not from this board (reload the board and try again).';

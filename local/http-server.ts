@@ -99,6 +99,10 @@ async function serve(
     request.resume();
     return answer({ statusCode: 403, body: '{"message":"Forbidden"}' });
   }
+  if (crossSiteWrite(request)) {
+    request.resume();
+    return answer({ statusCode: 403, body: '{"message":"Forbidden: a write from a page of another site"}' });
+  }
   const url = new URL(request.url ?? '/', 'http://localhost');
   const matched = matchRoute(routes, request.method ?? '', url.pathname);
   if (!matched) {
@@ -129,6 +133,22 @@ function isLoopbackHost(request: IncomingMessage): boolean {
   return (
     LOOPBACK_NAMES.has(host.slice(0, colon).toLowerCase()) &&
     host.slice(colon + 1) === String(request.socket.localPort)
+  );
+}
+
+/**
+ * Whether a browser sends this request from a page of another site: a write (any method but GET
+ * and HEAD) whose Origin is not this server, or that the browser marks as cross-site or same-site
+ * (Sec-Fetch-Site). Locally the API has no IAM, and a page anywhere can post a form or a no-cors
+ * fetch to 127.0.0.1 without asking first. Programs (PostHog, curl, the CLI) send neither header.
+ */
+function crossSiteWrite(request: IncomingMessage): boolean {
+  if (request.method === 'GET' || request.method === 'HEAD') return false;
+  const { origin, host } = request.headers;
+  const site = request.headers['sec-fetch-site'];
+  return (
+    (origin !== undefined && origin !== `http://${host}`) ||
+    (site !== undefined && site !== 'same-origin' && site !== 'none')
   );
 }
 

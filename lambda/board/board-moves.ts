@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { MAX_COMMENT_BYTES } from '../contract/requests.ts';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../core/errors.ts';
-import { type CommentAuthor, ISSUE_STATUSES } from '../core/loop-records.ts';
+import type { CommentAuthor } from '../core/loop-records.ts';
 import type { IssueTriage } from '../storage/issue-triage.ts';
 
 /** Where the board moves an issue, by the word on its button. */
@@ -17,7 +17,8 @@ export type BoardTarget = keyof typeof BOARD_MOVES;
 /** A move as the board sends it: which issue, the status it showed, where to, and why (a decline). */
 export const BOARD_MOVE = z.object({
   issue: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, { error: 'issue must be an issue id' }),
-  fromStatus: z.enum(ISSUE_STATUSES, { error: 'fromStatus must be an issue status' }),
+  // The board moves issues out of triage only: a move from any other status is not one it offers.
+  fromStatus: z.literal('triage', { error: 'The board moves issues in triage only' }),
   to: z.enum(Object.keys(BOARD_MOVES) as [BoardTarget, ...BoardTarget[]], {
     error: 'to must be todo, backlog or canceled',
   }),

@@ -131,6 +131,7 @@ const OPERATIONS: { readonly [Name in RouteName]: Operation } = {
       404: NOT_FOUND_ISSUE,
       409: refused('The issue is no longer in fromStatus: someone moved it meanwhile; nothing was written'),
       413: refused(`The body is over ${MAX_API_BODY_BYTES / 1024} KiB`),
+      415: refused('Content-Type is not application/json'),
     },
   },
   listComments: {
@@ -150,6 +151,7 @@ const OPERATIONS: { readonly [Name in RouteName]: Operation } = {
       201: { description: 'The comment', body: data(closed({ comment: ref('Comment') })) },
       404: NOT_FOUND_ISSUE,
       413: refused(`The body is over ${MAX_API_BODY_BYTES / 1024} KiB`),
+      415: refused('Content-Type is not application/json'),
     },
   },
   listSignals: {
@@ -177,6 +179,7 @@ const OPERATIONS: { readonly [Name in RouteName]: Operation } = {
       204: { description: 'Nothing waits in todo' },
       409: refused('Every waiting issue was claimed by others meanwhile, round after round; ask again'),
       413: refused(`The body is over ${MAX_API_BODY_BYTES / 1024} KiB`),
+      415: refused('Content-Type is not application/json'),
     },
   },
   dispatchQueue: {

@@ -86,7 +86,11 @@ describe('npm run signals -- mcp (README.md "MCP server")', () => {
     }
     const move = tools.find((tool) => tool.name === 'move_issue');
     expect(move?.inputSchema.required).toEqual(expect.arrayContaining(['issue', 'fromStatus']));
-    expect(move?.annotations?.readOnlyHint).toBe(false);
+    // A move can close an issue or take it from the agent that claimed it: a client should ask first.
+    expect(move?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
+    const claim = tools.find((tool) => tool.name === 'claim_next');
+    expect(claim?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false });
+    expect(tools.find((tool) => tool.name === 'list_issues')?.annotations?.readOnlyHint).toBe(true);
   });
 
   it('answers in the API shapes: issues, an issue, signals, a signal', async () => {

@@ -156,8 +156,8 @@ describe('the triage board (README.md "The triage board"), in Chromium', () => {
     await fresh.close();
   });
 
-  it('refuses a move posted from another page (no token of this board, a foreign origin)', async () => {
-    const page = await browser.newPage();
+  it('refuses a move posted from another page, or without a token of this board, and a move from any status but triage', async () => {
+    let page = await browser.newPage();
     const before = (await served.api('GET', `/api/issues/${issues.hostile}`)).body.data.issue;
     // A page elsewhere (here about:blank) with a form aimed at the board.
     await page.setContent(
@@ -166,17 +166,48 @@ describe('the triage board (README.md "The triage board"), in Chromium', () => {
     await page.locator('button').click();
     await page.waitForLoadState();
     expect(await page.locator('body').textContent()).toContain(
-      'Refused: this form was posted from another site.',
+      'Forbidden: a write from a page of another site',
     );
-    // With the right origin but no token of this run, from a script outside the browser.
-    const forged = await fetch(`${served.baseUrl}/board/move`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: served.baseUrl },
-      body: new URLSearchParams({ issue: before.id, fromStatus: 'triage', to: 'todo', token: 'guess' }),
-    });
-    expect(forged.status).toBe(403);
+    // The same through the JSON API, as a page elsewhere can send it without asking (text/plain).
+    await page.close();
+    page = await browser.newPage();
+    await page.setContent(
+      `<form method="post" enctype="text/plain" action="${served.baseUrl}/api/dispatch/next"><input name='{"agent":"evil","x":"' value='"}'><button>go</button></form>`,
+    );
+    await page.locator('button').click();
+    await page.waitForLoadState();
+    expect(await page.locator('body').textContent()).toContain('Forbidden');
+    // With this board's origin but no token of this run, from a program outside the browser.
+    const form = (fields: Record<string, string>) =>
+      fetch(`${served.baseUrl}/board/move`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: served.baseUrl },
+        body: new URLSearchParams(fields),
+      });
+    expect((await form({ issue: before.id, fromStatus: 'triage', to: 'todo', token: 'guess' })).status).toBe(
+      403,
+    );
     expect((await served.api('GET', `/api/issues/${issues.hostile}`)).body.data.issue.status).toBe('triage');
     await page.close();
+
+    // With this board's token: from any status but triage, the board moves nothing.
+    const board = await browser.newPage();
+    await board.goto(`${served.baseUrl}/`);
+    const token = await board.locator('input[name="token"]').first().getAttribute('value');
+    const accepted = (await served.api('GET', `/api/issues/${issues.pageLoad}`)).body.data.issue;
+    const reopened = await form({
+      issue: accepted.id,
+      fromStatus: accepted.status,
+      to: 'canceled',
+      reason: 'x',
+      token: String(token),
+    });
+    expect(reopened.status).toBe(400);
+    expect(await reopened.text()).toContain('The board moves issues in triage only');
+    expect((await served.api('GET', `/api/issues/${issues.pageLoad}`)).body.data.issue.status).toBe(
+      accepted.status,
+    );
+    await board.close();
   });
 
   it("renders the dashboard widget's board the same way, its moves as console actions of the action function", async () => {

@@ -65,4 +65,21 @@ describe('the local HTTP server (API Gateway HTTP API 2.0 events) with DynamoDB 
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ message: 'Not Found' });
   });
+
+  it.each([
+    ['an Origin of another site', { Origin: 'https://evil.example' }],
+    ['Sec-Fetch-Site: cross-site', { 'Sec-Fetch-Site': 'cross-site' }],
+    ['Sec-Fetch-Site: same-site', { 'Sec-Fetch-Site': 'same-site' }],
+  ])(
+    'refuses a write a browser sends from a page of another site (%s): the local API has no IAM',
+    async (_, headers) => {
+      const before = await loopItems(client, served.tableName);
+      const response = await post(README_BODY, headers);
+      expect(response.status).toBe(403);
+      expect(await response.json()).toEqual({ message: 'Forbidden: a write from a page of another site' });
+      expect((await loopItems(client, served.tableName)).signals).toHaveLength(before.signals.length);
+      // Reading stays open to it (a page cannot read the answer without CORS), as for any program.
+      expect((await fetch(`${served.baseUrl}/api/issues`, { headers })).status).toBe(200);
+    },
+  );
 });

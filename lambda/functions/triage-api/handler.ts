@@ -35,6 +35,7 @@ import { parseJsonObject } from '../../core/json.ts';
 import { HttpError } from '../../http/http-errors.ts';
 import type { HttpHandler } from '../../http/http-handler.ts';
 import { jsonResponse } from '../../http/http-response.ts';
+import { isJsonMediaType } from '../../http/media-type.ts';
 import { errorResponse } from '../../http/middlewares/error-response.ts';
 import { requestLog } from '../../http/middlewares/request-log.ts';
 import { rawBodyOf } from '../../http/raw-body.ts';
@@ -122,8 +123,11 @@ function inputsOf(name: RouteName, event: APIGatewayProxyEventV2): unknown {
   };
 }
 
-/** A request's JSON body (an object), within MAX_API_BODY_BYTES. */
+/** A request's JSON body (an object): sent as JSON, within MAX_API_BODY_BYTES. */
 function bodyOf(event: APIGatewayProxyEventV2): unknown {
+  if (!isJsonMediaType(event.headers['content-type'])) {
+    throw new HttpError(415, 'Unsupported Media Type: Content-Type must be application/json');
+  }
   const raw = rawBodyOf(event);
   if (raw.length > MAX_API_BODY_BYTES) {
     throw new HttpError(413, `Request body is ${raw.length} bytes; the limit is ${MAX_API_BODY_BYTES} bytes`);

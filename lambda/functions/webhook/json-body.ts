@@ -2,9 +2,8 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { MAX_WEBHOOK_BODY_BYTES } from '../../contract/limits.ts';
 import { HttpError } from '../../http/http-errors.ts';
+import { isJsonMediaType } from '../../http/media-type.ts';
 import { rawBodyOf } from '../../http/raw-body.ts';
-
-const JSON_MEDIA_TYPE = 'application/json';
 
 /** The event once `decodeBody` has run. */
 export interface BodyEvent extends APIGatewayProxyEventV2 {
@@ -47,12 +46,4 @@ export function checkJsonBody(): MiddlewareObj<BodyEvent> {
       }
     },
   };
-}
-
-/** `application/json` in any letter case, optionally followed by parameters such as `; charset=utf-8`. */
-function isJsonMediaType(contentType: string | undefined): boolean {
-  const value = contentType?.trim().toLowerCase() ?? '';
-  if (!value.startsWith(JSON_MEDIA_TYPE)) return false;
-  const rest = value.slice(JSON_MEDIA_TYPE.length).trimStart();
-  return rest === '' || rest.startsWith(';');
 }

@@ -298,4 +298,22 @@ describe('the triage API, as agents use it', () => {
     expect(description).toMatch(/- Fired 2 times: first at .+, last at .+/);
     expect(description).toMatch(/- Resolved at .+: the alert no longer fires/);
   });
+
+  it('reads a body only when it is sent as JSON (415 otherwise): a page elsewhere can send text/plain or a form without asking', async () => {
+    for (const contentType of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'application/json-patch+json',
+    ]) {
+      const response = await fetch(`${served.baseUrl}/api/dispatch/next`, {
+        method: 'POST',
+        headers: { 'Content-Type': contentType },
+        body: '{"agent":"evil"}',
+      });
+      expect(response.status).toBe(415);
+      expect(await response.json()).toEqual({
+        error: 'Unsupported Media Type: Content-Type must be application/json',
+      });
+    }
+  });
 });
