@@ -67,6 +67,8 @@ function readInsightOrCustom(payload: JsonObject): SignalReading {
       ...alert?.links,
     },
   } as const;
+  // What every reading's details name first: the alert, the metric, the names PostHog gave, the kind.
+  const identity = { alertId, name, alertName: alert?.alertName, insightName: alert?.insightName, kind };
 
   if (hasExplicitValue) {
     const value = readValue(explicitValue);
@@ -75,11 +77,7 @@ function readInsightOrCustom(payload: JsonObject): SignalReading {
       severity: severityOf(value),
       title: changeTitle(name, value, timeframe),
       details: details({
-        alertId,
-        name,
-        alertName: alert?.alertName,
-        insightName: alert?.insightName,
-        kind,
+        ...identity,
         direction: value > 0 ? 'up' : value < 0 ? 'down' : undefined,
         value,
         unit: 'percent',
@@ -92,7 +90,7 @@ function readInsightOrCustom(payload: JsonObject): SignalReading {
       ...base,
       severity: kind === 'resolved' ? 'low' : severityOf(severityBasis(breach)),
       title: breachTitle(name, breach, timeframe),
-      details: breachDetails(alertId, name, kind, breach, timeframe, alert),
+      details: breachDetails(identity, breach, timeframe),
     };
   }
   if (alert?.resolved) {
@@ -101,11 +99,7 @@ function readInsightOrCustom(payload: JsonObject): SignalReading {
       severity: 'low',
       title: `PostHog: ${oneLine(name)} resolved`,
       details: details({
-        alertId,
-        name,
-        alertName: alert?.alertName,
-        insightName: alert?.insightName,
-        kind,
+        ...identity,
         period: timeframe,
       }),
     };
@@ -128,21 +122,14 @@ function severityBasis(breach: Breach): number {
 }
 
 function breachDetails(
-  alertId: string | undefined,
-  name: string,
-  kind: string,
+  identity: Readonly<Record<string, string | undefined>>,
   breach: Breach,
   period: string,
-  alert: InsightAlertFields | undefined,
 ): JsonObject {
   const direction =
     breach.condition === 'is' ? (breach.side === 'above' ? 'up' : 'down') : breach.value < 0 ? 'down' : 'up';
   return details({
-    alertId,
-    name,
-    alertName: alert?.alertName,
-    insightName: alert?.insightName,
-    kind,
+    ...identity,
     condition: breach.condition,
     direction,
     value: jsonNumber(breach.value),
