@@ -90,32 +90,22 @@ export const COMMENT_FIELDS = ['id', 'issueId', 'body', 'author', 'createdAt'] a
 type IssueField = (typeof ISSUE_FIELDS)[number];
 type SignalField = (typeof SIGNAL_FIELDS)[number];
 
-/** An issue, every field but its payload (which issueJson splices in). */
-function issueFields(issue: Issue): Record<Exclude<IssueField, 'signalPayload'>, unknown> {
-  return {
-    id: issue.id,
-    number: issue.number,
-    title: issue.title,
-    status: issue.status,
-    priority: issue.priority,
-    type: issue.type,
-    description: issue.description,
-    links: issue.links,
-    firings: issue.firings,
-    firstFiredAt: issue.firstFiredAt,
-    lastFiredAt: issue.lastFiredAt,
-    resolvedAt: issue.resolvedAt,
-    claimedBy: issue.claimedBy,
-    claimedAt: issue.claimedAt,
-    signalSource: issue.signalSource,
-    createdAt: issue.createdAt,
-    updatedAt: issue.updatedAt,
-  };
+/** The named fields of a record, in the order named (whatever order the record holds them in). */
+function picked<Field extends string>(
+  record: { readonly [Name in Field]: unknown },
+  fields: readonly Field[],
+): Record<Field, unknown> {
+  return Object.fromEntries(fields.map((field) => [field, record[field]])) as Record<Field, unknown>;
 }
 
-/** An issue in its shape, its payload as a value (for callers that hold one). */
-export function issueShape(issue: Issue): Record<IssueField, unknown> {
-  return { ...issueFields(issue), signalPayload: issue.signalPayload };
+/** An issue's fields but its payload (which issueJson splices in), in order. */
+const ISSUE_FIELDS_BUT_PAYLOAD = ISSUE_FIELDS.filter(
+  (field): field is Exclude<IssueField, 'signalPayload'> => field !== 'signalPayload',
+);
+
+/** An issue, every field but its payload (which issueJson splices in). */
+function issueFields(issue: Issue): Record<Exclude<IssueField, 'signalPayload'>, unknown> {
+  return picked(issue, ISSUE_FIELDS_BUT_PAYLOAD);
 }
 
 /** What an issue listing holds of each issue. */
@@ -128,36 +118,12 @@ export type SignalRowSource = Pick<Signal, Exclude<(typeof SIGNAL_ROW_FIELDS)[nu
 
 /** An issue as a listing row (ISSUE_ROW_FIELDS). */
 export function issueRow(issue: IssueRowSource): Record<(typeof ISSUE_ROW_FIELDS)[number], unknown> {
-  return {
-    id: issue.id,
-    number: issue.number,
-    title: issue.title,
-    status: issue.status,
-    priority: issue.priority,
-    links: issue.links,
-    firings: issue.firings,
-    firstFiredAt: issue.firstFiredAt,
-    lastFiredAt: issue.lastFiredAt,
-    resolvedAt: issue.resolvedAt,
-    claimedBy: issue.claimedBy,
-    claimedAt: issue.claimedAt,
-    signalSource: issue.signalSource,
-    createdAt: issue.createdAt,
-    updatedAt: issue.updatedAt,
-  };
+  return picked(issue, ISSUE_ROW_FIELDS);
 }
 
 /** What a signal says of its issue (ISSUE_SUMMARY_FIELDS); null for none. */
-export function issueSummary(issue: IssueSummarySource | null): Record<string, unknown> | null {
-  if (!issue) return null;
-  return {
-    id: issue.id,
-    number: issue.number,
-    title: issue.title,
-    status: issue.status,
-    priority: issue.priority,
-    resolvedAt: issue.resolvedAt,
-  };
+function issueSummary(issue: IssueSummarySource | null): Record<string, unknown> | null {
+  return issue ? picked(issue, ISSUE_SUMMARY_FIELDS) : null;
 }
 
 function signalFields(
@@ -166,11 +132,6 @@ function signalFields(
 ): Record<Exclude<SignalField, 'payload'>, unknown> {
   const { createdAt, ...row } = signalRow(signal, issue);
   return { ...row, reading: signal.reading, createdAt };
-}
-
-/** A signal in its shape, with the issue it belongs to (null for none), its payload as a value. */
-export function signalShape(signal: Signal, issue: IssueSummarySource | null): Record<SignalField, unknown> {
-  return { ...signalFields(signal, issue), payload: signal.payload };
 }
 
 /** A signal as a listing row (SIGNAL_ROW_FIELDS), with the issue it belongs to (null for none). */

@@ -8,11 +8,6 @@ import { type Priority, priorityOf, type Severity } from './severity.ts';
 export const ISSUE_STATUSES = ['triage', 'backlog', 'todo', 'in_progress', 'done', 'canceled'] as const;
 export type IssueStatus = (typeof ISSUE_STATUSES)[number];
 
-/** The status `value` names, if it names one. */
-export function issueStatusNamed(value: unknown): IssueStatus | undefined {
-  return ISSUE_STATUSES.find((status) => status === value);
-}
-
 /**
  * A move of an issue: a new status and/or a new priority, conditional on the status the caller
  * saw (`fromStatus`: required with a status, and checked whenever given), with the reason kept
