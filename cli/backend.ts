@@ -6,47 +6,23 @@
  */
 
 import { pathOf, ROUTES } from '../lambda/contract/routes.ts';
+import type { IssueRowSource, IssueSummarySource, SignalRowSource } from '../lambda/contract/shapes.ts';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../lambda/core/errors.ts';
-import type { CommentAuthor, IssueStatus } from '../lambda/core/loop-records.ts';
+import type { CommentAuthor, Issue, IssueStatus, Signal } from '../lambda/core/loop-records.ts';
 import type { TriageService } from '../lambda/triage/triage-service.ts';
 import { ApiRequestError, type SignedApiClient } from './signed-api-client.ts';
 
-/** An issue as every answer gives it (lambda/contract/shapes.ts ISSUE_FIELDS); a row holds a subset. */
-export interface IssueJson {
-  readonly id: string;
-  readonly number: number;
-  readonly title: string;
-  readonly status: IssueStatus;
-  readonly priority: number;
-  readonly description?: string;
-  readonly links: Partial<Record<'insight' | 'alert' | 'logs', string>>;
-  readonly firings: number;
-  readonly firstFiredAt: string | null;
-  readonly lastFiredAt: string | null;
-  readonly resolvedAt: string | null;
-  readonly claimedBy: string | null;
-  readonly claimedAt: string | null;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly signalPayload?: unknown;
-}
+/**
+ * An issue as every answer gives it (lambda/contract/shapes.ts ISSUE_FIELDS): a listing row, and
+ * in a whole issue its type, description and payload too.
+ */
+export type IssueJson = IssueRowSource & Partial<Pick<Issue, 'type' | 'description' | 'signalPayload'>>;
 
-/** A signal as every answer gives it (SIGNAL_FIELDS); a row holds a subset. */
-export interface SignalJson {
-  readonly id: string;
-  readonly title: string;
-  readonly kind: string;
-  readonly severity: string;
-  readonly source: string;
-  readonly sourceId: string | null;
-  readonly type: string;
+/** A signal as every answer gives it (SIGNAL_FIELDS): a listing row, and in a whole signal what it read and its payload. */
+export type SignalJson = Omit<SignalRowSource, 'test'> & {
   readonly test: boolean;
-  readonly issueId: string | null;
-  readonly issue: Pick<IssueJson, 'id' | 'number' | 'title' | 'status' | 'priority' | 'resolvedAt'> | null;
-  readonly reading?: Record<string, unknown>;
-  readonly createdAt: string;
-  readonly payload?: unknown;
-}
+  readonly issue: IssueSummarySource | null;
+} & Partial<Pick<Signal, 'reading' | 'payload'>>;
 
 export interface CommentJson {
   readonly id: string;
