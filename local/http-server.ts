@@ -115,8 +115,10 @@ async function serve(
   }
   const requestId = randomUUID();
   const event = toEvent(request, url, body, requestId, matched);
-  const context = lambdaContext(requestId, `${matched.route.functionName}-local`);
-  return answer(await limit(() => matched.route.handler(event, context)), matched.route);
+  // Lambda's timeout starts when an instance takes the invocation, not while it waits for one.
+  const invoke = () =>
+    matched.route.handler(event, lambdaContext(requestId, `${matched.route.functionName}-local`));
+  return answer(await limit(invoke), matched.route);
 }
 
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);

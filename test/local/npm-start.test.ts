@@ -176,16 +176,19 @@ describe('npm start (README.md "Quick start")', () => {
       `event  Issue Status Changed  #1 P1 in_progress ${title}  from triage`,
     ]);
     // One short line per request: the route, never the path; the status, the time, what became of it.
-    const lines = service.run.output();
-    expect(lines).toMatch(/^POST \/api\/signals\/posthog {2}401 {2}\d+ ms {2}unauthorized/m);
-    expect(lines).toMatch(
+    // (A line is printed once its answer is sent, so it can reach the pipe just after the answer.)
+    const run = service.run;
+    await run.waitFor(/^POST \/api\/signals\/posthog {2}401 {2}\d+ ms {2}unauthorized/m, 15_000);
+    await run.waitFor(
       new RegExp(
         `^POST /api/signals/posthog {2}201 {2}\\d+ ms {2}created {2}#1 P1 triage ${title.replace(/[()]/g, '\\$&')}$`,
         'm',
       ),
+      15_000,
     );
-    expect(lines).toMatch(/^PATCH \/api\/issues\/\{issue\} {2}200 {2}\d+ ms {2}#1 P1 in_progress /m);
-    expect(lines).toMatch(/^GET \/ {2}200 {2}\d+ ms$/m);
+    await run.waitFor(/^PATCH \/api\/issues\/\{issue\} {2}200 {2}\d+ ms {2}#1 P1 in_progress /m, 15_000);
+    await run.waitFor(/^GET \/ {2}200 {2}\d+ ms$/m, 15_000);
+    const lines = run.output();
     expect(lines).not.toContain('"level"');
     expect(existsSync(join(folder, '.data'))).toBe(false);
     await stopsEverything(service, service.tree[0] ?? 0, 'SIGINT');

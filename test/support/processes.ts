@@ -41,7 +41,17 @@ export function started(
   child.stderr?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'exit' can come before the last output is read: wait for both pipes to end too (not forever:
+  // a process it started may still hold them open).
+  const ended = (stream: NodeJS.ReadableStream | null) =>
+    new Promise<void>((resolve) => (stream ? stream.once('end', resolve) : resolve()));
+  const drained = Promise.all([ended(child.stdout), ended(child.stderr)]);
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code))).then(
+    async (code) => {
+      await Promise.race([drained, new Promise((done) => setTimeout(done, 2_000).unref())]);
+      return code;
+    },
+  );
   return {
     child,
     output: () => output,
