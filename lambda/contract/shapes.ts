@@ -30,25 +30,6 @@ export const ISSUE_FIELDS = [
   'signalPayload',
 ] as const;
 
-/** An issue as a listing row: its shape without its type, description and payload. */
-export const ISSUE_ROW_FIELDS = [
-  'id',
-  'number',
-  'title',
-  'status',
-  'priority',
-  'links',
-  'firings',
-  'firstFiredAt',
-  'lastFiredAt',
-  'resolvedAt',
-  'claimedBy',
-  'claimedAt',
-  'signalSource',
-  'createdAt',
-  'updatedAt',
-] as const satisfies readonly IssueField[];
-
 /** A signal's fields, in the order every answer gives them (`payload` last). */
 export const SIGNAL_FIELDS = [
   'id',
@@ -66,21 +47,6 @@ export const SIGNAL_FIELDS = [
   'payload',
 ] as const;
 
-/** A signal as a listing row: its shape without what it read and the payload. */
-export const SIGNAL_ROW_FIELDS = [
-  'id',
-  'title',
-  'kind',
-  'severity',
-  'source',
-  'sourceId',
-  'type',
-  'test',
-  'issueId',
-  'issue',
-  'createdAt',
-] as const satisfies readonly SignalField[];
-
 /** What a signal says of its issue, as it stands: enough to tell it and its state (resolved, status). */
 export const ISSUE_SUMMARY_FIELDS = ['id', 'number', 'title', 'status', 'priority', 'resolvedAt'] as const;
 
@@ -89,6 +55,21 @@ export const COMMENT_FIELDS = ['id', 'issueId', 'body', 'author', 'createdAt'] a
 
 type IssueField = (typeof ISSUE_FIELDS)[number];
 type SignalField = (typeof SIGNAL_FIELDS)[number];
+
+/** `fields` in their order, but those left out. */
+export function fieldsWithout<Field extends string, Left extends Field>(
+  fields: readonly Field[],
+  leftOut: readonly Left[],
+): readonly Exclude<Field, Left>[] {
+  const left: readonly string[] = leftOut;
+  return fields.filter((field): field is Exclude<Field, Left> => !left.includes(field));
+}
+
+/** An issue as a listing row: its shape without its type, description and payload. */
+export const ISSUE_ROW_FIELDS = fieldsWithout(ISSUE_FIELDS, ['type', 'description', 'signalPayload']);
+
+/** A signal as a listing row: its shape without what it read and the payload. */
+export const SIGNAL_ROW_FIELDS = fieldsWithout(SIGNAL_FIELDS, ['reading', 'payload']);
 
 /** The named fields of a record, in the order named (whatever order the record holds them in). */
 function picked<Field extends string>(
@@ -99,9 +80,7 @@ function picked<Field extends string>(
 }
 
 /** An issue's fields but its payload (which issueJson splices in), in order. */
-const ISSUE_FIELDS_BUT_PAYLOAD = ISSUE_FIELDS.filter(
-  (field): field is Exclude<IssueField, 'signalPayload'> => field !== 'signalPayload',
-);
+const ISSUE_FIELDS_BUT_PAYLOAD = fieldsWithout(ISSUE_FIELDS, ['signalPayload']);
 
 /** An issue, every field but its payload (which issueJson splices in). */
 function issueFields(issue: Issue): Record<Exclude<IssueField, 'signalPayload'>, unknown> {

@@ -5,7 +5,7 @@
  */
 
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ISSUE_ROW_FIELDS, SIGNAL_ROW_FIELDS } from '../contract/shapes.ts';
+import { fieldsWithout, ISSUE_ROW_FIELDS, SIGNAL_ROW_FIELDS } from '../contract/shapes.ts';
 import { InvalidRequestError } from '../core/errors.ts';
 import type { Comment, Issue, IssueStatus, Signal } from '../core/loop-records.ts';
 import { itemsByKey } from './batch-get.ts';
@@ -58,7 +58,7 @@ const NUMBER = /^[0-9]{1,15}$/;
  */
 const ISSUE_ROW_ATTRIBUTES = [...ISSUE_ROW_FIELDS, 'type'] as const;
 /** What a signal listing reads of each signal: the fields of its row but its issue (read apart). */
-const SIGNAL_ROW_ATTRIBUTES = SIGNAL_ROW_FIELDS.filter((field) => field !== 'issue');
+const SIGNAL_ROW_ATTRIBUTES = fieldsWithout(SIGNAL_ROW_FIELDS, ['issue']);
 
 /** Read-only queries over the signals table. */
 export class SignalQueries {
