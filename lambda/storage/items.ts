@@ -93,21 +93,30 @@ export function signalFromItem(item: Item): Stored<Signal> {
 }
 
 /** Reads an issue item back in Loop's shape (payload decoded, storage attributes dropped). */
+/**
+ * What an issue stored before these fields existed reads as (its description aside): before alerts
+ * had a lifecycle it held one firing's signal and no history, and before agents worked from it no
+ * links or claim.
+ */
+export function fieldsOfEarlierIssues() {
+  return {
+    firings: 1,
+    firstFiredAt: null,
+    lastFiredAt: null,
+    resolvedAt: null,
+    links: {},
+    claimedBy: null,
+    claimedAt: null,
+  };
+}
+
 export function issueFromItem(item: Item): Stored<Issue> {
   const { signalPayload, lastReading, [PAYLOAD_TEXT]: packed, ...rest } = withoutStorageAttributes(item);
   const stored = signalPayload as StoredPayload;
   return {
-    // Issues stored before alerts had a lifecycle held one firing's signal and no history, and
-    // before agents worked from them no description, links or claim.
     record: {
-      firings: 1,
-      firstFiredAt: null,
-      lastFiredAt: null,
-      resolvedAt: null,
+      ...fieldsOfEarlierIssues(),
       description: '',
-      links: {},
-      claimedBy: null,
-      claimedAt: null,
       ...rest,
       lastReading: lastReading === undefined ? {} : decodePayload(lastReading as StoredPayload),
       signalPayload: decodePayload(stored),

@@ -9,7 +9,14 @@ import { fieldsWithout, ISSUE_ROW_FIELDS, SIGNAL_ROW_FIELDS } from '../contract/
 import { InvalidRequestError } from '../core/errors.ts';
 import type { Comment, Issue, IssueStatus, Signal } from '../core/loop-records.ts';
 import { itemsByKey } from './batch-get.ts';
-import { commentFromItem, type Item, issueFromItem, type Stored, signalFromItem } from './items.ts';
+import {
+  commentFromItem,
+  fieldsOfEarlierIssues,
+  type Item,
+  issueFromItem,
+  type Stored,
+  signalFromItem,
+} from './items.ts';
 import { keys, TABLE_DESIGN } from './table-design.ts';
 
 /** One page of a listing, and where the next one starts (undefined: this is the last page). */
@@ -280,17 +287,7 @@ export class SignalQueries {
     );
     const rows = new Map<string, IssueRecordRow>();
     for (const [id, item] of items) {
-      // Issues stored before these fields existed read as they were then.
-      rows.set(id, {
-        firings: 1,
-        firstFiredAt: null,
-        lastFiredAt: null,
-        resolvedAt: null,
-        links: {},
-        claimedBy: null,
-        claimedAt: null,
-        ...item,
-      } as unknown as IssueRecordRow);
+      rows.set(id, { ...fieldsOfEarlierIssues(), ...item } as unknown as IssueRecordRow);
     }
     return rows;
   }
