@@ -5,6 +5,7 @@
  */
 
 import { request as httpRequest, type Server } from 'node:http';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { runCli } from '../../../../cli/signals-cli.ts';
 import { ISSUE_ROW_FIELDS, SIGNAL_ROW_FIELDS } from '../../../../lambda/contract/shapes.ts';
 import { ConflictError } from '../../../../lambda/core/errors.ts';
@@ -12,6 +13,7 @@ import { createTriageApiHandler } from '../../../../lambda/functions/triage-api/
 import { StaticSecretSource } from '../../../../lambda/secret/webhook-secret-source.ts';
 import { IssueTriage } from '../../../../lambda/storage/issue-triage.ts';
 import { SignalQueries } from '../../../../lambda/storage/read-model.ts';
+import { keys } from '../../../../lambda/storage/table-design.ts';
 import { TriageService } from '../../../../lambda/triage/triage-service.ts';
 import { createHttpApiServer, routesServedBy } from '../../../../local/http-server.ts';
 import { draftFor } from '../../../support/drafts.ts';
@@ -293,5 +295,40 @@ describe('the read and triage API', () => {
     } finally {
       process.env = saved;
     }
+  });
+});
+
+describe('an issue stored before firings, links, claims and descriptions existed', () => {
+  const client = localDocumentClient();
+  afterAll(() => client.destroy());
+
+  it('reads with their defaults, in a listing and on its own', async () => {
+    const tableName = await createTestTable();
+    const { issueId } = await serviceStore(client, tableName).file(
+      draftFor({ name: 'signups', value: -62.5 }),
+    );
+    // The item as an earlier version wrote it: none of the fields added since.
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.issue(issueId ?? ''),
+        UpdateExpression:
+          'REMOVE firings, firstFiredAt, lastFiredAt, resolvedAt, links, claimedBy, claimedAt, description',
+      }),
+    );
+    const defaults = {
+      firings: 1,
+      firstFiredAt: null,
+      lastFiredAt: null,
+      resolvedAt: null,
+      links: {},
+      claimedBy: null,
+      claimedAt: null,
+    };
+    const queries = new SignalQueries(client, tableName);
+    const { items } = await queries.issuesWithStatus('triage', 10);
+    expect(items).toEqual([expect.objectContaining({ id: issueId, ...defaults })]);
+    const shown = await queries.issueWithSignals(issueId ?? '');
+    expect(shown?.issue.record).toMatchObject({ id: issueId, ...defaults, description: '' });
   });
 });
